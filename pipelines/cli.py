@@ -1,0 +1,254 @@
+"""The `outcomes` command: parses arguments and calls the modules that do the work.
+
+Every command takes --db PATH (default $OUTCOMES_DB or data/outcomes.duckdb) and --lang de|en
+(default $OUTCOMES_LANG or de). Exit status: 0 ok, 1 usage or unexpected error, 2 data refused.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import sys
+from pathlib import Path
+
+from pipelines import db, fmt
+
+EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
+
+
+def _lang_default() -> str:
+    lang = os.environ.get("OUTCOMES_LANG", "de")
+    return lang if lang in fmt.LANGS else "de"
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return fmt.parse_date(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _print_json(value) -> None:
+    print(json.dumps(value, ensure_ascii=False, indent=2, default=_json_default))
+
+
+def _json_default(value):
+    if isinstance(value, (dt.date, dt.datetime)):
+        return value.isoformat()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()
+    raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
+
+
+def _say(lang: str, de: str, en: str) -> str:
+    return de if lang == "de" else en
+
+
+# --------------------------------------------------------------------------- commands
+
+def cmd_init(args) -> int:
+    con = db.connect(args.db)
+    version = db.schema_version(con)
+    con.close()
+    print(_say(args.lang, f"Datenbank {db.resolve_path(args.db)} bereit (Schema-Version {version}).",
+               f"Store {db.resolve_path(args.db)} ready (schema version {version})."))
+    return EXIT_OK
+
+
+def cmd_ingest(args) -> int:
+    from pipelines import ingest
+
+    con = db.connect(args.db)
+    try:
+        results = ingest.ingest_files(
+            con, args.files, db_path=db.resolve_path(args.db), lenient=args.lenient,
+            mapping=Path(args.mapping) if args.mapping else None, program=args.program, lang=args.lang,
+        )
+    finally:
+        con.close()
+    if args.json:
+        _print_json([{
+            "file": r.file, "kind": r.kind, "outcome": r.outcome, "programs": r.programs,
+            "rows_read": r.rows_read, "rows_loaded": r.rows_loaded, "rows_rejected": r.rows_rejected,
+            "load_id": r.load_id, "rejects": str(r.rejects_path) if r.rejects_path else None,
+            "problems": [p.as_dict(args.lang) for p in r.problems], **r.details,
+        } for r in results])
+    else:
+        for r in results:
+            print(ingest.summary(r, args.lang))
+            detail = ", ".join(f"{k}={v!r}" for k, v in r.details.items() if k != "same_as_load")
+            if detail:
+                print(f"  {detail}")
+            shown = r.problems[: args.max_errors] if args.max_errors else r.problems
+            for p in shown:
+                print(f"  - {p.describe(args.lang)}", file=sys.stderr if r.outcome == "failed" else sys.stdout)
+            if len(shown) < len(r.problems):
+                print(_say(args.lang, f"  … und {len(r.problems) - len(shown)} weitere",
+                           f"  … and {len(r.problems) - len(shown)} more"), file=sys.stderr)
+            if r.outcome == "failed":
+                print(_say(args.lang,
+                           "  Nichts wurde gespeichert. Datei korrigieren und erneut laden "
+                           "(oder --lenient: gute Zeilen laden, fehlerhafte abweisen).",
+                           "  Nothing was stored. Correct the file and load it again "
+                           "(or --lenient: load good rows, reject bad ones)."), file=sys.stderr)
+            if r.rejects_path:
+                print(_say(args.lang, f"  Abgewiesene Zeilen: {r.rejects_path}",
+                           f"  Rejected rows: {r.rejects_path}"))
+            if "special_categories_off" in r.notes:
+                print(_say(args.lang, "  Herkunftsregion nicht gespeichert (im Programm abgeschaltet).",
+                           "  Origin region not stored (switched off for the program)."))
+    return EXIT_OK if all(r.ok for r in results) else EXIT_REFUSED
+
+
+def cmd_demo(args) -> int:
+    from pipelines import demo
+
+    path = db.resolve_path(args.db)
+    if path.exists() and not args.force:
+        print(_say(args.lang, f"{path} gibt es schon (--force baut die Demo neu).",
+                   f"{path} exists already (--force rebuilds the demo)."))
+        return EXIT_OK
+    results = demo.build(path, force=args.force, lang=args.lang)
+    failed = [r for r in results if not r.ok]
+    for r in failed:
+        for p in r.problems:
+            print(p.describe(args.lang), file=sys.stderr)
+    if failed:
+        return EXIT_REFUSED
+    print(_say(args.lang, f"Demo-Datenbank {path} gebaut: {len(results)} Dateien geladen.",
+               f"Demo store {path} built: {len(results)} files loaded."))
+    return EXIT_OK
+
+
+def cmd_programs(args) -> int:
+    con = db.connect(args.db)
+    rows = con.execute(
+        "select p.program_id, p.name, p.start_date, p.end_date, count(pt.participant_id) as participants "
+        "from program p left join participant pt using (program_id) group by all order by 1").fetchall()
+    con.close()
+    if args.json:
+        _print_json([{"program": r[0], "name": r[1], "start": r[2], "end": r[3], "participants": r[4]}
+                     for r in rows])
+        return EXIT_OK
+    for pid, name, start, end, n in rows:
+        print(f"{pid:40} {name:40} {fmt.date(start, args.lang)}–{fmt.date(end, args.lang)}  "
+              f"{fmt.number(n, args.lang)}")
+    return EXIT_OK
+
+
+def cmd_export_program(args) -> int:
+    from pipelines import programs
+
+    con = db.connect(args.db)
+    try:
+        text = programs.program_to_toml(con, args.program)
+    except KeyError:
+        print(_say(args.lang, f"Programm {args.program} ist unbekannt.", f"Program {args.program} is unknown."),
+              file=sys.stderr)
+        return EXIT_REFUSED
+    finally:
+        con.close()
+    if args.out:
+        Path(args.out).write_text(text, encoding="utf-8")
+    else:
+        print(text, end="")
+    return EXIT_OK
+
+
+def cmd_delete(args) -> int:
+    from pipelines import retention
+
+    con = db.connect(args.db)
+    try:
+        if args.participant:
+            n = retention.delete_participants(con, args.program, args.participant, deleted_by=None)
+        else:
+            n = retention.delete_before(con, args.program, args.exited_before, deleted_by=None)
+    finally:
+        con.close()
+    print(_say(args.lang, f"{n['participants']} Teilnehmende und {n['episodes']} Episoden gelöscht (protokolliert).",
+               f"{n['participants']} participants and {n['episodes']} episodes deleted (logged)."))
+    return EXIT_OK
+
+
+# --------------------------------------------------------------------------- parser
+
+def build_parser() -> argparse.ArgumentParser:
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--db", help="DuckDB file (default: $OUTCOMES_DB or data/outcomes.duckdb)")
+    common.add_argument("--lang", choices=fmt.LANGS, default=_lang_default(),
+                        help="language of messages (default: $OUTCOMES_LANG or de)")
+
+    parser = argparse.ArgumentParser(
+        prog="outcomes",
+        description="Wirkungsmonitor: Teilnehmenden-Verläufe laden, Ziele und Kennzahlen auswerten.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("init", parents=[common], help="create or migrate the store",
+                       epilog="example: outcomes init --db data/outcomes.duckdb")
+    p.set_defaults(func=cmd_init)
+
+    p = sub.add_parser(
+        "ingest", parents=[common], help="load program files (TOML) and data files (CSV, XLSX, Parquet)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  outcomes ingest data/demo/sozialwirtschaft-integriert.toml\n"
+               "  outcomes ingest tracking.xlsx#Teilnehmerinnen --program sozialwirtschaft-integriert\n"
+               "  outcomes ingest teilnehmende.csv episoden.csv --lenient\n"
+               "exit status 2: a file was refused; nothing of it was stored",
+    )
+    p.add_argument("files", nargs="+", metavar="FILE", help="file(s); an Excel sheet as FILE.xlsx#Sheet")
+    p.add_argument("--program", help="program id for files without a 'Programm' column")
+    p.add_argument("--lenient", action="store_true", help="load good rows, reject bad rows (kept and written to a rejects CSV)")
+    p.add_argument("--mapping", metavar="MAP.toml", help="column/value mapping for other headers")
+    p.add_argument("--json", action="store_true", help="machine-readable result")
+    p.add_argument("--max-errors", type=int, default=50, help="problems to print per file (0 = all)")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("demo", parents=[common], help="build the demo store from data/demo/",
+                       epilog="example: outcomes demo --db data/outcomes.duckdb --force")
+    p.add_argument("--force", action="store_true", help="rebuild even if the store exists")
+    p.set_defaults(func=cmd_demo)
+
+    p = sub.add_parser("programs", parents=[common], help="list the programs in the store",
+                       epilog="example: outcomes programs --json")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_programs)
+
+    p = sub.add_parser("export-program", parents=[common], help="write a program's TOML file as stored",
+                       epilog="example: outcomes export-program --program tara-mentoring --out tara.toml")
+    p.add_argument("--program", required=True)
+    p.add_argument("--out", help="file to write (default: stdout)")
+    p.set_defaults(func=cmd_export_program)
+
+    p = sub.add_parser("delete", parents=[common], help="delete participants (by id or retention date), logged",
+                       epilog="examples:\n  outcomes delete --program tara-mentoring --participant HS-03\n"
+                              "  outcomes delete --program tara-mentoring --exited-before 2020-01-01",
+                       formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--program", required=True)
+    group = p.add_mutually_exclusive_group(required=True)
+    group.add_argument("--participant", action="append", help="participant id (repeatable)")
+    group.add_argument("--exited-before", type=_date, help="delete everyone who left before this date")
+    p.set_defaults(func=cmd_delete)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args)
+    except KeyboardInterrupt:
+        return EXIT_ERROR
+    except Exception as exc:  # a person reads this, not a traceback
+        if os.environ.get("OUTCOMES_DEBUG"):
+            raise
+        print(_say(getattr(args, "lang", "de"), f"Fehler: {exc}", f"Error: {exc}"), file=sys.stderr)
+        return EXIT_ERROR
+
+
+if __name__ == "__main__":
+    sys.exit(main())

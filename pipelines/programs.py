@@ -1,0 +1,224 @@
+"""Program files (TOML): the program, its own statuses and its targets.
+
+```toml
+[program]
+id = "sozialwirtschaft-integriert"      # slug
+name = "Sozialwirtschaft integriert"
+organisation = "Stadt Kassel"
+region = "Kassel, Hessen"
+funder = "Hessisches Ministerium für Soziales und Integration"   # or a list
+start = 2018-01-01
+end = 2022-12-31
+special_categories = true               # false: origin region is not stored
+
+[[status]]                              # optional: statuses this program adds
+name = "berufsorientierung"
+category = "support"                    # support | outcome
+label_de = "Berufsorientierung"
+label_en = "Career orientation"
+
+[[target]]                              # see DESIGN.md, "Targets"
+...
+```
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import tomllib
+from dataclasses import dataclass, field
+
+import duckdb
+import tomli_w
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
+PROGRAM_KEYS = {"id", "name", "organisation", "region", "funder", "start", "end", "special_categories"}
+STATUS_KEYS = {"name", "category", "label_de", "label_en"}
+
+_TEXT = {
+    "de": {
+        "no_program": "Tabelle [program] fehlt.",
+        "missing": "[program] braucht den Schlüssel »{key}«.",
+        "slug": "Programm-ID »{value}« ist ungültig: nur Kleinbuchstaben, Ziffern und Bindestriche.",
+        "date": "»{key}« muss ein Datum sein (z. B. 2018-01-01), nicht »{value}«.",
+        "order": "Das Programmende {end} liegt vor dem Beginn {start}.",
+        "unknown_key": "Unbekannter Schlüssel »{key}« in [{table}].",
+        "status_name": "[[status]] »{value}«: Name nur aus Kleinbuchstaben, Ziffern und _ .",
+        "status_category": "[[status]] »{value}«: category muss »support« oder »outcome« sein.",
+        "builtin": "[[status]] »{value}« ist schon ein eingebauter Status.",
+    },
+    "en": {
+        "no_program": "Table [program] is missing.",
+        "missing": "[program] needs the key '{key}'.",
+        "slug": "Program id '{value}' is invalid: lower-case letters, digits and dashes only.",
+        "date": "'{key}' must be a date (e.g. 2018-01-01), not '{value}'.",
+        "order": "The program end {end} is before its start {start}.",
+        "unknown_key": "Unknown key '{key}' in [{table}].",
+        "status_name": "[[status]] '{value}': name of lower-case letters, digits and _ only.",
+        "status_category": "[[status]] '{value}': category must be 'support' or 'outcome'.",
+        "builtin": "[[status]] '{value}' is a built-in status already.",
+    },
+}
+
+
+class ProgramFileError(Exception):
+    """All problems of a program file: list of (code, line or None, detail)."""
+
+    def __init__(self, problems: list[tuple[str, int | None, str]]):
+        super().__init__("; ".join(p[2] for p in problems))
+        self.problems = problems
+
+
+@dataclass
+class ProgramSpec:
+    program: dict                      # columns of table `program`
+    statuses: list[dict] = field(default_factory=list)
+    targets: list[dict] = field(default_factory=list)   # rows of table `target`
+
+
+def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang: str = "de") -> ProgramSpec:
+    """Parse and validate a program TOML file; raises ProgramFileError listing every problem."""
+    from pipelines.db import BUILTIN_STATUSES
+
+    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        m = re.search(r"line (\d+)", str(exc))
+        raise ProgramFileError([("bad_toml", int(m.group(1)) if m else None, str(exc))]) from None
+    t = _TEXT[lang]
+    problems: list[tuple[str, int | None, str]] = []
+
+    def problem(message_key: str, **kw):
+        problems.append(("bad_program", None, t[message_key].format(**kw)))
+
+    table = doc.get("program")
+    if not isinstance(table, dict):
+        raise ProgramFileError([("bad_program", None, t["no_program"])])
+    for key in ("id", "name"):
+        if not table.get(key):
+            problem("missing", key=key)
+    for key in sorted(set(table) - PROGRAM_KEYS):
+        problem("unknown_key", key=key, table="program")
+    program_id = str(table.get("id", ""))
+    if program_id and not SLUG.match(program_id):
+        problem("slug", value=program_id)
+    dates = {}
+    for key in ("start", "end"):
+        value = table.get(key)
+        if value is not None and not (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
+            problem("date", key=key, value=value)
+        else:
+            dates[key] = value
+    if dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
+        problem("order", start=dates["start"], end=dates["end"])
+    funder = table.get("funder")
+    if isinstance(funder, list):
+        funder = "; ".join(str(f) for f in funder)
+    program = {
+        "program_id": program_id,
+        "name": str(table.get("name", "")),
+        "organisation": table.get("organisation"),
+        "region": table.get("region"),
+        "funder": funder,
+        "start_date": dates.get("start"),
+        "end_date": dates.get("end"),
+        "special_categories": bool(table.get("special_categories", True)),
+    }
+
+    statuses = []
+    for entry in doc.get("status", []):
+        name = str(entry.get("name", ""))
+        if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", name):
+            problem("status_name", value=name)
+        elif name in BUILTIN_STATUSES:
+            problem("builtin", value=name)
+        if entry.get("category") not in ("support", "outcome"):
+            problem("status_category", value=name)
+        for key in sorted(set(entry) - STATUS_KEYS):
+            problem("unknown_key", key=key, table="status")
+        statuses.append({"program_id": program_id, "status": name, "category": entry.get("category"),
+                         "label_de": entry.get("label_de") or name, "label_en": entry.get("label_en") or name})
+
+    target_rows: list[dict] = []
+    tables = doc.get("target", [])
+    if tables and program_id:
+        from pipelines import targets as targets_mod
+
+        extra = {s["status"]: s["category"] for s in statuses}
+        try:
+            target_rows = targets_mod.parse_targets(tables, program_id, lang=lang, extra_statuses=extra)
+        except targets_mod.TargetSpecError as exc:
+            problems += [("bad_target", None, p) for p in exc.problems]
+    if problems:
+        raise ProgramFileError(problems)
+    return ProgramSpec(program, statuses, target_rows)
+
+
+def store_program(con: duckdb.DuckDBPyConnection, spec: ProgramSpec, load_id: int | None) -> None:
+    """Write a parsed program file into the store (inside the caller's transaction).
+
+    The program row is upserted; its own statuses and its targets are replaced by the file's.
+    """
+    p = spec.program
+    con.execute(
+        "insert into program values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (program_id) do update set "
+        "name = excluded.name, organisation = excluded.organisation, region = excluded.region, "
+        "funder = excluded.funder, start_date = excluded.start_date, end_date = excluded.end_date, "
+        "special_categories = excluded.special_categories, load_id = excluded.load_id",
+        [p["program_id"], p["name"], p["organisation"], p["region"], p["funder"], p["start_date"],
+         p["end_date"], p["special_categories"], load_id],
+    )
+    if not p["special_categories"]:
+        con.execute("update participant set origin_region = null where program_id = ?", [p["program_id"]])
+    con.execute("delete from status_vocabulary where program_id = ?", [p["program_id"]])
+    for s in spec.statuses:
+        con.execute("insert into status_vocabulary values (?, ?, ?, ?, ?)",
+                    [s["program_id"], s["status"], s["category"], s["label_de"], s["label_en"]])
+    replace_targets(con, p["program_id"], spec.targets, load_id)
+
+
+TARGET_COLUMNS = ["target_id", "valid_from", "program_id", "funder", "label", "measure", "status",
+                  "direction", "value", "period_start", "period_end", "scope_json", "milestones_json",
+                  "options_json"]
+
+
+def replace_targets(con: duckdb.DuckDBPyConnection, program_id: str, rows: list[dict],
+                    load_id: int | None) -> None:
+    """Replace all targets of a program by `rows` (rows of table `target`)."""
+    con.execute("delete from target where program_id = ?", [program_id])
+    for row in rows:
+        con.execute(
+            f"insert into target ({', '.join(TARGET_COLUMNS)}, load_id) values "
+            f"({', '.join('?' for _ in TARGET_COLUMNS)}, ?)",
+            [row.get(c) for c in TARGET_COLUMNS] + [load_id],
+        )
+
+
+def program_to_toml(con: duckdb.DuckDBPyConnection, program_id: str) -> str:
+    """The program file as it stands in the store (program, own statuses, targets)."""
+    from pipelines import targets as targets_mod
+
+    row = con.execute(
+        "select program_id, name, organisation, region, funder, start_date, end_date, special_categories "
+        "from program where program_id = ?", [program_id]).fetchone()
+    if row is None:
+        raise KeyError(program_id)
+    keys = ["id", "name", "organisation", "region", "funder", "start", "end", "special_categories"]
+    table = {k: v for k, v in zip(keys, row) if v is not None}
+    if table.get("special_categories") is True:
+        del table["special_categories"]
+    text = tomli_w.dumps({"program": table})
+    statuses = con.execute(
+        "select status, category, label_de, label_en from status_vocabulary where program_id = ? order by status",
+        [program_id]).fetchall()
+    if statuses:
+        text += "\n" + tomli_w.dumps({"status": [
+            {"name": s, "category": c, "label_de": de, "label_en": en} for s, c, de, en in statuses]})
+    rows = con.execute(
+        f"select {', '.join(TARGET_COLUMNS)} from target where program_id = ? order by target_id, valid_from",
+        [program_id]).df().to_dict("records")
+    if rows:
+        text += "\n" + targets_mod.targets_to_toml(rows)
+    return text
