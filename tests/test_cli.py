@@ -1,0 +1,109 @@
+"""The `outcomes` command as a user runs it: exit status, output, and the rows in the store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from pipelines import db
+from pipelines.cli import main
+
+from ingest_helpers import csv_file, program_file
+
+
+def run(*args, env=None):
+    """Run the real console entry point in a subprocess."""
+    return subprocess.run([sys.executable, "-m", "pipelines.cli", *map(str, args)], capture_output=True,
+                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+@pytest.fixture
+def files(tmp_path):
+    return {
+        "program": program_file(tmp_path),
+        "good": csv_file(tmp_path, "gut.csv", ["Teilnehmer-ID;Eintritt;Coaching ab", "A;01.02.2019;01.02.2019",
+                                               "B;01.03.2019;01.03.2019"]),
+        "bad": csv_file(tmp_path, "kaputt.csv", ["Teilnehmer-ID;Eintritt", "C;01.02.2019", "D;31.02.2019"]),
+    }
+
+
+def test_ingest_good_files_exit_0_and_rows_stored(tmp_path, files):
+    store = tmp_path / "s.duckdb"
+    r = run("ingest", files["program"], files["good"], "--program", "test-programm", "--db", store)
+    assert r.returncode == 0, r.stderr
+    assert "gut.csv [Tracking-Blatt]: geladen – gelesen 2, geladen 2, abgewiesen 0" in r.stdout
+    con = db.connect(store, read_only=True)
+    assert con.execute("select count(*) from participant").fetchone()[0] == 2
+    assert con.execute("select count(*) from episode where status = 'coaching'").fetchone()[0] == 2
+    con.close()
+
+
+def test_ingest_bad_file_exit_2_names_file_line_column_and_stores_nothing(tmp_path, files):
+    store = tmp_path / "s.duckdb"
+    assert run("ingest", files["program"], "--db", store).returncode == 0
+    r = run("ingest", files["bad"], "--program", "test-programm", "--db", store)
+    assert r.returncode == 2
+    assert "kaputt.csv, Zeile 3, Spalte »Eintritt«: '31.02.2019' ist kein gültiges Datum" in r.stderr
+    assert "Nichts wurde gespeichert" in r.stderr
+    con = db.connect(store, read_only=True)
+    assert con.execute("select count(*) from participant").fetchone()[0] == 0
+    con.close()
+
+
+def test_ingest_lenient_english_json(tmp_path, files):
+    store = tmp_path / "s.duckdb"
+    run("ingest", files["program"], "--db", store)
+    r = run("ingest", files["bad"], "--program", "test-programm", "--db", store, "--lenient", "--json", "--lang", "en")
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert out[0]["rows_read"] == 2 and out[0]["rows_loaded"] == 1 and out[0]["rows_rejected"] == 1
+    assert out[0]["problems"][0]["line"] == 3
+    assert out[0]["problems"][0]["message"].startswith("'31.02.2019' is not a valid date")
+    assert out[0]["rejects"].endswith(".rejects.csv")
+
+
+def test_db_from_environment_and_second_load_skipped(tmp_path, files):
+    store = tmp_path / "env.duckdb"
+    env = {"OUTCOMES_DB": str(store)}
+    assert run("ingest", files["program"], env=env).returncode == 0
+    r = run("ingest", files["program"], env=env)
+    assert "übersprungen" in r.stdout
+    assert store.exists()
+
+
+def test_init_programs_and_export_program(tmp_path, files, capsys):
+    store = tmp_path / "s.duckdb"
+    assert main(["init", "--db", str(store)]) == 0
+    assert "Schema-Version 1" in capsys.readouterr().out
+    assert main(["ingest", str(files["program"]), "--db", str(store)]) == 0
+    capsys.readouterr()
+    assert main(["programs", "--db", str(store), "--json"]) == 0
+    listed = json.loads(capsys.readouterr().out)
+    assert listed == [{"program": "test-programm", "name": "Testprogramm test-programm", "start": "2019-01-01",
+                       "end": "2021-12-31", "participants": 0}]
+    out = tmp_path / "export.toml"
+    assert main(["export-program", "--program", "test-programm", "--db", str(store), "--out", str(out)]) == 0
+    assert 'id = "test-programm"' in out.read_text(encoding="utf-8")
+    assert main(["export-program", "--program", "nope", "--db", str(store)]) == 2
+
+
+def test_delete_participant_is_logged(tmp_path, files, capsys):
+    store = tmp_path / "s.duckdb"
+    main(["ingest", str(files["program"]), str(files["good"]), "--program", "test-programm", "--db", str(store)])
+    capsys.readouterr()
+    assert main(["delete", "--program", "test-programm", "--participant", "A", "--db", str(store)]) == 0
+    assert "1 Teilnehmende und 1 Episoden gelöscht" in capsys.readouterr().out
+    con = db.connect(store, read_only=True)
+    assert con.execute("select participant_id from participant").fetchall() == [("B",)]
+    assert con.execute("select reason, criterion, participants, episodes from deletion_log").fetchall() == [
+        ("participant", "A", 1, 1)]
+    con.close()
+
+
+def test_bad_date_argument_is_a_usage_error(tmp_path):
+    r = run("delete", "--program", "x", "--exited-before", "31.02.2020", "--db", tmp_path / "s.duckdb")
+    assert r.returncode == 2 and "is not a date" in r.stderr
