@@ -425,8 +425,9 @@ class _Errors:
         self.lang = lang
         self.items: list[dict] = []
 
-    def header(self, code: str, column: str | None, **params) -> None:
-        self.items.append({"line": 1, "column": column, "value": None, "code": code,
+    def header(self, code: str, where: str | None, **params) -> None:
+        """A problem with the header line (line 1); `where` is the column concerned."""
+        self.items.append({"line": 1, "column": where, "value": None, "code": code,
                            "message": message(code, self.lang, **params)})
 
     def rows(self, mask: pd.Series, lines: pd.Series, column: str | None, values: pd.Series,
@@ -442,7 +443,7 @@ class _Errors:
                                "message": message(code, self.lang, value=value, **params)})
 
     def sorted(self) -> list[dict]:
-        return sorted(self.items, key=lambda e: (e["line"], e["column"] or ""))
+        return sorted(self.items, key=lambda e: e["line"])  # stable: a line's problems in check order
 
 
 def _label(field: str, lang: str) -> str:
@@ -702,13 +703,13 @@ def indicator_table(
     A breakdown row missing in a year (not reported yet) adds nothing to the achieved sum; a row
     present without an achievement makes the sum None ("incomplete_achievement"). If a row
     without breakdown ("{}") exists it is the programme total and is used as is. An indicator
-    with a single breakdown is its own programme level. Ratios and unknown units come back per
+    with a single breakdown is its own programme level and keeps that breakdown. Ratios and unknown units come back per
     breakdown with flag "not_summable".
 
     Args:
         program, indicator, year, fund, indicator_type: filters (None = all).
         region_category: only breakdowns of this region category (summed to programme level
-            within it, the result's breakdown is {"region_category": …}).
+            within it: a sum's breakdown is then {"region_category": …} instead of {}).
         level: "breakdown" or "programme".
         breakdown: only this exact breakdown (level="breakdown").
 
