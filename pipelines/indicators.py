@@ -35,6 +35,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from pipelines import fmt
 from pipelines.db import quote_ident
 
 SOURCES = ("esif_open_data", "generic")
@@ -527,10 +528,15 @@ def normalise(df: pd.DataFrame, source_kind: str, lang: str = "de") -> tuple[pd.
     def get(field: str) -> pd.Series:
         return text[field] if field in text else _text(None, n).set_axis(df.index)
 
+    if source_kind == "esif_open_data" and "indicator_name" in fields and "indicator_long_name" in present:
+        # a missing short name falls back to the long one
+        long_name = _text(df[present["indicator_long_name"]], n)
+        text["indicator_name"] = text["indicator_name"].where(text["indicator_name"] != "", long_name)
+
     bad = pd.Series(False, index=df.index)
     for field in required:
         empty = get(field) == ""
-        errors.rows(empty, lines, col[field], get(field), "missing_value", field=_label(field, lang))
+        errors.rows(empty, lines, col[field], get(field), "missing_value", field=col[field])
         bad |= empty
 
     # year (and Stichtag)
@@ -551,8 +557,7 @@ def normalise(df: pd.DataFrame, source_kind: str, lang: str = "de") -> tuple[pd.
     if source_kind == "generic":
         no_year = years.isna() & ~bad_year & (get("report_date") == "")
         year_col = col.get("year") or col.get("report_date")
-        errors.rows(no_year, lines, year_col, get("year"), "missing_value",
-                    field=_label("year", lang))
+        errors.rows(no_year, lines, year_col, get("year"), "missing_value", field=year_col)
         bad |= no_year
 
     # values
@@ -569,8 +574,9 @@ def normalise(df: pd.DataFrame, source_kind: str, lang: str = "de") -> tuple[pd.
     bad |= neither
 
     versions, bad_version = _parse_versions(get("version"))
-    errors.rows(bad_version, lines, col.get("version"), get("version"), "bad_version")
-    bad |= bad_version
+    if source_kind == "esif_open_data":  # a generic file's version is free text, kept as is
+        errors.rows(bad_version, lines, col.get("version"), get("version"), "bad_version")
+        bad |= bad_version
 
     breakdown_text = pd.DataFrame({k: _text(df[c], n) for k, c in sorted(breakdown_cols.items())},
                                   index=df.index)
@@ -864,10 +870,10 @@ def implausible_targets(con: duckdb.DuckDBPyConnection, lang: str = "de") -> pd.
     last = rows.sort_values(["_has", "year"]).groupby(key, sort=False).tail(1)
     last = last.assign(first_year=first[last.index], last_year=final[last.index])
     fmt_lang = "de" if idx == 0 else "en"
-    from pipelines import fmt
 
     def reason(r) -> str:
-        factor = None if not r["target"] else r["achieved"] / r["target"] if r["achieved"] is not None else None
+        known = not pd.isna(r["achieved"]) and not pd.isna(r["target"]) and r["target"] > 0
+        factor = r["achieved"] / r["target"] if known else None
         return REASONS[r["flag"]][idx].format(
             target=fmt.number(r["target"], fmt_lang, _decimals(r["target"])),
             achieved=fmt.number(r["achieved"], fmt_lang, _decimals(r["achieved"])),

@@ -288,7 +288,7 @@ def test_generic_errors_german():
 def test_generic_errors_english():
     _, errors = ind.normalise(frame(DATA / "generic_errors.csv", sep=";"), "generic", lang="en")
     by_line = {e["line"]: e for e in errors}
-    assert by_line[2]["message"] == "Required field 'indicator' is empty."
+    assert by_line[2]["message"] == "Required field 'Indikator' is empty."  # the header as written
     assert by_line[3]["message"].startswith("'acht' is not a number.")
     assert by_line[4]["message"] == "'25' is not a reporting year (four digits, e.g. 2020)."
 
@@ -344,6 +344,31 @@ def test_load_runs_in_the_callers_transaction(con):
     assert con.execute("select count(*) from indicator_value").fetchone()[0] == 0
 
 
+def test_generic_total_row_is_the_programme_level(con):
+    df = pd.DataFrame({
+        "Programm": ["permenti"] * 3, "Indikator": ["MENTEES"] * 3, "Jahr": ["2020"] * 3,
+        "Standort": ["", "Bielefeld", "Köln"], "Ist": ["30", "12", "10"], "Soll": ["36", "", ""],
+        "Einheit": ["Anzahl"] * 3, "_line": [2, 3, 4],
+    })
+    rows, errors = ind.normalise(df, "generic")
+    assert errors == []
+    with db.transaction(con):
+        ind.load(con, rows, 1)
+    # the file's own total (30 of 36) wins over the sum of the sites listed (12 + 10)
+    programme = ind.indicator_table(con, program="permenti", level="programme")
+    assert [(r["breakdown"], r["achieved"], r["target"]) for r in programme] == [({}, 30.0, 36.0)]
+
+
+def test_load_twice_changes_nothing(con):
+    rows, _ = ind.normalise(frame(DATA / "esif_small.csv"), "esif_open_data")
+    with db.transaction(con):
+        ind.load(con, rows, 1)
+    before = con.execute("select * exclude (load_id) from indicator_value order by all").fetchall()
+    with db.transaction(con):
+        ind.load(con, rows, 1)
+    assert con.execute("select * exclude (load_id) from indicator_value order by all").fetchall() == before
+
+
 def test_load_nothing(con):
     rows, _ = ind.normalise(pd.DataFrame({"cci": [], "_line": []}), "esif_open_data")
     assert ind.load(con, rows, 1) == 0
@@ -375,6 +400,22 @@ def test_reference_loads_whole_and_fast(reference):
     con = reference["con"]
     assert con.execute("select count(*) from indicator_value").fetchone()[0] == 15191
     assert con.execute("select count(distinct program) from indicator_value").fetchone()[0] == 18
+
+
+def test_reference_data_checks(reference):
+    """dbt-style checks on what was stored: keys present, JSON valid, values not negative."""
+    con = reference["con"]
+    assert con.execute("""
+        select count(*) from indicator_value
+        where program = '' or indicator_code = '' or fund = '' or indicator_type = ''
+           or not json_valid(breakdown_json) or year not between 2014 and 2023
+           or target_value < 0 or achieved_value < 0
+           or (target_value is null and achieved_value is null)
+    """).fetchone()[0] == 0
+    # the 2021 rows hold targets only (README): 154 of them
+    assert con.execute(
+        "select count(*), count(target_value), count(achieved_value) from indicator_value where year = 2021"
+    ).fetchone() == (154, 154, 0)
 
 
 def test_reference_bremen_co01_row(reference):
