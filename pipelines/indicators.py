@@ -709,8 +709,8 @@ def indicator_table(
     A breakdown row missing in a year (not reported yet) adds nothing to the achieved sum; a row
     present without an achievement makes the sum None ("incomplete_achievement"). If a row
     without breakdown ("{}") exists it is the programme total and is used as is. An indicator
-    with a single breakdown is its own programme level and keeps that breakdown. Ratios and unknown units come back per
-    breakdown with flag "not_summable".
+    with a single breakdown is its own programme level and keeps that breakdown. Ratios and
+    unknown units come back per breakdown with flag "not_summable".
 
     Args:
         program, indicator, year, fund, indicator_type: filters (None = all).
