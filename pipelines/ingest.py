@@ -632,6 +632,9 @@ class Ingestor:
             start = quote_ident(f"{status}.{role}")
             if role == "on" or ("end" not in slot and status in ONE_DAY_STATUSES):
                 end = f"{start} + interval 1 day"
+            elif status in ONE_DAY_STATUSES:   # an event given with end = start is the same one day
+                end_col = quote_ident(f"{status}.end")
+                end = f"case when {end_col} is null or {end_col} = {start} then {start} + interval 1 day else {end_col} end"
             elif "end" in slot:
                 end = quote_ident(f"{status}.end")
             else:
@@ -650,7 +653,7 @@ class Ingestor:
         )
         con.execute(
             "insert into episode select program_id, participant_id, status, start_date, "
-            "case when end_date is null and status in (select unnest($one_day)) "
+            "case when status in (select unnest($one_day)) and (end_date is null or end_date = start_date) "
             "then cast(start_date + interval 1 day as date) else end_date end, $load_id "
             "from _norm where _line not in (select _line from _bad)",
             {"one_day": sorted(ONE_DAY_STATUSES), "load_id": load_id},
@@ -806,3 +809,27 @@ def problems_frame(results: list[LoadResult], lang: str = "de") -> pd.DataFrame:
 
 def row_json(values: dict) -> str:
     return json.dumps(values, ensure_ascii=False, sort_keys=True, default=str)
+
+
+def ingest_uploads(con: duckdb.DuckDBPyConnection, uploads: list[tuple[str, bytes]], **options) -> list[LoadResult]:
+    """Ingest files that arrive as (name, bytes), e.g. from the dashboard's upload.
+
+    The bytes are written under their own names to a private temporary folder and go the same
+    way as `outcomes ingest` (ingest_files); the folder is removed afterwards.
+    """
+    import tempfile
+
+    with tempfile.TemporaryDirectory(prefix="wirkungsmonitor-upload-") as folder:
+        paths = []
+        for name, content in uploads:
+            path = Path(folder) / Path(name).name   # never a path the client chose
+            path.write_bytes(content)
+            paths.append(path)
+        return ingest_files(con, paths, **options)
+
+
+def rejects_frame(result: LoadResult) -> bytes | None:
+    """The rejects CSV of a lenient load as bytes (for a download), if one was written."""
+    if result.rejects_path is None or not Path(result.rejects_path).exists():
+        return None
+    return Path(result.rejects_path).read_bytes()

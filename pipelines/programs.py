@@ -146,9 +146,9 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
     if tables and program_id:
         from pipelines import targets as targets_mod
 
-        extra = {s["status"]: s["category"] for s in statuses}
+        known = [*BUILTIN_STATUSES, *(s["status"] for s in statuses)]
         try:
-            target_rows = targets_mod.parse_targets(tables, program_id, lang=lang, extra_statuses=extra)
+            target_rows = targets_mod.parse_targets(tables, program_id, lang=lang, statuses=known)
         except targets_mod.TargetSpecError as exc:
             problems += [("bad_target", None, p) for p in exc.problems]
     if problems:
