@@ -1,0 +1,27 @@
+-- Of the participants who entered in [$a, $b] (a null = open), how many have an episode of
+-- one of $statuses starting on or before $b. One row per group (__GROUP__ over alias p;
+-- a constant when not grouping): grp, n, reached.
+with entrants as (
+    select __GROUP__ as grp, p.program_id, p.participant_id
+    from participant p
+    where __SCOPE__
+      and ($a::date is null or p.entry_date >= $a)
+      and p.entry_date <= $b
+),
+
+-- business rule: any start on or before $b counts, also one before entry
+reached as (
+    select distinct e.program_id, e.participant_id
+    from episode e
+    semi join entrants x using (program_id, participant_id)
+    where list_contains($statuses, e.status)
+      and e.start_date <= $b
+)
+
+select
+    x.grp,
+    count(*)                as n,
+    count(r.participant_id) as reached
+from entrants x
+left join reached r using (program_id, participant_id)
+group by x.grp
