@@ -61,8 +61,11 @@ class Problem:
     column: str | None = None
     value: str | None = None
     params: dict = field(default_factory=dict)
+    text: str | None = None            # a ready message from another module (indicator files)
 
     def message(self, lang: str = "de") -> str:
+        if self.text is not None:
+            return self.text
         return messages.text(self.code, lang, value=self.value, **self.params)
 
     def describe(self, lang: str = "de") -> str:
@@ -703,10 +706,8 @@ class Ingestor:
         result.kind = "indicators"
         frame = self.con.execute("select * from _stg order by _line").df()
         rows, errors = indicators.normalise(frame, source_kind, lang=self.lang)
-        problems = [Problem("bad_value" if e.get("code") is None else e["code"], path.name, e.get("line"),
-                            e.get("column"), e.get("value")) for e in errors]
-        for problem, error in zip(problems, errors):
-            problem.params["_message"] = error.get("message")
+        problems = [Problem(e.get("code") or "bad_value", path.name, e.get("line"), e.get("column"), e.get("value"),
+                            text=e.get("message")) for e in errors]
         if problems and not self.lenient:
             raise _Failed(problems)
         result.programs = sorted(rows["program"].dropna().unique().tolist()) if len(rows) else []

@@ -222,3 +222,78 @@ def program_to_toml(con: duckdb.DuckDBPyConnection, program_id: str) -> str:
     if rows:
         text += "\n" + targets_mod.targets_to_toml(rows)
     return text
+
+
+def target_tables(con: duckdb.DuckDBPyConnection, program_id: str) -> list[dict]:
+    """A program's stored targets as TOML tables (with their revisions), as a file would hold them."""
+    from pipelines import targets as targets_mod
+
+    rows = con.execute(f"select {', '.join(TARGET_COLUMNS)} from target where program_id = ? "
+                       "order by target_id, valid_from", [program_id]).df().to_dict("records")
+    if not rows:
+        return []
+    return tomllib.loads(targets_mod.targets_to_toml(rows)).get("target", [])
+
+
+def save_target(con: duckdb.DuckDBPyConnection, program_id: str, table: dict, *, replace_id: str | None = None,
+                lang: str = "de", saved_by: str | None = None) -> list[str]:
+    """Add or change one target of a program (e.g. from the dashboard's form).
+
+    The program's whole target set is validated again (ids unique, statuses known) and written in
+    one transaction, logged in `load` as kind 'target_edit'. Revisions of a changed target are kept.
+
+    Args:
+        table: a `[[target]]` table (dates as datetime.date).
+        replace_id: the id of the target being edited (None for a new one).
+    Returns:
+        the problems (German or English); empty when saved.
+    """
+    return _rewrite_targets(con, program_id, lambda tables: _put(tables, table, replace_id), lang, saved_by)
+
+
+def delete_target(con: duckdb.DuckDBPyConnection, program_id: str, target_id: str, *, lang: str = "de",
+                  saved_by: str | None = None) -> list[str]:
+    """Remove a target (all its revisions) from a program; logged like an edit."""
+    return _rewrite_targets(con, program_id, lambda tables: [t for t in tables if t.get("id") != target_id],
+                            lang, saved_by)
+
+
+def _put(tables: list[dict], table: dict, replace_id: str | None) -> list[dict]:
+    out, placed = [], False
+    for existing in tables:
+        if replace_id is not None and existing.get("id") == replace_id:
+            merged = {**table}
+            if "revisions" in existing and "revisions" not in table:
+                merged["revisions"] = existing["revisions"]
+            out.append(merged)
+            placed = True
+        else:
+            out.append(existing)
+    if not placed:
+        out.append(table)
+    return out
+
+
+def _rewrite_targets(con, program_id: str, change, lang: str, saved_by: str | None) -> list[str]:
+    import hashlib
+
+    from pipelines import targets as targets_mod
+    from pipelines.db import BUILTIN_STATUSES, transaction
+
+    known = [*BUILTIN_STATUSES, *(r[0] for r in con.execute(
+        "select status from status_vocabulary where program_id = ?", [program_id]).fetchall())]
+    tables = change(target_tables(con, program_id))
+    try:
+        rows = targets_mod.parse_targets(tables, program_id, lang=lang, statuses=known)
+    except targets_mod.TargetSpecError as exc:
+        return list(exc.problems)
+    text = targets_mod.targets_to_toml(rows) if rows else ""
+    with transaction(con):
+        load_id = con.execute(
+            "insert into load (file_name, sha256, kind, program_id, mode, outcome, rows_read, rows_loaded, "
+            "rows_rejected, loaded_by, loaded_at) values (?, ?, 'target_edit', ?, 'strict', 'loaded', ?, ?, 0, ?, "
+            "current_timestamp::timestamp(0)) returning load_id",
+            [f"{program_id}.toml", hashlib.sha256(text.encode()).hexdigest(), program_id, len(rows), len(rows),
+             saved_by]).fetchone()[0]
+        replace_targets(con, program_id, rows, load_id)
+    return []

@@ -88,7 +88,7 @@ def staleness(con: duckdb.DuckDBPyConnection, today: dt.date | None = None, stal
         "from program p left join load l on l.program_id = p.program_id and l.outcome = 'loaded' "
         "and l.kind <> 'program' group by p.program_id order by 1"
     ).df()
-    days = [(today - d).days if pd.notna(d) else None for d in frame["last_load"]]
+    days = [(today - pd.Timestamp(d).date()).days if pd.notna(d) else None for d in frame["last_load"]]
     frame["days_since_load"] = days
     frame["stale"] = [d is None or d > stale_after_days for d in days]
     return frame

@@ -1,0 +1,46 @@
+"""Wirkungsmonitor dashboard: navigation, language and the sidebar filters shared by all pages.
+
+Run with `make run` (or `streamlit run dashboard/app.py`); the store is $OUTCOMES_DB or
+data/outcomes.duckdb.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import streamlit as st
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a fresh checkout
+    sys.path.insert(0, str(ROOT))
+
+from dashboard import data, state  # noqa: E402
+from dashboard.i18n import Labels  # noqa: E402
+
+st.set_page_config(page_title="Wirkungsmonitor", page_icon="📈", layout="wide")
+
+lang = state.language()
+L = Labels(lang)
+
+PAGES = [
+    ("overview", "page.overview", "uebersicht", ":material/dashboard:"),
+    ("progress", "page.progress", "verlauf", ":material/show_chart:"),
+    ("compare", "page.compare", "vergleich", ":material/compare_arrows:"),
+    ("funnel", "page.funnel", "verlaeufe", ":material/filter_alt:"),
+    ("targets", "page.targets", "ziele", ":material/flag:"),
+    ("data", "page.data", "daten", ":material/upload_file:"),
+]
+pages = [
+    st.Page(f"app_pages/{name}.py", title=L(label), url_path=slug, icon=icon, default=(name == "overview"))
+    for name, label, slug, icon in PAGES
+]
+page = st.navigation(pages)
+
+try:
+    data.ensure_store()
+    state.sidebar(L)
+    page.run()
+except Exception as exc:  # a sentence, never a traceback (st.rerun/st.stop are BaseExceptions)
+    st.error(L("app.error", detail=str(exc) or type(exc).__name__))

@@ -1,0 +1,97 @@
+"""Vergleich: groups by attribute or ad-hoc cohorts side by side — shares with Wilson intervals,
+small-group flags, and time-to-outcome curves. The page's state lives in the URL."""
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import charts, data, state
+from dashboard.i18n import Labels
+from dashboard.widgets import chart, download_csv
+from pipelines import views
+
+L = Labels(state.language())
+st.title(L("page.compare"))
+chosen = state.require_programs(L)
+if chosen:
+    key, as_of = state.marker(), state.as_of()
+    vocab = data.vocabulary(key, chosen)
+    statuses = [s for s, v in vocab.items() if v[2] == "outcome"] + [s for s, v in vocab.items() if v[2] == "support"]
+    q = st.query_params
+
+    # first visit: the URL decides (a shared link), then the widgets do
+    if "cmp_mode" not in st.session_state:
+        st.session_state["cmp_mode"] = "cohorts" if q.get_all("cohort") else "by"
+        st.session_state["cmp_by"] = q.get("by") if q.get("by") in views.GROUP_FIELDS else (
+            "site" if len(chosen) == 1 else "program")
+        st.session_state["cmp_status"] = q.get("status") if q.get("status") in statuses else (
+            "training" if "training" in statuses else statuses[0])
+        cohorts = q.get_all("cohort")
+        if not cohorts:
+            values = data.group_values(key, chosen)
+            sites = values["site"][:2] or ["?"]
+            cohorts = [f"{s}: standort={s}" for s in sites]
+        st.session_state["cmp_n"] = max(2, min(5, len(cohorts)))
+        for i, text in enumerate(cohorts[:5]):
+            st.session_state[f"cmp_cohort_{i}"] = text
+
+    left, right = st.columns([1, 2])
+    with left:
+        st.radio(L("compare.mode"), ["by", "cohorts"], key="cmp_mode", horizontal=True,
+                 format_func=lambda m: L(f"compare.mode.{m}"))
+        st.selectbox(L("compare.status"), statuses, key="cmp_status", format_func=lambda s: L.status(s, vocab))
+        if st.session_state["cmp_mode"] == "by":
+            st.selectbox(L("compare.by"), views.GROUP_FIELDS, key="cmp_by", format_func=lambda f: L(f"field.{f}"))
+    cohorts: list[str] = []
+    if st.session_state["cmp_mode"] == "cohorts":
+        with right:
+            st.caption(L("compare.cohort_help"))
+            for i in range(st.session_state["cmp_n"]):
+                text = st.text_input(L("compare.cohort_n", n=i + 1), key=f"cmp_cohort_{i}")
+                if text.strip():
+                    cohorts.append(text.strip())
+            if st.session_state["cmp_n"] < 5 and st.button(L("compare.add"), icon=":material/add:"):
+                st.session_state["cmp_n"] += 1
+                st.rerun()
+
+    status, by = st.session_state["cmp_status"], st.session_state["cmp_by"]
+    mode = st.session_state["cmp_mode"]
+    # mirror the state into the URL so the comparison can be bookmarked and sent on
+    q.clear()
+    q["lang"] = L.lang
+    q["program"] = list(chosen)
+    q["as_of"] = as_of.isoformat()
+    q["status"] = status
+    if mode == "by":
+        q["by"] = by
+    else:
+        q["cohort"] = cohorts
+    st.caption(L("compare.link"))
+
+    try:
+        result = data.comparison(key, chosen, status, as_of, by if mode == "by" else None,
+                                 tuple(cohorts) if mode == "cohorts" else (), L.lang)
+    except ValueError as exc:   # a cohort filter a person typed: say what is wrong
+        st.warning(str(exc))
+        st.stop()
+
+    table = result["table"]
+    status_label = L.status(status, vocab)
+    group_label = L(f"field.{by}") if mode == "by" else L("compare.group")
+    shown = pd.DataFrame({
+        group_label: [L("compare.unknown") if g is None else g for g in table["group"]],
+        L("compare.n"): table["n"],
+        L("compare.reached"): table["reached"],
+        L("compare.share"): [L.pct(v, 1) for v in table["share"]],
+        L("compare.ci"): [f"{L.pct(lo, 1)} – {L.pct(hi, 1)}" for lo, hi in zip(table["ci_low"], table["ci_high"])],
+        L("compare.small"): [L("yes") if s else "" for s in table["small"]],
+    })
+    st.dataframe(shown, hide_index=True, width="stretch")
+    download_csv(table, "vergleich.csv", L, key="compare-table")
+
+    plot = table.assign(group=[str(g) for g in table["group"]])
+    chart(charts.shares_with_intervals(plot, L, title=status_label), table,
+          L("compare.caption", status=status_label), "vergleich_anteile.csv", L, "compare-bars")
+    st.subheader(L("compare.curve"))
+    curves = result["curves"].assign(group=lambda f: [str(g) for g in f["group"]])
+    chart(charts.curves(curves, L), curves, L("compare.curve_caption", status=status_label),
+          "zeit_bis_ergebnis.csv", L, "compare-curves")

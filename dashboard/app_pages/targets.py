@@ -1,0 +1,99 @@
+"""Ziele: a program's targets, editable in a validated form; saved to the store and offered as
+the program's TOML file."""
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from dashboard import data, state
+from dashboard.i18n import Labels
+from pipelines import programs, targets as targets_mod, views
+
+L = Labels(state.language())
+st.title(L("page.targets"))
+chosen = state.require_programs(L)
+if chosen:
+    key = state.marker()
+    names = dict(zip(*[data.programs(key, "programs")[c] for c in ("program_id", "name")]))
+    program = st.selectbox(L("tedit.program"), chosen, format_func=lambda p: names.get(p, p), key="tedit_program")
+    st.caption(L("tedit.intro"))
+    vocab = data.vocabulary(key, (program,))
+    rows = data.targets_of(key, program)
+
+    for message in st.session_state.pop("tedit_flash", []):
+        st.success(message)
+
+    if not rows.empty:
+        shown = pd.DataFrame({
+            L("tedit.id"): rows["target_id"], L("tedit.label"): rows["label"],
+            L("tedit.measure"): [L(f"measure.{m}") for m in rows["measure"]],
+            L("tedit.status"): [L.status(s, vocab) if s else "–" for s in rows["status"]],
+            L("tedit.direction"): [L(f"tedit.{d}") for d in rows["direction"]],
+            L("tedit.value"): [L.num(v, 0 if float(v).is_integer() else 1) for v in rows["value"]],
+            L("tedit.start"): [L.date(d) for d in rows["period_start"]],
+            L("tedit.end"): [L.date(d) for d in rows["period_end"]],
+            "gültig ab" if L.lang == "de" else "valid from": [L.date(d) for d in rows["valid_from"]],
+        })
+        st.dataframe(shown, hide_index=True, width="stretch")
+
+    ids = list(dict.fromkeys(rows["target_id"])) if not rows.empty else []
+    choice = st.selectbox(L("tedit.edit"), [None, *ids], key="tedit_choice",
+                          format_func=lambda t: L("tedit.new") if t is None else t)
+    base = rows[rows["target_id"] == choice].iloc[0].to_dict() if choice else {}
+    program_row = data.programs(key, "programs").set_index("program_id").loc[program]
+    measures = list(targets_mod.MEASURES) if hasattr(targets_mod, "MEASURES") else [
+        "entered", "active", "reached", "upon_leaving", "six_months_after", "share"]
+    status_options = list(vocab)
+
+    with st.form(f"target-form-{choice}"):
+        c1, c2 = st.columns(2)
+        target_id = c1.text_input(L("tedit.id"), value=choice or "", disabled=choice is not None)
+        label = c2.text_input(L("tedit.label"), value=base.get("label", ""))
+        funder = st.text_input(L("tedit.funder"), value=base.get("funder") or (program_row.get("funder") or ""))
+        c1, c2, c3 = st.columns(3)
+        measure = c1.selectbox(L("tedit.measure"), measures, index=measures.index(base.get("measure", "reached")),
+                               format_func=lambda m: L(f"measure.{m}"))
+        current_status = base.get("status") if base.get("status") in status_options else (
+            "training" if "training" in status_options else status_options[0])
+        status = c2.selectbox(L("tedit.status"), status_options, index=status_options.index(current_status),
+                              format_func=lambda s: L.status(s, vocab), help="entered: –")
+        direction = c3.radio(L("tedit.direction"), ["at_least", "at_most"], horizontal=True,
+                             index=0 if base.get("direction", "at_least") == "at_least" else 1,
+                             format_func=lambda d: L(f"tedit.{d}"))
+        c1, c2, c3 = st.columns(3)
+        value = c1.number_input(L("tedit.value"), min_value=0.0, value=float(base.get("value", 10.0)), step=1.0)
+        start = c2.date_input(L("tedit.start"), format="DD.MM.YYYY",
+                              value=base.get("period_start") or program_row.get("start_date") or dt.date.today())
+        end = c3.date_input(L("tedit.end"), format="DD.MM.YYYY",
+                            value=base.get("period_end") or program_row.get("end_date") or dt.date.today())
+        where_text = st.text_input(L("tedit.where"), value=views.where_text(base.get("scope_json")))
+        milestones_text = st.text_area(L("tedit.milestones"), value=views.milestones_text(base.get("milestones_json"), L.lang),
+                                       height=90)
+        c1, c2 = st.columns([1, 1])
+        save = c1.form_submit_button(L("tedit.save"), type="primary")
+        delete = c2.form_submit_button(L("tedit.delete"), disabled=choice is None)
+
+    if save:
+        table, problems = views.target_table_from_form(
+            target_id=(choice or target_id).strip(), label=label, funder=funder, measure=measure, status=status,
+            direction=direction, value=value, start=start, end=end, where=where_text, milestones=milestones_text,
+            lang=L.lang)
+        if not problems:
+            with data.writing() as con:
+                problems = programs.save_target(con, program, table, replace_id=choice, lang=L.lang,
+                                                saved_by="dashboard")
+        if problems:
+            st.error(L("tedit.invalid") + "\n\n" + "\n".join(f"- {p}" for p in problems))
+        else:
+            st.session_state["tedit_flash"] = [L("tedit.saved")]
+            st.rerun()
+    if delete and choice:
+        with data.writing() as con:
+            programs.delete_target(con, program, choice, lang=L.lang, saved_by="dashboard")
+        st.session_state["tedit_flash"] = [L("tedit.deleted")]
+        st.session_state.pop("tedit_choice", None)
+        st.rerun()
+
+    st.download_button(L("tedit.download"), data.program_toml(key, program).encode("utf-8"),
+                       file_name=f"{program}.toml", mime="application/toml", icon=":material/download:")

@@ -1,0 +1,133 @@
+"""DataFrame → plotly Figure. No Streamlit calls, no arithmetic on the numbers: they come ready
+from pipelines. Colours: the Okabe–Ito palette, readable for colour-blind people."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from dashboard.i18n import Labels
+
+# Okabe & Ito (2008), "Color Universal Design"
+PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
+STATE_COLOURS = {"met": "#009E73", "on_track": "#0072B2", "at_risk": "#E69F00", "missed": "#D55E00",
+                 "not_started": "#999999"}
+STATE_ICONS = {"met": "✔", "on_track": "↗", "at_risk": "⚠", "missed": "✖", "not_started": "…"}
+
+
+def _layout(fig: go.Figure, L: Labels, height: int = 380, **kw) -> go.Figure:
+    settings = dict(height=height, margin=dict(l=10, r=10, t=40, b=10), colorway=PALETTE,
+                    separators=",." if L.lang == "de" else ".,", legend=dict(orientation="h", y=-0.15),
+                    hovermode="x unified")
+    fig.update_layout(**{**settings, **kw})
+    return fig
+
+
+def _date_axis(fig: go.Figure, L: Labels) -> None:
+    fig.update_xaxes(tickformat="%m.%Y" if L.lang == "de" else "%Y-%m",
+                     hoverformat="%d.%m.%Y" if L.lang == "de" else "%Y-%m-%d")
+
+
+def funnel(stages: pd.DataFrame, L: Labels) -> go.Figure:
+    """stages: label, n, share (of entered)."""
+    fig = go.Figure(go.Funnel(
+        y=stages["label"], x=stages["n"], textinfo="value+percent initial",
+        marker=dict(color=[PALETTE[i % len(PALETTE)] for i in range(len(stages))]),
+    ))
+    return _layout(fig, L, height=320, hovermode="closest")
+
+
+def bars(frame: pd.DataFrame, x: str, y: str, L: Labels, title: str = "", horizontal: bool = False,
+         color: str | None = None) -> go.Figure:
+    if horizontal:
+        fig = go.Figure(go.Bar(y=frame[x], x=frame[y], orientation="h", marker_color=color or PALETTE[0],
+                               text=[L.num(v) for v in frame[y]], textposition="auto"))
+    else:
+        fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=color or PALETTE[0],
+                               text=[L.num(v) for v in frame[y]], textposition="auto"))
+    return _layout(fig, L, height=320, title=title, hovermode="closest")
+
+
+def histogram(values: pd.Series, L: Labels, title: str = "", xlabel: str = "") -> go.Figure:
+    fig = go.Figure(go.Histogram(x=values, marker_color=PALETTE[4], nbinsx=24))
+    fig.update_xaxes(title=xlabel)
+    return _layout(fig, L, height=300, title=title, hovermode="closest")
+
+
+def shares_with_intervals(table: pd.DataFrame, L: Labels, title: str = "") -> go.Figure:
+    """table: group, share, ci_low, ci_high, small, n — bars with Wilson whiskers; small groups hatched."""
+    shares = table["share"].fillna(0)
+    fig = go.Figure(go.Bar(
+        x=table["group"].astype(str), y=shares * 100,
+        error_y=dict(type="data", symmetric=False,
+                     array=(table["ci_high"].fillna(0) - shares) * 100,
+                     arrayminus=(shares - table["ci_low"].fillna(0)) * 100, color="#333333"),
+        marker=dict(color=[PALETTE[i % len(PALETTE)] for i in range(len(table))],
+                    pattern_shape=["/" if s else "" for s in table["small"]]),
+        text=[f"{L.pct(s)} (n={L.num(n)})" for s, n in zip(table["share"], table["n"])],
+        textposition="outside", cliponaxis=False,
+    ))
+    fig.update_yaxes(title="%", rangemode="tozero")
+    return _layout(fig, L, height=380, title=title, hovermode="closest")
+
+
+def curves(curves_frame: pd.DataFrame, L: Labels, title: str = "") -> go.Figure:
+    """curves_frame: group, month, share — step lines of cumulative share by months since entry."""
+    fig = go.Figure()
+    for i, (group, part) in enumerate(curves_frame.groupby("group", sort=False)):
+        fig.add_trace(go.Scatter(x=part["month"], y=part["share"] * 100, mode="lines", name=str(group),
+                                 line=dict(shape="hv", color=PALETTE[i % len(PALETTE)], width=2,
+                                           dash=["solid", "dash", "dot", "dashdot"][i % 4])))
+    fig.update_xaxes(title=L("compare.months"), dtick=3)
+    fig.update_yaxes(title="%", range=[0, 100])
+    return _layout(fig, L, height=380, title=title)
+
+
+def progress(series: pd.DataFrame, target: dict, L: Labels) -> go.Figure:
+    """Cumulative achieved vs the target line, milestones, and the forecast with its band.
+
+    series: month_end, cumulative. target: the view of pipelines.views.progress for one target.
+    """
+    fig = go.Figure()
+    line = target["target_line"]
+    fig.add_trace(go.Scatter(x=[p["date"] for p in line], y=[p["value"] for p in line], mode="lines",
+                             name=L("progress.target_line"), line=dict(color="#777777", dash="dash")))
+    fig.add_trace(go.Scatter(x=series["month_end"], y=series["cumulative"], mode="lines+markers",
+                             name=L("progress.achieved"), line=dict(color=PALETTE[0], width=3)))
+    band = target.get("forecast_band") or []
+    if band:
+        fig.add_trace(go.Scatter(x=[p["date"] for p in band], y=[p["high"] for p in band], mode="lines",
+                                 line=dict(width=0), showlegend=False, hoverinfo="skip"))
+        fig.add_trace(go.Scatter(x=[p["date"] for p in band], y=[p["low"] for p in band], mode="lines",
+                                 line=dict(width=0), fill="tonexty", fillcolor="rgba(230,159,0,0.25)",
+                                 name=L("progress.band")))
+        fig.add_trace(go.Scatter(x=[p["date"] for p in band], y=[p["mid"] for p in band], mode="lines",
+                                 name=L("progress.forecast"), line=dict(color=PALETTE[1], dash="dot", width=2)))
+    milestones = target.get("milestones") or []
+    if milestones:
+        fig.add_trace(go.Scatter(x=[m["date"] for m in milestones], y=[m["value"] for m in milestones],
+                                 mode="markers", name=L("progress.milestone"),
+                                 marker=dict(symbol="diamond", size=11, color=PALETTE[3])))
+    _date_axis(fig, L)
+    fig.update_yaxes(rangemode="tozero")
+    return _layout(fig, L, height=400, title=target["label"])
+
+
+def monthly(frame: pd.DataFrame, L: Labels) -> go.Figure:
+    """frame: month, series (label), count — grouped bars per month."""
+    fig = go.Figure()
+    for i, (name, part) in enumerate(frame.groupby("series", sort=False)):
+        fig.add_trace(go.Bar(x=part["month"], y=part["count"], name=str(name), marker_color=PALETTE[i % len(PALETTE)]))
+    _date_axis(fig, L)
+    fig.update_layout(barmode="group")
+    return _layout(fig, L, height=340)
+
+
+def attainment_bar(attainment: float | None, state: str) -> go.Figure:
+    """A small horizontal bar, 0–100 % (capped), coloured by state."""
+    value = max(0.0, min(1.0, attainment or 0.0)) * 100
+    fig = go.Figure(go.Bar(x=[value], y=[""], orientation="h", marker_color=STATE_COLOURS.get(state, PALETTE[0])))
+    fig.add_trace(go.Bar(x=[100 - value], y=[""], orientation="h", marker_color="#e6e6e6", hoverinfo="skip"))
+    fig.update_layout(barmode="stack", height=40, margin=dict(l=0, r=0, t=0, b=0), showlegend=False,
+                      xaxis=dict(visible=False, range=[0, 100]), yaxis=dict(visible=False))
+    return fig

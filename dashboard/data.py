@@ -1,0 +1,133 @@
+"""The dashboard's only door to the store: short-lived connections and cached results.
+
+Connections are opened per cache miss and closed at once, so `outcomes ingest` in a terminal
+can write while the dashboard runs. Results are cached with `st.cache_data`, keyed on the
+store's load marker: a new load (upload, CLI, target edit) invalidates them at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from contextlib import contextmanager
+from pathlib import Path
+
+import streamlit as st
+
+from pipelines import db, metrics, store_info, views
+
+
+def store_path() -> Path:
+    return db.resolve_path()
+
+
+@contextmanager
+def reading():
+    """A read-only connection for one question."""
+    con = db.connect(store_path(), read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def writing():
+    """A read-write connection for one change (upload, target edit)."""
+    con = db.connect(store_path())
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+def ensure_store() -> bool:
+    """Create and migrate the store if needed; False when it cannot be opened."""
+    path = store_path()
+    if path.exists():
+        return True
+    with writing():
+        return True
+
+
+def marker() -> str:
+    """Changes whenever the store's data changes: the cache key of every result."""
+    with reading() as con:
+        return db.last_load_marker(con)
+
+
+@st.cache_data(show_spinner=False)
+def programs(_marker: str, key: str):
+    with reading() as con:
+        return store_info.programs(con)
+
+
+@st.cache_data(show_spinner=False)
+def vocabulary(key: str, program_ids: tuple[str, ...]):
+    """status -> (label_de, label_en, category)."""
+    with reading() as con:
+        frame = store_info.statuses(con, list(program_ids))
+    return {r.status: (r.label_de, r.label_en, r.category) for r in frame.itertuples()}
+
+
+@st.cache_data(show_spinner=False)
+def data_date(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
+    with reading() as con:
+        return store_info.data_date(con, list(program_ids))
+
+
+@st.cache_data(show_spinner=False)
+def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date, lang: str):
+    with reading() as con:
+        return views.overview(con, list(program_ids), as_of, lang)
+
+
+@st.cache_data(show_spinner=False)
+def progress(key: str, program_ids: tuple[str, ...], as_of: dt.date, lang: str):
+    with reading() as con:
+        return views.progress(con, list(program_ids), as_of, lang)
+
+
+@st.cache_data(show_spinner=False)
+def comparison(key: str, program_ids: tuple[str, ...], status: str, as_of: dt.date, by: str | None,
+               cohorts: tuple[str, ...], lang: str):
+    with reading() as con:
+        return views.comparison(con, list(program_ids), status, as_of, by, list(cohorts), lang)
+
+
+@st.cache_data(show_spinner=False)
+def group_values(key: str, program_ids: tuple[str, ...]):
+    with reading() as con:
+        return views.filter_values(con, list(program_ids))
+
+
+@st.cache_data(show_spinner=False)
+def funnel(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    with reading() as con:
+        return metrics.funnel(con, metrics.Scope(program_ids), as_of)
+
+
+@st.cache_data(show_spinner=False)
+def targets_of(key: str, program_id: str):
+    with reading() as con:
+        return views.target_rows(con, program_id)
+
+
+@st.cache_data(show_spinner=False)
+def program_toml(key: str, program_id: str) -> str:
+    from pipelines import programs as programs_mod
+
+    with reading() as con:
+        return programs_mod.program_to_toml(con, program_id)
+
+
+@st.cache_data(show_spinner=False)
+def load_history(key: str):
+    with reading() as con:
+        return store_info.load_history(con)
+
+
+@st.cache_data(show_spinner=False)
+def quality(key: str, program_ids: tuple[str, ...]):
+    with reading() as con:
+        return (store_info.missing_attributes(con, list(program_ids)), store_info.staleness(con),
+                store_info.episode_order_problems(con, list(program_ids)))

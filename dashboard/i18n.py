@@ -1,0 +1,277 @@
+"""Every label of the dashboard, in German (default) and English. One place, one word per concept."""
+
+from __future__ import annotations
+
+from pipelines import fmt
+
+LABELS: dict[str, tuple[str, str]] = {
+    # app / sidebar
+    "app.title": ("Wirkungsmonitor", "Wirkungsmonitor"),
+    "app.language": ("Sprache", "Language"),
+    "app.programs": ("Programme", "Programs"),
+    "app.programs.help": ("Ein, mehrere oder alle Programme", "One, several or all programs"),
+    "app.as_of": ("Stichtag", "As-of date"),
+    "app.as_of.help": ("Alle Zahlen gelten für diesen Tag. Vorgabe: das letzte Datum in den Daten.",
+                       "All figures hold for this day. Default: the latest date in the data."),
+    "app.no_data": ("Noch keine Daten. Laden Sie auf der Seite »Daten« eine Programmdatei (TOML) und "
+                    "Teilnehmendendaten hoch – oder bauen Sie die Demo mit `make run`.",
+                    "No data yet. Upload a program file (TOML) and participant data on the 'Data' page — "
+                    "or build the demo with `make run`."),
+    "app.no_program": ("Bitte links mindestens ein Programm wählen.", "Please pick at least one program on the left."),
+    "app.store": ("Datenbank", "Store"),
+    "app.error": ("Das hat nicht geklappt: {detail}. Bitte Eingaben prüfen oder die Seite neu laden.",
+                  "That did not work: {detail}. Please check the inputs or reload the page."),
+    "download.csv": ("Daten als CSV", "Data as CSV"),
+    # pages
+    "page.overview": ("Übersicht", "Overview"),
+    "page.progress": ("Verlauf", "Progress"),
+    "page.compare": ("Vergleich", "Comparison"),
+    "page.funnel": ("Verläufe der Teilnehmenden", "Participant pathways"),
+    "page.targets": ("Ziele", "Targets"),
+    "page.data": ("Daten", "Data"),
+    "page.report": ("Bericht", "Report"),
+    "page.programmes": ("Programme (ESF)", "Programmes (ESF)"),
+    # tiles
+    "tile.entered": ("Eingetreten", "Entered"),
+    "tile.in_program": ("Im Programm", "In the program"),
+    "tile.support": ("In Begleitung", "In support"),
+    "tile.coaching": ("Im Coaching", "In coaching"),
+    "tile.mentoring": ("Im Mentoring", "In mentoring"),
+    "tile.training": ("Ausbildung begonnen", "Started training"),
+    "tile.employment": ("In Beschäftigung", "In employment"),
+    "tile.help.entered": ("Teilnehmende mit Eintritt zwischen Programmbeginn und Stichtag.",
+                          "Participants who entered between program start and the as-of date."),
+    "tile.help.in_program": ("Eingetreten bis zum Stichtag und nicht vorher ausgetreten.",
+                             "Entered by the as-of date and not left before it."),
+    "tile.help.active": ("Mit einer laufenden Episode dieses Status am Stichtag.",
+                         "With an episode of this status running on the as-of date."),
+    "tile.help.reached": ("Mit einer Episode dieses Status, die seit Programmbeginn begonnen hat (jede Person einmal).",
+                          "With an episode of this status started since program start (each person once)."),
+    # targets
+    "targets.heading": ("Zielvereinbarungen", "Target agreements"),
+    "targets.none": ("Für die gewählten Programme sind keine Ziele hinterlegt. Ziele lassen sich auf der Seite »Ziele« anlegen.",
+                     "No targets for the selected programs. Targets can be added on the 'Targets' page."),
+    "state.met": ("erreicht", "met"),
+    "state.on_track": ("im Plan", "on track"),
+    "state.at_risk": ("gefährdet", "at risk"),
+    "state.missed": ("verfehlt", "missed"),
+    "state.not_started": ("nicht begonnen", "not started"),
+    "targets.achieved_of": ("{achieved} von {target}", "{achieved} of {target}"),
+    "targets.at_most_of": ("{achieved} (höchstens {target})", "{achieved} (at most {target})"),
+    "targets.forecast": ("Bei aktuellem Tempo {forecast} von {target} bis {end} – nötig sind {needed} pro Monat; "
+                         "Wahrscheinlichkeit {probability}.",
+                         "At the current pace {forecast} of {target} by {end} — {needed} per month needed; "
+                         "probability {probability}."),
+    "targets.forecast_met": ("Ziel erreicht ({achieved} von {target}).", "Target met ({achieved} of {target})."),
+    "targets.forecast_over": ("Zeitraum beendet am {end}.", "Period ended on {end}."),
+    "targets.forecast_not_started": ("Zeitraum beginnt am {start}.", "Period starts on {start}."),
+    "targets.expected": ("Soll zum Stichtag: {expected}", "Expected by the as-of date: {expected}"),
+    "targets.period": ("Zeitraum {start} – {end}", "Period {start} – {end}"),
+    "targets.window": ("Tempo der letzten {months} Monate", "pace of the last {months} months"),
+    # progress
+    "progress.target": ("Zielvereinbarung", "Target"),
+    "progress.achieved": ("Erreicht (kumuliert)", "Achieved (cumulative)"),
+    "progress.target_line": ("Soll-Linie", "Target line"),
+    "progress.milestone": ("Meilenstein", "Milestone"),
+    "progress.forecast": ("Prognose", "Forecast"),
+    "progress.band": ("80-%-Band der Prognose", "80% forecast band"),
+    "progress.monthly": ("Eintritte und Ergebnisse pro Monat", "Entries and outcomes per month"),
+    "progress.caption": ("Kumuliert: Teilnehmende, die bis zum jeweiligen Monatsende gezählt werden ({measure}). "
+                         "Prognose: Fortschreibung des Tempos der letzten Monate; das Band zeigt 10.–90. Perzentil "
+                         "eines Poisson-Modells.",
+                         "Cumulative: participants counted by each month end ({measure}). Forecast: the recent "
+                         "pace carried forward; the band shows the 10th–90th percentile of a Poisson model."),
+    "progress.monthly_caption": ("Neue Eintritte und neu begonnene Ergebnis-Episoden je Kalendermonat (jede Person einmal je Status).",
+                                 "New entries and newly started outcome episodes per calendar month (each person once per status)."),
+    "progress.month": ("Monat", "Month"),
+    "progress.count": ("Anzahl", "Count"),
+    # compare
+    "compare.by": ("Gruppieren nach", "Group by"),
+    "compare.mode": ("Vergleich", "Comparison"),
+    "compare.mode.by": ("nach Merkmal", "by attribute"),
+    "compare.mode.cohorts": ("eigene Kohorten", "ad-hoc cohorts"),
+    "compare.status": ("Ergebnis", "Outcome"),
+    "compare.cohort_n": ("Kohorte {n}", "Cohort {n}"),
+    "compare.cohort_help": ("Name: Filter; Filter, z. B. »Köln B1+: standort=Köln; deutschniveau>=B1; eintrittsjahr=2019«",
+                            "Name: filter; filter, e.g. 'Köln B1+: site=Köln; german_level>=B1; entry_year=2019'"),
+    "compare.add": ("Kohorte hinzufügen", "Add cohort"),
+    "compare.group": ("Gruppe", "Group"),
+    "compare.unknown": ("unbekannt", "unknown"),
+    "compare.n": ("n", "n"),
+    "compare.reached": ("erreicht", "reached"),
+    "compare.share": ("Anteil", "Share"),
+    "compare.ci": ("95-%-Intervall", "95% interval"),
+    "compare.small": ("zu klein (n < 5)", "too small (n < 5)"),
+    "compare.caption": ("Anteil der bis zum Stichtag Eingetretenen, die {status} begonnen haben; Balken mit "
+                        "95-%-Wilson-Intervall. Gruppen unter 5 Personen sind als zu klein markiert.",
+                        "Share of those entered by the as-of date who started {status}; bars with 95% Wilson "
+                        "interval. Groups under 5 people are flagged as too small."),
+    "compare.curve": ("Zeit bis zum Ergebnis", "Time to outcome"),
+    "compare.curve_caption": ("Kaplan-Meier: kumulierter Anteil, der {status} erreicht hat, nach Monaten seit Eintritt; "
+                              "wer austritt oder noch im Programm ist, zählt bis dahin als »unter Risiko«.",
+                              "Kaplan–Meier: cumulative share reaching {status} by months since entry; people who "
+                              "left or are still in the program count as at risk until then."),
+    "compare.months": ("Monate seit Eintritt", "Months since entry"),
+    "compare.link": ("Dieser Vergleich steht in der Adresse des Browsers – Link kopieren und teilen.",
+                     "This comparison lives in the browser's address — copy the link to share it."),
+    "field.program": ("Programm", "Program"),
+    "field.site": ("Standort", "Site"),
+    "field.cohort": ("Kohorte", "Cohort"),
+    "field.entry_year": ("Eintrittsjahr", "Entry year"),
+    "field.coach_id": ("Coach", "Coach"),
+    "field.mentor_id": ("Mentorin", "Mentor"),
+    "field.gender": ("Geschlecht", "Gender"),
+    "field.age_band": ("Altersgruppe", "Age band"),
+    "field.origin_region": ("Herkunftsregion", "Origin region"),
+    "field.qualification_level": ("ISCED-Niveau", "ISCED level"),
+    "field.german_level": ("Deutschniveau", "German level"),
+    "field.exit_reason": ("Austrittsgrund", "Exit reason"),
+    # funnel
+    "funnel.entered": ("Eingetreten", "Entered"),
+    "funnel.support": ("In Begleitung gewesen", "Had support"),
+    "funnel.outcome": ("Ergebnis erreicht", "Reached an outcome"),
+    "funnel.caption": ("Personen, die bis zum Stichtag eingetreten sind; »Begleitung« = mindestens eine Episode "
+                       "der Kategorie Unterstützung, »Ergebnis« = mindestens eine Ergebnis-Episode (Ausbildung, "
+                       "Beschäftigung, Qualifikation, Schule/Studium).",
+                       "People who entered by the as-of date; 'support' = at least one support episode, "
+                       "'outcome' = at least one outcome episode (training, employment, qualification, education)."),
+    "funnel.exits": ("Austrittsgründe", "Exit reasons"),
+    "funnel.exits_caption": ("Ausgetretene bis zum Stichtag nach Grund.", "Those who left by the as-of date, by reason."),
+    "funnel.stay": ("Verweildauer", "Length of stay"),
+    "funnel.stay_caption": ("Monate von Eintritt bis Austritt (oder bis zum Stichtag für alle, die noch da sind).",
+                            "Months from entry to exit (or to the as-of date for those still in the program)."),
+    "funnel.by_outcome": ("Je Ergebnis", "By outcome"),
+    "funnel.supported": ("In Begleitung gewesen", "Had support"),
+    "funnel.reached_any": ("Ergebnis erreicht", "Reached an outcome"),
+    "funnel.stay.left": ("Ausgetreten", "Left"),
+    "funnel.stay.ongoing": ("Noch im Programm", "Still in the program"),
+    "funnel.median": ("Median (Monate)", "Median (months)"),
+    "funnel.p25": ("25 % (Monate)", "25% (months)"),
+    "funnel.p75": ("75 % (Monate)", "75% (months)"),
+    "funnel.mean": ("Mittel (Monate)", "Mean (months)"),
+    "exit.unknown": ("Grund unbekannt", "reason unknown"),
+    "exit.completed": ("abgeschlossen", "completed"),
+    "exit.dropped_out": ("abgebrochen", "dropped out"),
+    "exit.moved": ("verzogen", "moved"),
+    "exit.other": ("sonstiges", "other"),
+    "exit.none": ("noch im Programm", "still in the program"),
+    # targets page
+    "tedit.program": ("Programm", "Program"),
+    "tedit.intro": ("Ziele dieses Programms. Änderungen werden geprüft, in der Datenbank gespeichert und als "
+                    "TOML-Programmdatei zum Herunterladen angeboten.",
+                    "Targets of this program. Changes are validated, saved in the store and offered as a TOML "
+                    "program file to download."),
+    "tedit.new": ("Neues Ziel", "New target"),
+    "tedit.edit": ("Ziel bearbeiten", "Edit target"),
+    "tedit.id": ("Kennung", "Identifier"),
+    "tedit.label": ("Bezeichnung", "Label"),
+    "tedit.funder": ("Geldgeber", "Funder"),
+    "tedit.measure": ("Maß", "Measure"),
+    "tedit.status": ("Status", "Status"),
+    "tedit.direction": ("Richtung", "Direction"),
+    "tedit.at_least": ("mindestens", "at least"),
+    "tedit.at_most": ("höchstens", "at most"),
+    "tedit.value": ("Zielwert", "Target value"),
+    "tedit.start": ("Beginn", "Start"),
+    "tedit.end": ("Ende", "End"),
+    "tedit.where": ("Eingrenzung (optional, z. B. standort=Köln)", "Scope (optional, e.g. site=Köln)"),
+    "tedit.milestones": ("Meilensteine (optional, je Zeile TT.MM.JJJJ = Wert)", "Milestones (optional, one per line DATE = value)"),
+    "tedit.save": ("Speichern", "Save"),
+    "tedit.delete": ("Ziel löschen", "Delete target"),
+    "tedit.saved": ("Gespeichert.", "Saved."),
+    "tedit.deleted": ("Gelöscht.", "Deleted."),
+    "tedit.invalid": ("Nicht gespeichert:", "Not saved:"),
+    "tedit.download": ("Programmdatei (TOML) herunterladen", "Download program file (TOML)"),
+    "measure.entered": ("Eintritte", "entries"),
+    "measure.active": ("aktiv am Stichtag", "active on the date"),
+    "measure.reached": ("erreicht (begonnen)", "reached (started)"),
+    "measure.upon_leaving": ("bei Austritt (binnen 4 Wochen)", "upon leaving (within 4 weeks)"),
+    "measure.six_months_after": ("sechs Monate nach Austritt", "six months after leaving"),
+    "measure.share": ("Anteil in %", "share in %"),
+    # data page
+    "data.upload": ("Dateien hochladen", "Upload files"),
+    "data.upload_help": ("Programmdateien (TOML), Teilnehmende, Episoden oder Tracking-Blätter als CSV, XLSX oder "
+                         "Parquet. Es gilt derselbe Weg wie beim Befehl `outcomes ingest`.",
+                         "Program files (TOML), participants, episodes or tracking sheets as CSV, XLSX or Parquet. "
+                         "The same path as the `outcomes ingest` command."),
+    "data.program": ("Programm für Dateien ohne Spalte »Programm«", "Program for files without a 'program' column"),
+    "data.lenient": ("Tolerant laden: gute Zeilen laden, fehlerhafte abweisen", "Lenient: load good rows, reject bad ones"),
+    "data.load": ("Laden", "Load"),
+    "data.loaded": ("Geladen", "Loaded"),
+    "data.refused": ("Nicht geladen – nichts wurde gespeichert. Bitte die Datei korrigieren:",
+                     "Not loaded — nothing was stored. Please correct the file:"),
+    "data.skipped": ("Diese Datei wurde schon geladen; nichts geändert.", "This file was loaded before; nothing changed."),
+    "data.rejects": ("Abgewiesene Zeilen herunterladen", "Download rejected rows"),
+    "data.history": ("Ladeprotokoll", "Load history"),
+    "data.quality": ("Datenqualität", "Data quality"),
+    "data.missing": ("Fehlende Merkmale", "Missing attributes"),
+    "data.missing_caption": ("Anteil der Teilnehmenden ohne Angabe, je Programm und Merkmal.",
+                             "Share of participants without a value, per program and attribute."),
+    "data.stale": ("Aktualität", "Freshness"),
+    "data.stale_caption": ("Letzte Lieferung je Programm; älter als 90 Tage gilt als veraltet.",
+                           "Last delivery per program; older than 90 days counts as stale."),
+    "data.order": ("Widersprüchliche Verläufe", "Contradicting records"),
+    "data.order_caption": ("Episoden nach dem Austritt oder vor dem Eintritt, überlappende Episoden gleichen Status, "
+                           "Teilnehmende ohne Episode.",
+                           "Episodes after exit or before entry, overlapping episodes of one status, participants "
+                           "without any episode."),
+    "data.none": ("Keine Auffälligkeiten.", "Nothing found."),
+    "col.file": ("Datei", "File"),
+    "col.line": ("Zeile", "Line"),
+    "col.column": ("Spalte", "Column"),
+    "col.value": ("Wert", "Value"),
+    "col.message": ("Problem", "Problem"),
+    "col.loaded_at": ("Zeitpunkt", "Time"),
+    "col.kind": ("Art", "Kind"),
+    "col.outcome": ("Ergebnis", "Outcome"),
+    "col.read": ("gelesen", "read"),
+    "col.loaded": ("geladen", "loaded"),
+    "col.rejected": ("abgewiesen", "rejected"),
+    "col.program": ("Programm", "Program"),
+    "col.attribute": ("Merkmal", "Attribute"),
+    "col.missing": ("fehlend", "missing"),
+    "col.share_missing": ("Anteil fehlend", "Share missing"),
+    "col.last_load": ("Letzte Lieferung", "Last delivery"),
+    "col.latest_record": ("Jüngster Eintrag", "Latest record"),
+    "col.days": ("Tage seit Lieferung", "Days since delivery"),
+    "col.stale": ("veraltet", "stale"),
+    "col.participant": ("Teilnehmer-ID", "Participant id"),
+    "col.problem": ("Problem", "Problem"),
+    "col.status": ("Status", "Status"),
+    "col.date": ("Datum", "Date"),
+    "col.participants": ("Teilnehmende", "Participants"),
+    "yes": ("ja", "yes"),
+    "no": ("nein", "no"),
+}
+
+
+class Labels:
+    """Labels in one language: L = Labels('de'); L('page.overview') -> 'Übersicht'."""
+
+    def __init__(self, lang: str = "de"):
+        self.lang = lang if lang in fmt.LANGS else "de"
+
+    def __call__(self, key: str, **params) -> str:
+        de, en = LABELS.get(key, (key, key))
+        text = de if self.lang == "de" else en
+        return text.format(**params) if params else text
+
+    # formatting in the same language
+    def num(self, value, decimals: int = 0) -> str:
+        return fmt.number(value, self.lang, decimals)
+
+    def pct(self, value, decimals: int = 0) -> str:
+        return fmt.percent(value, self.lang, decimals)
+
+    def date(self, value) -> str:
+        return fmt.date(value, self.lang)
+
+    def status(self, status: str, vocabulary=None) -> str:
+        """The label of a status ('training' -> 'Ausbildung'), from the store's vocabulary if given."""
+        if vocabulary is not None and status in vocabulary:
+            return vocabulary[status][0 if self.lang == "de" else 1]
+        from pipelines.db import BUILTIN_STATUSES
+
+        if status in BUILTIN_STATUSES:
+            return BUILTIN_STATUSES[status][1 if self.lang == "de" else 2]
+        return status

@@ -1,0 +1,351 @@
+"""The numbers each dashboard page and report section shows, assembled from metrics/targets.
+
+Pages and reports call these and draw; they compute nothing themselves. Returned values are
+plain dicts and DataFrames with language-neutral keys; labels are the caller's business.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+from pipelines import metrics, targets
+from pipelines.db import quote_ident
+
+TILE_STATUSES = [("active", "coaching"), ("active", "mentoring"), ("reached", "training"), ("active", "employment")]
+
+
+def summary(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.date) -> dict[str, Any]:
+    """status_summary of several programs added up (participants belong to one program each).
+
+    Returns the same shape as metrics.status_summary, with "programs" instead of "program".
+    """
+    total: dict[str, Any] = {"programs": list(program_ids), "as_of": as_of.isoformat(), "entered": 0,
+                             "in_program": 0, "active": {}, "reached": {}}
+    for program_id in program_ids:
+        one = metrics.status_summary(con, program_id, as_of)
+        total["entered"] += one["entered"]
+        total["in_program"] += one["in_program"]
+        for part in ("active", "reached"):
+            for status, n in one[part].items():
+                total[part][status] = total[part].get(status, 0) + n
+    return total
+
+
+def tiles(total: dict[str, Any]) -> list[dict[str, Any]]:
+    """The headline tiles: entered, in program, in coaching/mentoring, started training, employed.
+
+    Coaching or mentoring appear only where the programs use them.
+    """
+    out = [{"key": "entered", "kind": "entered", "status": None, "value": total["entered"]},
+           {"key": "in_program", "kind": "in_program", "status": None, "value": total["in_program"]}]
+    for kind, status in TILE_STATUSES:
+        if status in ("coaching", "mentoring") and not total["reached"].get(status):
+            continue
+        out.append({"key": status, "kind": kind, "status": status, "value": total[kind].get(status, 0)})
+    return out
+
+
+def overview(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.date, lang: str = "de") -> dict:
+    """Tiles and target cards for the overview page (and the CLI/report use the same numbers)."""
+    total = summary(con, program_ids, as_of)
+    names = dict(con.execute("select program_id, name from program where program_id in (select unnest(?))",
+                             [list(program_ids)]).fetchall())
+    cards = []
+    for program_id in program_ids:
+        for card in targets.evaluate(con, program_id, as_of, lang=lang):
+            cards.append({**card, "program": program_id, "program_name": names.get(program_id, program_id)})
+    return {"summary": total, "tiles": tiles(total), "targets": cards}
+
+
+# --------------------------------------------------------------------------- progress
+
+def poisson_quantile(mean: float, q: float) -> int:
+    """Smallest k with P(X <= k) >= q for X ~ Poisson(mean)."""
+    if mean <= 0:
+        return 0
+    k, p = 0, math.exp(-mean)
+    cumulative = p
+    while cumulative < q and k < 100000:
+        k += 1
+        p *= mean / k
+        cumulative += p
+    return k
+
+
+def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
+    out, year, month = [], start.year, start.month
+    while True:
+        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
+        last = nxt - dt.timedelta(days=1)
+        if last >= end:
+            out.append(end)
+            return out
+        if last > start:
+            out.append(last)
+        year, month = nxt.year, nxt.month
+
+
+def target_progress(con: duckdb.DuckDBPyConnection, card: dict, as_of: dt.date) -> dict:
+    """One target's chart data: cumulative achieved by month, target line, milestones, forecast band.
+
+    The forecast continues from the achieved value on as_of at the recent monthly rate behind
+    the card's forecast (targets.evaluate); the band is the 10th–90th percentile of Poisson
+    arrivals at that rate.
+    Only cumulative measures (entered, reached) get a series and a forecast band; the other
+    measures show the achieved value on as_of against the target line.
+    """
+    start, end = dt.date.fromisoformat(card["period_start"]), dt.date.fromisoformat(card["period_end"])
+    scope = metrics.Scope((card["program"],), card.get("scope") or {})
+    stop = min(as_of, end)
+    series = pd.DataFrame(columns=["month_end", "cumulative"])
+    if card["measure"] in ("entered", "reached") and stop >= start:
+        series = metrics.monthly_series(con, scope, card["measure"], card.get("status"), start, stop)[
+            ["month_end", "cumulative"]]
+    target_value = card["target"]
+    milestones = card.get("milestones") or []
+    line = [{"date": start, "value": 0}]
+    line += [{"date": dt.date.fromisoformat(str(m["date"])), "value": m["value"]} for m in milestones]
+    line.append({"date": end, "value": target_value})
+    band = []
+    # forecast = achieved + rate × remaining months (targets.evaluate); spread it over the months
+    if card["measure"] in ("entered", "reached") and start <= as_of < end and card.get("forecast") is not None:
+        base, gain = card["achieved"], card["forecast"] - card["achieved"]
+        span = (end - as_of).days
+        for day in [as_of, *_month_ends(as_of + dt.timedelta(days=1), end)]:
+            mean = gain * (day - as_of).days / span
+            band.append({"date": day, "mid": base + mean, "low": base + poisson_quantile(mean, 0.10),
+                         "high": base + poisson_quantile(mean, 0.90)})
+    return {**card, "series": series, "target_line": line,
+            "milestones": [{"date": dt.date.fromisoformat(str(m["date"])), "value": m["value"]} for m in milestones],
+            "forecast_band": band}
+
+
+def monthly_activity(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.date,
+                     outcome_statuses: list[str]) -> pd.DataFrame:
+    """New entries and newly started outcomes per calendar month, from the earliest program start.
+
+    Returns:
+        DataFrame(month, series, count) with series 'entered' or an outcome status.
+    """
+    scope = metrics.Scope(tuple(program_ids))
+    start = con.execute("select min(entry_date) from participant where program_id in (select unnest(?))",
+                        [list(program_ids)]).fetchone()[0]
+    if start is None or start > as_of:
+        return pd.DataFrame(columns=["month", "series", "count"])
+    frames = [metrics.monthly_series(con, scope, "entered", None, start, as_of).assign(series="entered")]
+    for status in outcome_statuses:
+        frames.append(metrics.monthly_series(con, scope, "reached", status, start, as_of).assign(series=status))
+    frame = pd.concat(frames, ignore_index=True)
+    return frame.rename(columns={"new": "count"})[["month", "series", "count"]]
+
+
+def progress(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.date, lang: str = "de") -> dict:
+    """Everything the progress page draws."""
+    cards = overview(con, program_ids, as_of, lang)["targets"]
+    outcome_statuses = [s for s, c in metrics.vocabulary(con, tuple(program_ids)).items() if c == "outcome"]
+    used = {r[0] for r in con.execute(
+        "select distinct status from episode where program_id in (select unnest(?))", [list(program_ids)]).fetchall()}
+    return {"targets": [target_progress(con, card, as_of) for card in cards],
+            "monthly": monthly_activity(con, program_ids, as_of, [s for s in outcome_statuses if s in used])}
+
+
+# --------------------------------------------------------------------------- comparison
+
+GROUP_FIELDS = ["program", "site", "cohort", "entry_year", "coach_id", "mentor_id", "gender", "age_band",
+                "german_level", "qualification_level", "origin_region", "exit_reason"]
+
+
+def comparison(con: duckdb.DuckDBPyConnection, program_ids: list[str], status: str, as_of: dt.date,
+               by: str | None = None, cohorts: list[str] | None = None, lang: str = "de") -> dict:
+    """Groups side by side: table (n, reached, share, Wilson interval, small flag) and KM curves."""
+    from pipelines import compare
+
+    groups = compare.compare(con, list(program_ids), status, as_of, by=by if not cohorts else None,
+                             cohorts=cohorts or None, lang=lang)
+    table = pd.DataFrame([{k: g[k] for k in ("group", "n", "reached", "share", "ci_low", "ci_high", "small")}
+                          for g in groups], columns=["group", "n", "reached", "share", "ci_low", "ci_high", "small"])
+    curves = pd.DataFrame(
+        [{"group": g["group"], "month": m, "share": s}
+         for g in groups for m, s in zip(g["time_to"]["months"], g["time_to"]["share"])],
+        columns=["group", "month", "share"])
+    return {"table": table, "curves": curves, "groups": groups}
+
+
+def filter_values(con: duckdb.DuckDBPyConnection, program_ids: list[str]) -> dict[str, list]:
+    """Values present per groupable field, for building ad-hoc cohorts."""
+    out = {}
+    for field in ("site", "cohort", "german_level", "gender", "origin_region", "coach_id", "mentor_id"):
+        col = quote_ident(field)
+        out[field] = [r[0] for r in con.execute(
+            f"select distinct {col} from participant where program_id in (select unnest(?)) "
+            f"and {col} is not null order by 1", [list(program_ids)]).fetchall()]
+    out["entry_year"] = [r[0] for r in con.execute(
+        "select distinct year(entry_date) from participant where program_id in (select unnest(?)) order by 1",
+        [list(program_ids)]).fetchall()]
+    return out
+
+
+# --------------------------------------------------------------------------- funnel
+
+def funnel_stages(result: dict) -> pd.DataFrame:
+    """metrics.funnel's stages as a table: stage, status, n, share."""
+    return pd.DataFrame(result["stages"], columns=["stage", "status", "n", "share"])
+
+
+def exit_reasons(result: dict) -> pd.DataFrame:
+    """Exit reasons with counts: reason, n (zero reasons kept: a zero is information)."""
+    return pd.DataFrame([{"reason": r, "n": n} for r, n in result["exit_reasons"].items()
+                         if n or r != "unknown"], columns=["reason", "n"])
+
+
+def length_of_stay(result: dict) -> pd.DataFrame:
+    """Length of stay in months for those who left and those still in the program."""
+    rows = []
+    for group in ("left", "ongoing"):
+        stats = result["length_of_stay"][group]
+        months = lambda days: None if days is None else round(days / 30.4375, 1)  # noqa: E731
+        rows.append({"group": group, "n": stats["n"], "median_months": months(stats["median_days"]),
+                     "p25_months": months(stats["p25_days"]), "p75_months": months(stats["p75_days"]),
+                     "mean_months": months(stats["mean_days"])})
+    return pd.DataFrame(rows)
+
+
+# --------------------------------------------------------------------------- targets
+
+def target_rows(con: duckdb.DuckDBPyConnection, program_id: str) -> pd.DataFrame:
+    """The stored targets of a program (all revisions), as rows of table `target`."""
+    return con.execute(
+        "select * exclude (load_id) from target where program_id = ? order by target_id, valid_from", [program_id]
+    ).df()
+
+
+# --------------------------------------------------------------------------- sentences
+
+_SENTENCES = {
+    "forecast": ("Bei aktuellem Tempo {forecast} von {target} bis {end} – nötig sind {needed} pro Monat; "
+                 "Wahrscheinlichkeit {probability}.",
+                 "At the current pace {forecast} of {target} by {end} — {needed} per month needed; "
+                 "probability {probability}."),
+    "forecast_at_most": ("Bei aktuellem Tempo {forecast} bis {end} (höchstens {target}); "
+                         "Wahrscheinlichkeit, darunter zu bleiben, {probability}.",
+                         "At the current pace {forecast} by {end} (at most {target}); "
+                         "probability of staying within it {probability}."),
+    "forecast_level": ("Aktuell {achieved}, Ziel {target} bis {end}.", "Currently {achieved}, target {target} by {end}."),
+    "met": ("Ziel erreicht: {achieved} von {target}.", "Target met: {achieved} of {target}."),
+    "missed": ("Zeitraum am {end} beendet: {achieved} von {target} erreicht.",
+               "Period ended on {end}: {achieved} of {target} reached."),
+    "not_started": ("Der Zeitraum beginnt am {start}; nötig sind dann {needed} pro Monat.",
+                    "The period starts on {start}; {needed} per month will be needed."),
+}
+
+
+def _value_text(card: dict, value, lang: str) -> str:
+    from pipelines import fmt
+
+    if value is None:
+        return "–"
+    if card["measure"] == "share":
+        return fmt.number(value, lang, 1) + (" %" if lang == "de" else "%")
+    return fmt.number(value, lang, 0)
+
+
+def forecast_sentence(card: dict, lang: str = "de") -> str:
+    """One sentence on where a target is heading (dashboard cards and the report say the same).
+
+    e.g. "Bei aktuellem Tempo 46 von 50 bis 31.12.2022 – nötig sind 1,1 pro Monat; Wahrscheinlichkeit 38 %."
+    """
+    from pipelines import fmt
+
+    i = 0 if lang == "de" else 1
+    values = {
+        "achieved": _value_text(card, card["achieved"], lang),
+        "target": _value_text(card, card["target"], lang),
+        "forecast": _value_text(card, card.get("forecast"), lang),
+        "needed": fmt.number(card.get("needed_per_month"), lang, 1),
+        "probability": fmt.percent(card.get("probability"), lang),
+        "start": fmt.date(card["period_start"], lang),
+        "end": fmt.date(card["period_end"], lang),
+    }
+    state = card["state"]
+    if state in ("met", "missed", "not_started") and not (state == "met" and card["direction"] == "at_most"):
+        key = state
+    elif card.get("probability") is None:
+        key = "forecast_level"
+    else:
+        key = "forecast_at_most" if card["direction"] == "at_most" else "forecast"
+    return _SENTENCES[key][i].format(**values)
+
+
+# --------------------------------------------------------------------------- target form
+
+def where_text(scope_json: str | None) -> str:
+    """A stored `where` table as the filter text a person types ('site=Köln; german_level>=B1')."""
+    import json
+
+    where = json.loads(scope_json or "{}")
+    parts = []
+    for field, cond in where.items():
+        if isinstance(cond, dict):
+            for op, value in cond.items():
+                text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
+                parts.append(f"{field}{op}{text}")
+        elif isinstance(cond, list):
+            parts.append(f"{field}={','.join(map(str, cond))}")
+        else:
+            parts.append(f"{field}={cond}")
+    return "; ".join(parts)
+
+
+def milestones_text(milestones_json: str | None, lang: str = "de") -> str:
+    import json
+
+    from pipelines import fmt
+
+    return "\n".join(f"{fmt.date(m['date'], lang)} = {fmt.number(m['value'], lang, 0 if float(m['value']).is_integer() else 1)}"
+                     for m in json.loads(milestones_json or "[]"))
+
+
+def target_table_from_form(*, target_id: str, label: str, funder: str, measure: str, status: str | None,
+                           direction: str, value: float, start: dt.date, end: dt.date, where: str,
+                           milestones: str, lang: str = "de") -> tuple[dict, list[str]]:
+    """Turn the target form's fields into a `[[target]]` table; problems of the free-text parts.
+
+    The table itself is validated by targets.parse_targets when it is saved.
+    """
+    from pipelines import compare, fmt
+
+    problems: list[str] = []
+    table: dict[str, Any] = {"id": target_id, "label": label.strip(), "measure": measure,
+                             direction: int(value) if float(value).is_integer() else value,
+                             "period": {"start": start, "end": end}}
+    if funder.strip():
+        table["funder"] = funder.strip()
+    if measure != "entered" and status:
+        table["status"] = status
+    if where.strip():
+        try:
+            _, scope = compare.parse_cohort(f"ziel: {where}", lang=lang)
+            table["where"] = dict(scope.where)
+        except ValueError as exc:
+            problems += getattr(exc, "problems", [str(exc)])
+    points = []
+    for number, line in enumerate(milestones.splitlines(), start=1):
+        if not line.strip():
+            continue
+        day, _, amount = line.partition("=")
+        try:
+            amount_value = float(amount.strip().replace(".", "").replace(",", ".") if lang == "de" else amount.strip())
+            points.append({"date": fmt.parse_date(day), "value": int(amount_value) if amount_value.is_integer() else amount_value})
+        except ValueError:
+            problems.append(("Meilenstein Zeile {n}: »{line}« – erwartet TT.MM.JJJJ = Zahl" if lang == "de" else
+                             "Milestone line {n}: '{line}' — expected DATE = number").format(n=number, line=line.strip()))
+    if points:
+        table["milestones"] = points
+    if not target_id:
+        problems.append("Kennung fehlt." if lang == "de" else "Identifier is missing.")
+    return table, problems
