@@ -474,6 +474,20 @@ def _where_for_toml(scope_json: str) -> dict[str, Any]:
     return {key: dates(key, value) for key, value in where.items()}
 
 
+def _present(value: Any) -> bool:
+    """False for None and for the NaN / NA that DataFrame records carry for SQL nulls."""
+    if value is None:
+        return False
+    try:
+        return not bool(value != value)
+    except (TypeError, ValueError):  # pd.NA
+        return False
+
+
+def _clean_row(row: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: (v if _present(v) else None) for k, v in row.items()}
+
+
 def _version_fields(row: Mapping[str, Any]) -> dict[str, Any]:
     """The TOML keys a row's version is made of (without id / program / measure / status)."""
     out: dict[str, Any] = {"label": row["label"]}
@@ -498,6 +512,7 @@ def targets_to_toml(rows: Iterable[Mapping[str, Any]]) -> str:
     """
     groups: dict[str, list[Mapping[str, Any]]] = {}
     for row in rows:
+        row = _clean_row(row)
         groups.setdefault(row["target_id"], []).append(row)
     blocks = []
     for target_id, versions in groups.items():
