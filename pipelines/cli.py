@@ -173,6 +173,103 @@ def cmd_delete(args) -> int:
     return EXIT_OK
 
 
+def _program_ids(con, requested: list[str]) -> list[str]:
+    known = [r[0] for r in con.execute("select program_id from program order by 1").fetchall()]
+    if not requested or requested == ["all"]:
+        return known
+    unknown = [p for p in requested if p not in known]
+    if unknown:
+        raise _Refused(f"unknown program(s): {', '.join(unknown)}; known: {', '.join(known) or '–'}")
+    return requested
+
+
+class _Refused(Exception):
+    """Input that names things the store does not have: exit status 2 with a sentence."""
+
+
+def _table(rows: list[list[str]], header: list[str]) -> str:
+    widths = [max(len(str(x)) for x in col) for col in zip(header, *rows)]
+    line = lambda r: "  ".join(str(x).rjust(w) if i else str(x).ljust(w) for i, (x, w) in enumerate(zip(r, widths)))  # noqa: E731
+    return "\n".join([line(header), line(["-" * w for w in widths]), *map(line, rows)])
+
+
+def cmd_status(args) -> int:
+    from pipelines import metrics
+
+    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
+    try:
+        result = metrics.status_summary(con, _program_ids(con, [args.program])[0], args.as_of)
+        labels = {s: (de if args.lang == "de" else en)
+                  for s, de, en in con.execute("select status, label_de, label_en from status_vocabulary").fetchall()}
+    finally:
+        con.close()
+    if args.json:
+        _print_json(result)
+        return EXIT_OK
+    L = lambda de, en: _say(args.lang, de, en)  # noqa: E731
+    print(f"{result['program']} – {L('Stichtag', 'as of')} {fmt.date(result['as_of'], args.lang)}")
+    print(f"  {L('Eingetreten', 'Entered')}: {fmt.number(result['entered'], args.lang)}")
+    print(f"  {L('Im Programm', 'In the program')}: {fmt.number(result['in_program'], args.lang)}")
+    rows = [[labels.get(s, s), fmt.number(result["active"][s], args.lang), fmt.number(result["reached"][s], args.lang)]
+            for s in result["active"]]
+    print(_table(rows, ["Status", L("aktiv am Stichtag", "active on date"), L("erreicht seit Beginn", "reached since start")]))
+    return EXIT_OK
+
+
+def cmd_targets(args) -> int:
+    from pipelines import targets, views
+
+    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
+    try:
+        program = _program_ids(con, [args.program])[0]
+        cards = targets.evaluate(con, program, args.as_of, lang=args.lang)
+    finally:
+        con.close()
+    keys = ["id", "label", "measure", "status", "direction", "achieved", "target", "attainment", "state",
+            "expected", "forecast", "forecast_window_months", "needed_per_month", "probability",
+            "period_start", "period_end", "valid_from"]
+    if args.json:
+        _print_json([{k: c.get(k) for k in keys} for c in cards])
+        return EXIT_OK
+    if not cards:
+        print(_say(args.lang, "Keine Ziele hinterlegt.", "No targets."))
+    for c in cards:
+        print(f"{c['label']} [{c['state_label']}]")
+        print(f"  {views._value_text(c, c['achieved'], args.lang)} / {views._value_text(c, c['target'], args.lang)}"
+              f" = {fmt.percent(c['attainment'], args.lang)}")
+        print(f"  {views.forecast_sentence(c, args.lang)}")
+    return EXIT_OK
+
+
+def cmd_compare(args) -> int:
+    from pipelines import compare
+
+    if not args.by and not args.cohort:
+        print(_say(args.lang, "--by FELD oder --cohort 'NAME: FILTER' angeben.",
+                   "Give --by FIELD or --cohort 'NAME: FILTER'."), file=sys.stderr)
+        return EXIT_ERROR
+    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
+    try:
+        programs = _program_ids(con, args.program or ["all"])
+        groups = compare.compare(con, programs, args.status, args.as_of, by=args.by,
+                                 cohorts=args.cohort or None, lang=args.lang)
+    except ValueError as exc:
+        raise _Refused(str(exc)) from None
+    finally:
+        con.close()
+    if args.json:
+        _print_json(groups)
+        return EXIT_OK
+    small = _say(args.lang, "zu klein", "too small")
+    rows = [[str(g["group"]), fmt.number(g["n"], args.lang), fmt.number(g["reached"], args.lang),
+             fmt.percent(g["share"], args.lang, 1),
+             f"{fmt.percent(g['ci_low'], args.lang, 1)} – {fmt.percent(g['ci_high'], args.lang, 1)}",
+             small if g["small"] else ""] for g in groups]
+    print(_table(rows, [_say(args.lang, "Gruppe", "Group"), "n", _say(args.lang, "erreicht", "reached"),
+                        _say(args.lang, "Anteil", "share"), "95 %", ""]))
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -233,6 +330,35 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--participant", action="append", help="participant id (repeatable)")
     group.add_argument("--exited-before", type=_date, help="delete everyone who left before this date")
     p.set_defaults(func=cmd_delete)
+
+    p = sub.add_parser("status", parents=[common], help="headline numbers of a program on a date",
+                       epilog="example: outcomes status --program sozialwirtschaft-integriert --as-of 2020-08-31 --json")
+    p.add_argument("--program", required=True)
+    p.add_argument("--as-of", type=_date, required=True, help="YYYY-MM-DD or DD.MM.YYYY")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("targets", parents=[common], help="target attainment, state and forecast on a date",
+                       epilog="example: outcomes targets --program sozialwirtschaft-integriert --as-of 2020-08-31")
+    p.add_argument("--program", required=True)
+    p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_targets)
+
+    p = sub.add_parser(
+        "compare", parents=[common], help="compare groups or ad-hoc cohorts (share reaching a status, time to it)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  outcomes compare --program permenti-transfer --by site --status training --as-of 2020-12-31\n"
+               "  outcomes compare --program all --status employment --as-of 2020-12-31 \\\n"
+               "      --cohort 'Köln B1+: standort=Köln; deutschniveau>=B1' --cohort 'Bielefeld B1+: standort=Bielefeld; deutschniveau>=B1'")
+    p.add_argument("--program", action="append", help="program id (repeatable) or 'all' (default)")
+    p.add_argument("--by", help="cohort, site, program, entry_year, coach_id, mentor_id, german_level, age_band, …")
+    p.add_argument("--cohort", action="append", help="'NAME: field=value; field>=value; …' (repeatable)")
+    p.add_argument("--status", required=True)
+    p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_compare)
     return parser
 
 
@@ -243,6 +369,9 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return EXIT_ERROR
+    except (_Refused, FileNotFoundError) as exc:
+        print(_say(getattr(args, "lang", "de"), f"Abgelehnt: {exc}", f"Refused: {exc}"), file=sys.stderr)
+        return EXIT_REFUSED
     except Exception as exc:  # a person reads this, not a traceback
         if os.environ.get("OUTCOMES_DEBUG"):
             raise

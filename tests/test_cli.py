@@ -107,3 +107,68 @@ def test_delete_participant_is_logged(tmp_path, files, capsys):
 def test_bad_date_argument_is_a_usage_error(tmp_path):
     r = run("delete", "--program", "x", "--exited-before", "31.02.2020", "--db", tmp_path / "s.duckdb")
     assert r.returncode == 2 and "is not a date" in r.stderr
+
+
+# --------------------------------------------------------------------------- metrics commands on the demo
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    from pipelines import demo
+
+    path = tmp_path_factory.mktemp("cli-demo") / "outcomes.duckdb"
+    assert all(r.ok for r in demo.build(path))
+    return path
+
+
+def test_status_json_reproduces_kassel_august_2020(demo_db):
+    r = run("status", "--program", "sozialwirtschaft-integriert", "--as-of", "2020-08-31", "--json", "--db", demo_db)
+    assert r.returncode == 0, r.stderr
+    out = json.loads(r.stdout)
+    assert (out["program"], out["as_of"]) == ("sozialwirtschaft-integriert", "2020-08-31")
+    assert (out["entered"], out["active"]["coaching"], out["active"]["employment"], out["reached"]["training"]) == (
+        155, 106, 14, 37)
+    assert set(out) == {"program", "as_of", "entered", "in_program", "active", "reached"}
+
+
+def test_status_human_output_is_german_and_accepts_german_date(demo_db):
+    r = run("status", "--program", "sozialwirtschaft-integriert", "--as-of", "31.08.2020", "--db", demo_db)
+    assert r.returncode == 0, r.stderr
+    assert "Stichtag 31.08.2020" in r.stdout and "Eingetreten: 155" in r.stdout
+
+
+def test_targets_json_training_at_74_percent(demo_db):
+    r = run("targets", "--program", "sozialwirtschaft-integriert", "--as-of", "2020-08-31", "--json", "--db", demo_db)
+    assert r.returncode == 0, r.stderr
+    cards = {c["id"]: c for c in json.loads(r.stdout)}
+    training = next(c for c in cards.values() if c["status"] == "training" and c["measure"] == "reached")
+    assert (training["achieved"], training["target"], training["attainment"]) == (37, 50, 0.74)
+    assert training["state"] in ("on_track", "at_risk")
+    for key in ("id", "label", "measure", "status", "achieved", "target", "attainment", "state", "expected",
+                "forecast", "needed_per_month", "probability"):
+        assert key in training
+
+
+def test_compare_by_site_json(demo_db):
+    r = run("compare", "--program", "permenti-transfer", "--by", "site", "--status", "training",
+            "--as-of", "2020-12-31", "--json", "--db", demo_db)
+    assert r.returncode == 0, r.stderr
+    groups = {g["group"]: g for g in json.loads(r.stdout)}
+    assert set(groups) == {"Bielefeld", "Köln", "Ennepe-Ruhr-Kreis"}
+    # demo data: Bielefeld 16 + 15 mentees, 6 of them started training
+    assert (groups["Bielefeld"]["n"], groups["Bielefeld"]["reached"]) == (31, 6)
+    assert set(groups["Bielefeld"]) == {"group", "n", "reached", "share", "ci_low", "ci_high", "small", "time_to"}
+
+
+def test_compare_ad_hoc_cohorts_and_bad_filter(demo_db):
+    r = run("compare", "--status", "employment", "--as-of", "2020-12-31", "--db", demo_db, "--json",
+            "--cohort", "Köln B1+: standort=Köln; deutschniveau>=B1", "--cohort", "Bielefeld: standort=Bielefeld")
+    assert r.returncode == 0, r.stderr
+    assert [g["group"] for g in json.loads(r.stdout)] == ["Köln B1+", "Bielefeld"]
+    r = run("compare", "--status", "employment", "--as-of", "2020-12-31", "--db", demo_db,
+            "--cohort", "X: schuhgroesse=40")
+    assert r.returncode == 2 and "schuhgroesse" in r.stderr
+
+
+def test_unknown_program_is_refused(demo_db):
+    r = run("status", "--program", "gibt-es-nicht", "--as-of", "2020-08-31", "--db", demo_db)
+    assert r.returncode == 2 and "gibt-es-nicht" in r.stderr
