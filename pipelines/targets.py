@@ -25,8 +25,8 @@ Evaluation (`evaluate`):
   the ceiling → missed (final); period over → met if within; otherwise on_track if
   achieved ≤ expected else at_risk. Levels (active, share) are only final at period end.
 - forecast window: the six calendar months up to and including the evaluation date
-  ``at = min(as-of, period end)`` — ``[at - 6 months + 1 day, at]`` — or from the period
-  start if that is later. ``forecast_window_months`` is its length in calendar months
+  ``at = min(as-of, period end)`` — ``[(at + 1 day) - 6 months, at]``, e.g. 1 Mar – 31 Aug
+  for as-of 31 Aug — or from the period start if that is later. ``forecast_window_months`` is its length in calendar months
   (fractions for partial months). The recent rate = (value on `at` - value on the day
   before the window) / window months.
 - forecast = achieved + rate × months remaining (from the day after `at` to period end).
@@ -128,8 +128,8 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 }
 
 
-def _msg(key: str, lang: str, **values: Any) -> str:
-    de, en = _MESSAGES[key]
+def _msg(name: str, lang: str, /, **values: Any) -> str:
+    de, en = _MESSAGES[name]
     return (de if lang == "de" else en).format(**values)
 
 
@@ -348,6 +348,11 @@ def parse_targets(tables: list[dict], program_id: str, lang: str = "de",
             first_from = _date_or_problem(table["valid_from"], "valid_from", ctx, lang, problems)
         elif base:
             first_from = base["period_start"]
+        elif isinstance(table.get("period"), Mapping):
+            try:  # still check the revisions' dates against the period start
+                first_from = metrics._as_date(table["period"].get("start"))
+            except (TypeError, ValueError):
+                first_from = None
         if base and first_from and target_id:
             rows.append(_row(target_id, first_from, base))
 
@@ -743,7 +748,7 @@ def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: 
         if row["direction"] == "at_least" and total:
             needed = target / total
     else:
-        window_start = max(start, add_months(at, -FORECAST_WINDOW_MONTHS) + dt.timedelta(days=1))
+        window_start = max(start, add_months(at + dt.timedelta(days=1), -FORECAST_WINDOW_MONTHS))
         window_months = months_between(window_start, at + dt.timedelta(days=1))
         before = _measure_value(con, row, scope, window_start - dt.timedelta(days=1))
         if cumulative and before is None:

@@ -1,0 +1,377 @@
+"""Targets: parsing and validation, TOML round trip, states, expectation, forecast, probability."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+import tomllib
+
+import pytest
+
+from pipelines import targets
+from pipelines.targets import TargetSpecError, parse_targets
+from tests.fixtures_metrics import D, add_episode, add_participant, build
+
+KASSEL = """
+[[target]]
+id        = "kassel-training"
+program   = "sozialwirtschaft-integriert"
+funder    = "Hessisches Ministerium für Soziales und Integration"
+label     = "Mindestens 50 Frauen in Ausbildung"
+measure   = "reached"
+status    = "training"
+at_least  = 50
+period    = { start = 2018-01-01, end = 2022-12-31 }
+where     = { }
+milestones = [ { date = 2019-12-31, value = 20 }, { date = 2020-12-31, value = 35 } ]
+"""
+
+
+def table(**overrides):
+    """A valid target table, with keys replaced (None removes a key)."""
+    base = {"id": "t", "label": "Ziel", "measure": "reached", "status": "training", "at_least": 20,
+            "period": {"start": D("2020-01-01"), "end": D("2020-12-31")}}
+    base.update(overrides)
+    return {k: v for k, v in base.items() if v is not None}
+
+
+def store(con, *tables, program="p1"):
+    rows = parse_targets(list(tables), program)
+    targets.save_targets(con, rows, program)
+    return rows
+
+
+def one(con, as_of, program="p1", lang="de"):
+    (card,) = targets.evaluate(con, program, as_of, lang)
+    return card
+
+
+# ------------------------------------------------------------------------------ parsing
+
+def test_parse_the_design_example():
+    (row,) = parse_targets(tomllib.loads(KASSEL)["target"], "ignored")
+    assert row == {
+        "target_id": "kassel-training", "valid_from": D("2018-01-01"),
+        "program_id": "sozialwirtschaft-integriert",
+        "funder": "Hessisches Ministerium für Soziales und Integration",
+        "label": "Mindestens 50 Frauen in Ausbildung", "measure": "reached", "status": "training",
+        "direction": "at_least", "value": 50.0,
+        "period_start": D("2018-01-01"), "period_end": D("2022-12-31"), "scope_json": "{}",
+        "milestones_json": '[{"date": "2019-12-31", "value": 20}, {"date": "2020-12-31", "value": 35}]',
+        "options_json": "{}",
+    }
+
+
+def test_program_defaults_to_the_given_program_and_dates_may_be_text():
+    (row,) = parse_targets([table(period={"start": "01.01.2020", "end": "2020-12-31"})], "p1")
+    assert row["program_id"] == "p1"
+    assert (row["period_start"], row["period_end"]) == (D("2020-01-01"), D("2020-12-31"))
+
+
+def test_where_is_normalised_and_entered_takes_no_status():
+    (row,) = parse_targets([table(measure="entered", status=None, at_most=30, at_least=None,
+                                  where={"site": "Köln", "german_level": {">=": "b1"}, "gender": "weiblich"})], "p1")
+    assert json.loads(row["scope_json"]) == {"site": "Köln", "german_level": {">=": "B1"}, "gender": "female"}
+    assert (row["direction"], row["value"], row["status"]) == ("at_most", 30.0, None)
+
+
+def test_revisions_make_further_rows_each_on_top_of_the_one_before():
+    rows = parse_targets([table(revisions=[
+        {"valid_from": D("2020-09-01"), "label": "Neu"},
+        {"valid_from": D("2020-07-01"), "at_most": 15},          # order in the file does not matter
+    ])], "p1")
+    assert [(r["valid_from"], r["direction"], r["value"], r["label"]) for r in rows] == [
+        (D("2020-01-01"), "at_least", 20.0, "Ziel"),
+        (D("2020-07-01"), "at_most", 15.0, "Ziel"),
+        (D("2020-09-01"), "at_most", 15.0, "Neu"),
+    ]
+
+
+def test_every_problem_is_listed_in_german():
+    with pytest.raises(TargetSpecError) as caught:
+        parse_targets([
+            {"id": "a", "label": "A", "measure": "reache", "at_least": 5, "at_most": 3,
+             "period": {"start": D("2020-12-31"), "end": D("2020-01-01")}, "wer": {}},
+            {"id": "b", "label": "B", "measure": "reached", "at_least": 5,
+             "period": {"start": D("2020-01-01"), "end": D("2020-12-31")},
+             "where": {"stadt": "Köln"},
+             "milestones": [{"date": D("2021-03-01"), "value": 3}]},
+            {"id": "c", "label": "C", "measure": "entered", "status": "training",
+             "period": {"start": D("2020-01-01"), "end": D("2020-12-31")}},
+            {"id": "d", "label": "D", "measure": "share", "status": "training", "at_least": 120,
+             "period": {"start": D("2020-01-01"), "end": D("2020-12-31")}, "options": {"of": "left"},
+             "revisions": [{"valid_from": D("2019-01-01"), "at_least": 50}]},
+            {"id": "a", "label": "E", "measure": "active", "status": "traning", "at_least": -1,
+             "period": {"start": D("2020-01-01")}},
+        ], "p1")
+    problems = caught.value.problems
+    expected = [
+        "Ziel „a“: unbekannter Eintrag „wer“",
+        "Ziel „a“: unbekannte Messgröße „reache“",
+        "Ziel „a“: entweder at_least oder at_most angeben, nicht beides.",
+        "Ziel „a“: das Ende des Zeitraums (01.01.2020) liegt vor dem Beginn (31.12.2020).",
+        "Ziel „b“: die Messgröße „reached“ braucht einen Status",
+        "Ziel „b“: where: Unbekanntes Merkmal „stadt“",
+        "Ziel „b“: der Meilenstein am 01.03.2021 liegt außerhalb des Zeitraums 01.01.2020 bis 31.12.2020.",
+        "Ziel „c“: die Messgröße „entered“ zählt Eintritte und hat keinen Status.",
+        "Ziel „c“: der Zielwert fehlt (at_least = … oder at_most = …).",
+        "Ziel „d“, Änderung ab 01.01.2019: valid_from (01.01.2019) muss nach dem Beginn der ersten Fassung (01.01.2020) liegen.",
+        "Ziel „d“: bei measure = \"share\" ist at_least ein Prozentsatz von 0 bis 100, nicht 120.",
+        "Ziel „d“: options.of = „left“ geht nicht",
+        "Ziel „a“: die ID kommt mehrfach vor.",
+        "Ziel „a“: unbekannter Status „traning“",
+        "Ziel „a“: at_least muss eine Zahl ≥ 0 sein, nicht „-1“.",
+        "Ziel „a“: „period.end“ fehlt.",
+    ]
+    assert len(problems) == len(expected)
+    for want in expected:
+        assert any(p.startswith(want) for p in problems), (want, problems)
+    assert str(caught.value).count("\n") == len(problems) - 1
+
+
+def test_problems_in_english():
+    with pytest.raises(TargetSpecError) as caught:
+        parse_targets([{"label": "x", "measure": "reached", "at_least": 5,
+                        "period": {"start": D("2020-01-01"), "end": D("2019-01-01")}}], "p1", lang="en")
+    assert caught.value.problems == [
+        "Target no. 1: 'id' is missing.",
+        "Target no. 1: measure 'reached' needs a status (status = …).",
+        "Target no. 1: the period ends (2019-01-01) before it starts (2020-01-01).",
+    ]
+
+
+def test_a_program_status_is_known_when_passed():
+    tables = [table(status="minijob")]
+    with pytest.raises(TargetSpecError):
+        parse_targets(tables, "p1")
+    assert parse_targets(tables, "p1", statuses=["training", "minijob"])[0]["status"] == "minijob"
+
+
+# ------------------------------------------------------------------------------ TOML round trip
+
+def test_toml_round_trip():
+    tables = tomllib.loads(KASSEL)["target"] + [
+        table(id="share", measure="share", at_least=None, at_most=62.5, options={"of": "entered"},
+              where={"entry_from": D("2020-02-01"), "site": ["Köln", "Bielefeld"], "german_level": {">=": "B1"}},
+              label='Anteil "B1+" \\ Köln', funder="Land NRW",
+              revisions=[{"valid_from": D("2020-06-01"), "at_least": 40, "funder": "", "where": {}},
+                         {"valid_from": D("2020-09-01"), "period": {"start": D("2020-01-01"), "end": D("2021-06-30")},
+                          "milestones": [{"date": D("2021-01-31"), "value": 30}]}]),
+    ]
+    rows = parse_targets(tables, "p1")
+    text = targets.targets_to_toml(rows)
+    assert "revisions = [" in text and 'where = { entry_from = 2020-02-01' in text
+    assert parse_targets(tomllib.loads(text)["target"], "p1") == rows
+
+
+def test_toml_from_stored_rows_as_dataframe_records(con):
+    rows = store(con, *tomllib.loads(KASSEL)["target"], table(measure="entered", status=None))
+    records = con.execute(f"select {', '.join(targets.ROW_KEYS)} from target order by target_id, valid_from"
+                          ).df().to_dict("records")   # timestamps and NaN, as other modules read them
+    text = targets.targets_to_toml(records)
+    assert sorted(parse_targets(tomllib.loads(text)["target"], "p1"), key=lambda r: r["target_id"]) == \
+        sorted(rows, key=lambda r: r["target_id"])
+    assert targets.load_targets(con, "sozialwirtschaft-integriert")[0]["value"] == 50.0
+
+
+# ------------------------------------------------------------------------------ evaluation
+
+def reach_training(con, n, start="2020-01-01", step_days=0, prefix="x"):
+    for i in range(n):
+        pid = f"{prefix}{i}"
+        day = (D(start) + dt.timedelta(days=i * step_days)).isoformat()
+        add_participant(con, pid, "2019-06-01")
+        add_episode(con, pid, "training", day)
+
+
+def test_37_of_a_50_target_is_an_attainment_of_074(con):
+    build(con, [])
+    reach_training(con, 37, "2020-01-15", step_days=3)
+    store(con, table(at_least=50))
+    card = one(con, "2020-12-31")
+    assert (card["achieved"], card["target"], card["attainment"]) == (37, 50, 0.74)
+    assert card["state"] == "missed" and card["state_label"] == "verfehlt"
+
+
+def test_not_started_before_the_period(con):
+    build(con, [])
+    reach_training(con, 3, "2019-10-01")
+    store(con, table(at_least=24))
+    card = one(con, "2019-12-31", lang="en")
+    assert (card["state"], card["state_label"], card["achieved"], card["expected"]) == ("not_started", "not started", 0, 0.0)
+    assert card["forecast"] is None and card["probability"] is None
+    assert card["needed_per_month"] == pytest.approx(2.0)           # 24 over 12 months
+
+
+def test_met_as_soon_as_a_count_reaches_the_target(con):
+    build(con, [])
+    reach_training(con, 20, "2020-02-01")
+    store(con, table(at_least=20))
+    card = one(con, "2020-03-01")
+    assert (card["state"], card["probability"], card["needed_per_month"]) == ("met", 1.0, 0.0)
+
+
+@pytest.fixture
+def two_a_month(con):
+    """12 training starts, two a month from January to June 2020 (the 10th and the 20th)."""
+    build(con, [])
+    for month in range(1, 7):
+        for day, suffix in ((10, "a"), (20, "b")):
+            pid = f"m{month}{suffix}"
+            add_participant(con, pid, "2019-06-01")
+            add_episode(con, pid, "training", dt.date(2020, month, day).isoformat())
+    add_participant(con, "old", "2019-01-01")
+    add_episode(con, "old", "training", "2019-11-01")                # before the period
+    return con
+
+
+def test_on_track_forecast_and_probability(two_a_month):
+    con = two_a_month
+    store(con, table(at_least=20))
+    card = one(con, "2020-06-30")
+    assert card["achieved"] == 12
+    # expected: 20 × 182 / 366 days (1 Jan – 30 Jun 2020 of a leap year) = 9.945…
+    assert card["expected"] == pytest.approx(20 * 182 / 366)
+    assert card["state"] == "on_track"
+    # window 1 Jan – 30 Jun = 6 months, 12 starts → 2 a month; 6 months remain → 12 + 12
+    assert card["forecast_window_months"] == 6.0
+    assert card["forecast"] == pytest.approx(24.0)
+    assert card["needed_per_month"] == pytest.approx(8 / 6)
+    # N ~ Poisson(12); P(N >= 8) = 1 - e^-12 (1 + 12 + 72 + 288 + 864 + 2073.6 + 4147.2 + 7109.49)
+    assert card["probability"] == pytest.approx(1 - math.exp(-12) * 14567.28571428571, abs=1e-12)
+    assert card["probability"] == pytest.approx(0.910496, abs=1e-6)
+    scipy_stats = pytest.importorskip("scipy.stats")
+    assert card["probability"] == pytest.approx(scipy_stats.poisson.sf(7, 12), rel=1e-12)
+    assert json.dumps(card)
+
+
+def test_at_risk_below_the_straight_line(two_a_month):
+    store(two_a_month, table(at_least=30))
+    card = one(two_a_month, "2020-06-30")
+    assert card["expected"] == pytest.approx(30 * 182 / 366)        # 14.92 > 12
+    assert card["state"] == "at_risk"
+    assert card["attainment"] == pytest.approx(0.4)
+
+
+def test_forecast_window_is_the_last_six_months(two_a_month):
+    store(two_a_month, table(at_least=30))
+    card = one(two_a_month, "2020-09-30")
+    # window 1 Apr – 30 Sep: 6 starts (Apr–Jun) → 1 a month; 3 months remain → 12 + 3
+    assert card["forecast_window_months"] == 6.0
+    assert card["forecast"] == pytest.approx(15.0)
+    assert card["needed_per_month"] == pytest.approx(18 / 3)
+    scipy_stats = pytest.importorskip("scipy.stats")
+    assert card["probability"] == pytest.approx(scipy_stats.poisson.sf(17, 3), rel=1e-9)
+
+
+def test_forecast_window_starts_at_the_period_start_if_later(two_a_month):
+    store(two_a_month, table(at_least=20, period={"start": D("2020-04-01"), "end": D("2020-12-31")}))
+    card = one(two_a_month, "2020-06-15")
+    # window 1 Apr – 15 Jun: 2 months + 15/30 of June; starts: Apr 2, May 2, 10 Jun = 5
+    assert card["achieved"] == 5
+    assert card["forecast_window_months"] == pytest.approx(2.5)
+    # rate 2 a month; remaining 16 Jun – 31 Dec: 6 months to 16 Dec + 16 of 31 days to 16 Jan
+    assert card["forecast"] == pytest.approx(5 + 2 * (6 + 16 / 31))
+
+
+def test_missed_when_the_period_is_over(two_a_month):
+    store(two_a_month, table(at_least=20))
+    card = one(two_a_month, "2021-03-01")
+    assert (card["state"], card["achieved"], card["probability"]) == ("missed", 12, 0.0)
+    assert card["forecast"] == 12 and card["needed_per_month"] is None
+    assert card["expected"] == 20.0
+
+
+def test_at_most_states(two_a_month):
+    con = two_a_month
+    store(con, table(at_least=None, at_most=10))
+    assert one(con, "2020-06-30")["state"] == "missed"               # 12 > 10: over the ceiling
+    store(con, table(at_least=None, at_most=40))
+    card = one(con, "2020-06-30")
+    # line 40 × 182 / 366 = 19.9 ≥ 12 → on track; attainment = share of the ceiling used
+    assert (card["state"], card["attainment"]) == ("on_track", 0.3)
+    # 12 + Poisson(12) ≤ 40 ⇔ N ≤ 28
+    scipy_stats = pytest.importorskip("scipy.stats")
+    assert card["probability"] == pytest.approx(scipy_stats.poisson.cdf(28, 12), rel=1e-9)
+    assert card["needed_per_month"] == pytest.approx(28 / 6)         # headroom per month
+    store(con, table(at_least=None, at_most=14))
+    assert one(con, "2020-06-30")["state"] == "at_risk"               # line 6.96 < 12 ≤ 14
+    assert one(con, "2021-01-01")["state"] == "met"                   # period over, 12 ≤ 14
+    assert one(con, "2019-12-01")["state"] == "not_started"
+
+
+def test_milestones_make_the_expectation_piecewise_linear(con):
+    build(con, [])
+    store(con, table(milestones=[{"date": D("2020-03-31"), "value": 5}, {"date": D("2020-06-30"), "value": 15}]))
+    row = targets.load_targets(con, "p1")[0]
+    assert targets.expected_value(row, "2020-02-15") == pytest.approx(5 * 46 / 91)      # from 0 on 31 Dec
+    assert targets.expected_value(row, "2020-05-15") == pytest.approx(5 + 10 * 45 / 91)
+    assert targets.expected_value(row, "2020-09-30") == pytest.approx(15 + 5 * 92 / 184)  # to 20 on 31 Dec
+    assert targets.expected_value(row, "2021-05-01") == 20.0
+    assert one(con, "2020-05-15")["expected"] == pytest.approx(5 + 10 * 45 / 91)
+
+
+def test_the_revision_in_force_on_the_date(two_a_month):
+    store(two_a_month, table(at_least=50, revisions=[{"valid_from": D("2020-07-01"), "at_least": 12, "label": "gesenkt"}]))
+    before = one(two_a_month, "2020-06-30")
+    after = one(two_a_month, "2020-07-01")
+    assert (before["target"], before["valid_from"], before["state"]) == (50, "2020-01-01", "at_risk")
+    assert (after["target"], after["valid_from"], after["label"], after["state"]) == (12, "2020-07-01", "gesenkt", "met")
+    assert one(two_a_month, "2019-01-01")["valid_from"] == "2020-01-01"   # before all: the first version
+
+
+def test_each_measure_over_the_target_scope(con):
+    build(con, [
+        ("a", "2020-01-10", "2020-03-31", {"site": "Köln"}),
+        ("b", "2020-02-10", "2020-04-30", {"site": "Köln"}),
+        ("c", "2020-03-10", None, {"site": "Köln"}),
+        ("d", "2020-03-10", "2020-03-31", {"site": "Bielefeld"}),
+    ], [
+        ("a", "employment", "2020-04-15"),                 # within 28 days of a's exit, and on 30 Sep
+        ("b", "employment", "2020-06-01", "2020-09-01"),   # too late for upon leaving; ended before 31 Oct
+        ("c", "coaching", "2020-03-10"),
+        ("d", "employment", "2020-04-01"),                 # other site
+    ])
+    period = {"start": D("2020-01-01"), "end": D("2020-12-31")}
+    köln = {"site": "Köln"}
+    store(con,
+          table(id="1-entered", measure="entered", status=None, where=köln, period=period),
+          table(id="2-active", measure="active", status="coaching", where=köln, period=period),
+          table(id="3-upon", measure="upon_leaving", status="employment", where=köln, period=period),
+          table(id="4-six", measure="six_months_after", status="employment", where=köln, period=period),
+          table(id="5-share", measure="share", status="employment", at_least=50, where=köln, period=period))
+    cards = {c["id"]: c for c in targets.evaluate(con, "p1", "2020-11-30")}
+    assert cards["1-entered"]["achieved"] == 3
+    assert cards["2-active"]["achieved"] == 1
+    assert cards["2-active"]["probability"] is None                    # levels: no arrival process
+    assert cards["3-upon"]["achieved"] == 1                            # a
+    assert cards["4-six"]["achieved"] == 1                             # a (b's job ended before 31 Oct)
+    assert cards["5-share"]["achieved"] == pytest.approx(200 / 3)      # a, b of a, b, c
+    assert cards["5-share"]["expected"] == 50.0                        # a share's line is flat
+    assert cards["5-share"]["state"] == "on_track"                     # levels are final only at the end
+    assert cards["1-entered"]["scope"] == köln
+    assert json.dumps(list(cards.values()))
+
+
+def test_a_level_is_decided_at_period_end(con):
+    build(con, [("a", "2020-01-01"), ("b", "2020-01-01")],
+          [("a", "coaching", "2020-01-01"), ("b", "coaching", "2020-01-01", "2020-12-31")])
+    store(con, table(measure="active", status="coaching", at_least=2))
+    assert one(con, "2020-06-30")["state"] == "on_track"
+    assert one(con, "2020-12-31")["state"] == "missed"                # b ends on the last day
+
+
+def test_months_between_and_add_months():
+    assert targets.add_months(D("2019-08-31"), 6) == D("2020-02-29")
+    assert targets.add_months(D("2020-08-31"), -6) == D("2020-02-29")
+    assert targets.months_between(D("2020-03-01"), D("2020-09-01")) == 6.0
+    assert targets.months_between(D("2020-04-01"), D("2020-06-16")) == pytest.approx(2.5)
+    assert targets.months_between(D("2020-01-01"), D("2020-01-01")) == 0.0
+
+
+def test_poisson_tails_against_scipy():
+    scipy_stats = pytest.importorskip("scipy.stats")
+    for k, lam in [(0, 3.0), (5, 6.0), (49, 6.8), (1000, 900.0)]:
+        assert targets.poisson_sf(k, lam) == pytest.approx(scipy_stats.poisson.sf(k - 1, lam), rel=1e-9)
+        assert targets.poisson_cdf(k, lam) == pytest.approx(scipy_stats.poisson.cdf(k, lam), rel=1e-9)
