@@ -154,7 +154,7 @@ def parse_cohort(text: str, lang: str = "de",
                             for f, s in FIELDS.items() if s.order_expr)
 
         def value_of(text_value: str, ordered_op: bool = False) -> tuple[Any, bool]:
-            value, problem = metrics._normalise_value(typed, spec, _strip_quotes(text_value), lang)
+            value, problem = metrics._normalise_value(typed, spec, _strip_quotes(text_value), lang, field)
             if not problem and field == "cohort" and ordered_op and not re.fullmatch(r"-?\d+", value):
                 problem = metrics.message("bad_value", lang, field=typed, value=value,
                                           hint=metrics._HINTS["int"][0 if lang == "de" else 1])

@@ -287,8 +287,10 @@ class Condition:
     value: Any  # normalised: str | int | date | None, or a list of them for = / !=
 
 
-def _normalise_value(name: str, spec: FieldSpec, value: Any, lang: str) -> tuple[Any, str | None]:
-    """(normalised value, problem or None)."""
+def _normalise_value(name: str, spec: FieldSpec, value: Any, lang: str,
+                     field: str | None = None) -> tuple[Any, str | None]:
+    """(normalised value, problem or None); `name` as shown in the problem, `field` canonical."""
+    field = field or name
     bad = lambda: (None, message("bad_value", lang, field=name, value=value, hint=_hint(spec, lang)))  # noqa: E731
     if value is None:
         return None, None
@@ -306,7 +308,7 @@ def _normalise_value(name: str, spec: FieldSpec, value: Any, lang: str) -> tuple
         if spec.kind == "cefr":
             text = text.upper()
         else:
-            text = _VALUE_ALIASES.get(name, {}).get(text.lower(), text.lower() if name != "age_band" else text)
+            text = _VALUE_ALIASES.get(field, {}).get(text.lower(), text.lower() if field != "age_band" else text)
             text = text.replace("–", "-")
         return (text, None) if text in spec.values else bad()
     if spec.kind == "int":
