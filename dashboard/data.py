@@ -131,3 +131,41 @@ def quality(key: str, program_ids: tuple[str, ...]):
     with reading() as con:
         return (store_info.missing_attributes(con, list(program_ids)), store_info.staleness(con),
                 store_info.episode_order_problems(con, list(program_ids)))
+
+
+# --------------------------------------------------------------------------- aggregate indicators
+
+@st.cache_data(show_spinner=False)
+def indicator_overview(key: str, year: int | None):
+    from pipelines import indicators
+
+    with reading() as con:
+        return indicators.programme_overview(con, year)
+
+
+@st.cache_data(show_spinner=False)
+def indicator_rows(key: str, program: str, indicator: str, indicator_type: str, fund: str, level: str):
+    from pipelines import indicators
+
+    with reading() as con:
+        return indicators.indicator_table(con, program=program, indicator=indicator, indicator_type=indicator_type,
+                                          fund=fund, level=level)
+
+
+@st.cache_data(show_spinner=False)
+def indicator_history(key: str, program: str, fund: str, indicator_type: str, indicator: str):
+    from pipelines import indicators
+
+    with reading() as con:
+        try:
+            return indicators.target_history(con, program, fund, indicator_type, indicator)
+        except ValueError:   # not summable to programme level: the page shows breakdowns instead
+            return None
+
+
+@st.cache_data(show_spinner=False)
+def implausible(key: str, lang: str):
+    from pipelines import indicators
+
+    with reading() as con:
+        return indicators.implausible_targets(con, lang)

@@ -240,6 +240,42 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.status": ("Status", "Status"),
     "col.date": ("Datum", "Date"),
     "col.participants": ("Teilnehmende", "Participants"),
+    # programmes (aggregate indicators)
+    "prog.intro": ("Programmebene: kumulierte Ist-Werte je Jahr gegen die im jeweiligen Jahr geltenden Zielwerte "
+                   "(Jahre werden nie addiert). Quelle: die geladenen Indikatordateien, z. B. die ESF-Daten der EU.",
+                   "Programme level: cumulative achievements per year against the target in force that year "
+                   "(years are never added). Source: the loaded indicator files, e.g. the EU's ESF open data."),
+    "prog.none": ("Noch keine Indikatordaten. Laden Sie auf der Seite »Daten« z. B. die ESF-Datei der EU "
+                  "(esif1420_achievements_ESF_YEI_DE.csv) oder eine eigene Tabelle (Programm, Indikator, Jahr, Ist, Soll).",
+                  "No indicator data yet. Load e.g. the EU's ESF file (esif1420_achievements_ESF_YEI_DE.csv) or your "
+                  "own table (programme, indicator, year, achieved, target) on the 'Data' page."),
+    "prog.fund": ("Fonds", "Fund"),
+    "prog.type": ("Indikatortyp", "Indicator type"),
+    "prog.indicator": ("Indikator", "Indicator"),
+    "prog.year": ("Jahr (bis)", "Year (up to)"),
+    "prog.programme": ("Programm", "Programme"),
+    "prog.title": ("Titel", "Title"),
+    "prog.achieved": ("Ist (kumuliert)", "Achieved (cumulative)"),
+    "prog.target": ("Soll", "Target"),
+    "prog.attainment": ("Erreichung", "Attainment"),
+    "prog.flag": ("Hinweis", "Flag"),
+    "prog.table_caption": ("Je Programm und Indikator das jüngste Jahr mit Ist-Wert bis zum gewählten Jahr; "
+                           "Aufschlüsselungen sind nur summiert, wo der Indikator es zulässt (Anzahlen).",
+                           "Per programme and indicator the latest year with an achievement up to the chosen year; "
+                           "breakdowns are summed only where the indicator allows it (counts)."),
+    "prog.detail": ("Verlauf eines Indikators", "One indicator over the years"),
+    "prog.history_caption": ("Kumulierter Ist-Wert am Jahresende und der in diesem Jahr geltende Zielwert; "
+                             "◆ markiert eine Zielrevision.",
+                             "Cumulative achievement at year end and the target in force that year; "
+                             "◆ marks a target revision."),
+    "prog.breakdowns": ("Aufschlüsselung (Prioritätsachse, Investitionspriorität, Regionenkategorie)",
+                        "Breakdown (priority axis, investment priority, region category)"),
+    "prog.implausible": ("Auffällige Zielwerte", "Implausible targets"),
+    "prog.implausible_caption": ("Zielwerte, die zu den Ist-Werten nicht passen – etwa ein Prozentsatz, wo eine Anzahl "
+                                 "erwartet wird, oder ein Vielfaches an Zielerreichung.",
+                                 "Targets that do not fit the achievements — e.g. a percentage where a count is "
+                                 "expected, or a multiple of the target achieved."),
+    "prog.revised": ("Revision", "Revision"),
     "yes": ("ja", "yes"),
     "no": ("nein", "no"),
 }

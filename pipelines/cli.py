@@ -270,6 +270,36 @@ def cmd_compare(args) -> int:
     return EXIT_OK
 
 
+def cmd_indicators(args) -> int:
+    from pipelines import indicators
+
+    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
+    try:
+        rows = indicators.indicator_table(con, program=args.program, indicator=args.indicator, year=args.year,
+                                          fund=args.fund, indicator_type=args.indicator_type,
+                                          level=args.level)
+    finally:
+        con.close()
+    keys = ["program", "title", "fund", "indicator", "indicator_type", "breakdown", "year", "target",
+            "achieved", "attainment", "flag"]
+    if args.json:
+        _print_json([{k: r.get(k) for k in keys} for r in rows])
+        return EXIT_OK
+    if not rows:
+        print(_say(args.lang, "Keine Indikatorwerte für diese Auswahl.", "No indicator values for this selection."))
+        return EXIT_OK
+    table = [[r["program"], r["indicator"], r["indicator_type"],
+              ", ".join(f"{v}" for v in r["breakdown"].values()) or "–", str(r["year"]),
+              fmt.number(r["achieved"], args.lang), fmt.number(r["target"], args.lang),
+              fmt.percent(r["attainment"], args.lang), indicators.flag_label(r["flag"], args.lang) if r["flag"] else ""]
+             for r in rows]
+    print(_table(table, [_say(args.lang, "Programm", "Programme"), _say(args.lang, "Indikator", "Indicator"),
+                         _say(args.lang, "Typ", "Type"), _say(args.lang, "Aufschlüsselung", "Breakdown"),
+                         _say(args.lang, "Jahr", "Year"), _say(args.lang, "Ist", "Achieved"),
+                         _say(args.lang, "Soll", "Target"), "%", _say(args.lang, "Hinweis", "Flag")]))
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -359,6 +389,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--as-of", type=_date, required=True)
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_compare)
+
+    p = sub.add_parser(
+        "indicators", parents=[common], help="programme-level aggregate indicators (ESF): achieved vs target per year",
+        epilog="example: outcomes indicators --program 2014DE05SFOP016 --indicator CO01 --year 2020 --json")
+    p.add_argument("--program", help="programme id, e.g. the CCI 2014DE05SFOP016")
+    p.add_argument("--indicator", help="indicator code, e.g. CO01")
+    p.add_argument("--year", type=int)
+    p.add_argument("--fund", help="ESF, YEI, …")
+    p.add_argument("--indicator-type", help="OESF, RESF, RYEI, …")
+    p.add_argument("--level", choices=["breakdown", "programme"], default="breakdown",
+                   help="breakdown rows as reported, or summed to programme level where the indicator allows it")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=cmd_indicators)
     return parser
 
 

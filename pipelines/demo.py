@@ -10,6 +10,9 @@ from pipelines import db
 from pipelines.demo_data import DEFAULT_DIR, DEMO_FILES
 from pipelines.ingest import Ingestor, LoadResult
 
+# Public programme-level figures (EU open data, ESF 2014–2020, Germany) for the ministry view.
+REFERENCE_FILES = [DEFAULT_DIR.parent / "reference" / "esif1420_achievements_ESF_YEI_DE.csv"]
+
 
 def build(path: str | os.PathLike, *, force: bool = False, lang: str = "de",
           source_dir: Path = DEFAULT_DIR) -> list[LoadResult]:
@@ -31,9 +34,11 @@ def build(path: str | os.PathLike, *, force: bool = False, lang: str = "de",
     con = db.connect(scratch)
     results = []
     try:
-        for name, program in DEMO_FILES:
+        manifest = [(source_dir / name, program) for name, program in DEMO_FILES]
+        manifest += [(f, None) for f in REFERENCE_FILES if f.exists()]
+        for file, program in manifest:
             ingestor = Ingestor(con, db_path=path, program=program, lang=lang, loaded_by="demo")
-            result = ingestor.ingest(source_dir / name)
+            result = ingestor.ingest(file)
             results.append(result)
             if not result.ok:
                 break

@@ -798,7 +798,8 @@ def summary(result: LoadResult, lang: str = "de") -> str:
         text = (f"{result.file} [{kind}]: {head} – read {result.rows_read}, loaded {result.rows_loaded}, "
                 f"rejected {result.rows_rejected}")
     if result.programs:
-        text += f" ({', '.join(result.programs)})"
+        shown = result.programs[:4] + (["…"] if len(result.programs) > 4 else [])
+        text += f" ({', '.join(shown)})"
     return text
 
 

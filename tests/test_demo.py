@@ -23,7 +23,7 @@ def demo_store(tmp_path_factory):
 
 def test_every_demo_file_loads_without_rejects(demo_store):
     rows = demo_store.execute("select file_name, outcome, rows_rejected from load order by load_id").fetchall()
-    assert [r[0] for r in rows] == [name for name, _ in DEMO_FILES]
+    assert [r[0] for r in rows] == [name for name, _ in DEMO_FILES] + ["esif1420_achievements_ESF_YEI_DE.csv"]
     assert all(r[1] == "loaded" and r[2] == 0 for r in rows)
 
 
@@ -68,3 +68,12 @@ def test_demo_build_refuses_to_overwrite_without_force(tmp_path):
     with pytest.raises(FileExistsError):
         demo.build(path)
     assert path.read_bytes() == b"not a database"
+
+
+def test_demo_holds_the_public_esf_indicators(demo_store):
+    from pipelines import indicators
+
+    # Bremen ESF, CO01 (unemployed supported), priority A / 8i, 2019: 1,984 of a 2,720 target (from the file)
+    rows = indicators.indicator_table(demo_store, program="2014DE05SFOP016", indicator="CO01", year=2019)
+    bremen = [r for r in rows if r["breakdown"].get("investment_priority") == "8i"]
+    assert [(r["achieved"], r["target"]) for r in bremen] == [(1984, 2720)]

@@ -1,0 +1,89 @@
+"""Programme (ESF): programmes × indicators with attainment, achieved vs target over the years,
+drill-down to breakdowns, implausible targets. From the loaded aggregate indicator files."""
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from dashboard import charts, data, state
+from dashboard.i18n import Labels
+from dashboard.widgets import chart, download_csv
+from pipelines import indicators
+
+L = Labels(state.language())
+st.title(L("page.programmes"))
+st.caption(L("prog.intro"))
+key = state.marker()
+overview = data.indicator_overview(key, None)
+if overview.empty:
+    st.info(L("prog.none"))
+    st.stop()
+
+years = sorted(overview["year"].dropna().astype(int).unique().tolist())
+c1, c2, c3, c4 = st.columns(4)
+year = c1.selectbox(L("prog.year"), [None, *range(min(years), max(years) + 2)], key="prog_year",
+                    format_func=lambda y: "–" if y is None else str(y))
+fund = c2.selectbox(L("prog.fund"), [None, *sorted(overview["fund"].dropna().unique())], key="prog_fund",
+                    format_func=lambda v: "–" if v is None else v)
+kind = c3.selectbox(L("prog.type"), [None, *sorted(overview["indicator_type"].dropna().unique())], key="prog_type",
+                    format_func=lambda v: "–" if v is None else v)
+code = c4.selectbox(L("prog.indicator"), [None, *sorted(overview["indicator"].dropna().unique())], key="prog_code",
+                    format_func=lambda v: "–" if v is None else v)
+
+table = data.indicator_overview(key, year)
+for column, value in (("fund", fund), ("indicator_type", kind), ("indicator", code)):
+    if value is not None:
+        table = table[table[column] == value]
+shown = pd.DataFrame({
+    L("prog.programme"): table["program"], L("prog.title"): table["title"], L("prog.fund"): table["fund"],
+    L("prog.type"): table["indicator_type"], L("prog.indicator"): table["indicator"],
+    L("prog.indicator") + " (Name)": table["indicator_name"], L("prog.year"): table["year"],
+    L("prog.achieved"): [L.num(v) for v in table["achieved"]], L("prog.target"): [L.num(v) for v in table["target"]],
+    L("prog.attainment"): [L.pct(v) for v in table["attainment"]],
+    L("prog.flag"): [indicators.flag_label(f, L.lang) if f else "" for f in table["flag"]],
+})
+st.dataframe(shown, hide_index=True, width="stretch", height=360)
+st.caption(L("prog.table_caption"))
+download_csv(table, "programmindikatoren.csv", L, key="prog-table")
+
+st.subheader(L("prog.detail"))
+choices = table[["program", "title", "fund", "indicator_type", "indicator"]].drop_duplicates()
+if choices.empty:
+    st.stop()
+labels = [f"{r.title} – {r.indicator} ({r.indicator_type})" for r in choices.itertuples()]
+pick = st.selectbox(L("prog.indicator"), range(len(labels)), format_func=lambda i: labels[i], key="prog_pick")
+row = choices.iloc[pick]
+history = data.indicator_history(key, row["program"], row["fund"], row["indicator_type"], row["indicator"])
+if history:
+    frame = pd.DataFrame(history)
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=frame["year"], y=frame["achieved"], name=L("prog.achieved"), marker_color=charts.PALETTE[0]))
+    fig.add_trace(go.Scatter(x=frame["year"], y=frame["target"], name=L("prog.target"), mode="lines+markers",
+                             line=dict(color=charts.PALETTE[1], shape="hv"),
+                             marker=dict(symbol=["diamond" if r else "circle" for r in frame["revised"]], size=10)))
+    fig.update_layout(height=360, separators=",." if L.lang == "de" else ".,", legend=dict(orientation="h"),
+                      margin=dict(l=10, r=10, t=30, b=10))
+    chart(fig, frame, L("prog.history_caption"), "indikator_verlauf.csv", L, "prog-history")
+
+st.markdown(f"**{L('prog.breakdowns')}**")
+rows = pd.DataFrame(data.indicator_rows(key, row["program"], row["indicator"], row["indicator_type"], row["fund"],
+                                        "breakdown"))
+if not rows.empty:
+    if year is not None:
+        rows = rows[rows["year"] <= year]
+    detail = pd.DataFrame({
+        L("prog.year"): rows["year"],
+        L("prog.breakdowns").split(" (")[0]: [", ".join(str(v) for v in b.values()) for b in rows["breakdown"]],
+        L("prog.achieved"): [L.num(v) for v in rows["achieved"]], L("prog.target"): [L.num(v) for v in rows["target"]],
+        L("prog.attainment"): [L.pct(v) for v in rows["attainment"]],
+        L("prog.flag"): [indicators.flag_label(f, L.lang) if f else "" for f in rows["flag"]],
+    })
+    st.dataframe(detail, hide_index=True, width="stretch")
+    download_csv(rows.assign(breakdown=[str(b) for b in rows["breakdown"]]), "indikator_aufschluesselung.csv", L,
+                 key="prog-breakdown")
+
+st.subheader(L("prog.implausible"))
+st.caption(L("prog.implausible_caption"))
+odd = data.implausible(key, L.lang)
+st.dataframe(odd, hide_index=True, width="stretch")
+download_csv(odd, "auffaellige_ziele.csv", L, key="prog-odd")
