@@ -27,3 +27,20 @@ def test_db_path_from_environment(monkeypatch, tmp_path):
 
 def test_quote_ident_escapes_quotes():
     assert db.quote_ident('a"b') == '"a""b"'
+
+
+def test_store_from_a_newer_version_is_refused(db_path):
+    import pytest
+
+    con = db.connect(db_path)
+    con.execute("insert into schema_version (version) values (?)", [db.SCHEMA_VERSION + 1])
+    con.close()
+    with pytest.raises(RuntimeError, match="newer than this program"):
+        db.connect(db_path)
+
+
+def test_read_only_open_of_missing_store_says_so(tmp_path):
+    import pytest
+
+    with pytest.raises(FileNotFoundError):
+        db.connect(tmp_path / "missing.duckdb", read_only=True)

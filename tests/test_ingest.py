@@ -380,3 +380,14 @@ def test_program_file_errors_are_listed(tmp_path):
     broken.write_text('[program\nid = "x"\n', encoding="utf-8")
     r = Ingestor(con).ingest(broken)
     assert r.problems[0].code == "bad_toml" and r.problems[0].line == 1
+
+
+def test_one_day_event_in_long_file_is_the_same_half_open_day(store):
+    con, path, folder = store
+    load(con, path, csv_file(folder, "tn.csv", ["Teilnehmer-ID;Eintritt", "Q;01.03.2019"]), program="test-programm")
+    r = load(con, path, csv_file(folder, "ep.csv", ["Teilnehmer-ID;Status;Beginn;Ende",
+                                                    "Q;Qualifikation;12.03.2020;12.03.2020",
+                                                    "Q;Abschluss;15.05.2020;"]), program="test-programm")
+    assert r.outcome == "loaded", r.problems
+    assert con.execute("select start_date, end_date from episode order by 1").fetchall() == [
+        (D(2020, 3, 12), D(2020, 3, 13)), (D(2020, 5, 15), D(2020, 5, 16))]
