@@ -740,8 +740,8 @@ def time_to(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | S
         ``df.attrs["excluded_at_entry"]``. An S episode that ended before entry is ignored.
       - Others are censored at ``min(exit_date, as_of)``.
       - The product-limit estimate is computed on days (censorings on an event day count as
-        at risk on that day). Month m ends at day ``round(m * 30.4375)``: 1 → 30, 3 → 91,
-        6 → 183, 12 → 365.
+        at risk on that day). Month m ends at day ``floor(m * 30.4375 + 0.5)``: 1 → 30,
+        3 → 91, 6 → 183, 12 → 365, 24 → 731.
 
     Returns:
         DataFrame(month, at_risk, events, censored, share): one row per month m = 0, 1, …

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
 import pytest
 
@@ -263,7 +264,7 @@ def test_time_to_agrees_with_scipy_on_a_larger_constructed_sample(con):
             censored.append((as_of - entry).days)
     frame = metrics.time_to(con, ALL, "training", as_of)
     fit = stats.ecdf(stats.CensoredData(uncensored=events, right=censored))
-    ends = [round(m * 365.25 / 12) for m in frame["month"]]
+    ends = [math.floor(m * 365.25 / 12 + 0.5) for m in frame["month"]]
     assert list(frame["share"]) == pytest.approx(list(fit.cdf.evaluate(ends)), abs=1e-12)
     assert frame["events"].sum() == len(events) and frame["censored"].sum() == len(censored)
     assert frame["at_risk"].iloc[0] == 60
@@ -368,6 +369,44 @@ def test_monthly_series_active_and_in_program_are_levels(series_store):
     inside = metrics.monthly_series(con, ALL, "in_program", None, "2020-01-01", "2020-03-31")
     assert list(inside["cumulative"]) == [3, 4, 4]      # +a +b | +c | -a (left 15 Mar) +d
     assert list(inside["new"]) == [2, 1, 1]
+
+
+def test_monthly_series_agree_with_the_point_metrics_on_a_messy_store(con):
+    """Overlaps, re-entries, one-day episodes, exits before the start: each month end of every
+    series equals the metric computed for that day."""
+    add_program(con)
+    start = D("2019-01-01")
+    for i in range(80):
+        entry = start + dt.timedelta(days=(i * 41) % 900)
+        exit_ = entry + dt.timedelta(days=(i * 67) % 500) if i % 3 else None
+        add_participant(con, f"x{i}", entry.isoformat(), exit_ and exit_.isoformat())
+        first = entry + dt.timedelta(days=(i * 13) % 200)
+        add_episode(con, f"x{i}", "training", first.isoformat(),
+                    (first + dt.timedelta(days=(i * 7) % 90)).isoformat() if i % 2 else None)
+        if i % 4 == 0:   # overlapping second episode, and a touching third one
+            second = first + dt.timedelta(days=10)
+            add_episode(con, f"x{i}", "training", second.isoformat(), (second + dt.timedelta(days=100)).isoformat())
+            add_episode(con, f"x{i}", "training", (second + dt.timedelta(days=100)).isoformat(),
+                        (second + dt.timedelta(days=130)).isoformat())
+        if i % 5 == 0:   # one-day events, stored both ways
+            day = entry + dt.timedelta(days=i)
+            add_episode(con, f"x{i}", "qualification", day.isoformat(),
+                        (day + dt.timedelta(days=i % 2)).isoformat())
+    a, b = "2019-06-15", "2021-09-10"
+    for status in ("training", "qualification", ["training", "qualification"]):
+        active = metrics.monthly_series(con, ALL, "active", status, a, b)
+        for end, value in zip(active["month_end"], active["cumulative"]):
+            assert value == metrics.active(con, ALL, status, end.date()), (status, end)
+        reached = metrics.monthly_series(con, ALL, "reached", status, a, b)
+        for end, value in zip(reached["month_end"], reached["cumulative"]):
+            assert value == metrics.reached(con, ALL, status, a, end.date())
+        assert reached["new"].sum() == reached["cumulative"].iloc[-1]
+    inside = metrics.monthly_series(con, ALL, "in_program", None, a, b)
+    entered = metrics.monthly_series(con, ALL, "entered", None, a, b)
+    for end, value, count in zip(inside["month_end"], inside["cumulative"], entered["cumulative"]):
+        assert value == metrics.in_program(con, ALL, end.date())
+        assert count == metrics.entered(con, ALL, a, end.date())
+    assert list(inside["new"]) == list(entered["new"])
 
 
 def test_monthly_series_refuses_unknown_measures(con):

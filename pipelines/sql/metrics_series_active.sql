@@ -1,5 +1,6 @@
 -- Per month from $start to $end: participants with a start of one of $statuses in the month
 -- (new) and participants active in it at the month end (cumulative: a level).
+-- The last month ends on $end. Levels are counted as starts minus ends of merged intervals.
 with months as (
     select unnest(generate_series(date_trunc('month', $start::date), date_trunc('month', $end::date),
                                   interval 1 month))::date as month
@@ -7,8 +8,8 @@ with months as (
 
 periods as (
     select month,
-           greatest(month, $start::date)            as from_date,
-           least(last_day(month), $end::date)       as month_end
+           least(last_day(month), $end::date)                         as month_end,
+           date_diff('month', date_trunc('month', $start::date), month) as bucket
     from months
 ),
 
@@ -18,37 +19,73 @@ scoped as (
     where __SCOPE__
 ),
 
-status_episodes as (
-    select e.program_id, e.participant_id, e.start_date, e.end_date
+-- an episode is active on d for d in [start_date, end_excl): end_date is exclusive, and an
+-- episode is always active on its own start day (one-day episodes stored with end = start)
+intervals as (
+    select e.program_id, e.participant_id, e.start_date,
+           case when e.end_date is null then date '9999-12-31'
+                else greatest(e.end_date, e.start_date + 1) end as end_excl
     from episode e
     semi join scoped s using (program_id, participant_id)
     where list_contains($statuses, e.status)
       and e.start_date <= $end
 ),
 
--- active at the month end d: start_date <= d and (end_date empty or > d), or starts on d
-active_at_end as (
-    select r.month, count(distinct (e.program_id, e.participant_id)) as n
-    from periods r
-    join status_episodes e
-      on e.start_date <= r.month_end
-     and (e.end_date is null or e.end_date > r.month_end or e.start_date = r.month_end)
-    group by r.month
+-- merge a participant's overlapping or touching intervals, so that she counts once
+flagged as (
+    select *,
+           case when start_date <= max(end_excl) over (
+                    partition by program_id, participant_id order by start_date, end_excl
+                    rows between unbounded preceding and 1 preceding)
+                then 0 else 1 end as opens_island
+    from intervals
+),
+
+numbered as (
+    select *, sum(opens_island) over (
+               partition by program_id, participant_id order by start_date, end_excl
+               rows between unbounded preceding and current row) as island
+    from flagged
+),
+
+islands as (
+    select program_id, participant_id, island, min(start_date) as start_date, max(end_excl) as end_excl
+    from numbered
+    group by program_id, participant_id, island
+),
+
+-- month bucket of a date (dates before the first month fall into bucket 0)
+starts as (
+    select greatest(date_diff('month', date_trunc('month', $start::date), start_date), 0) as bucket,
+           count(*) as n
+    from islands
+    group by 1
+),
+
+ends as (
+    select greatest(date_diff('month', date_trunc('month', $start::date), end_excl), 0) as bucket,
+           count(*) as n
+    from islands
+    where end_excl <= $end
+    group by 1
 ),
 
 started as (
-    select r.month, count(distinct (e.program_id, e.participant_id)) as n
-    from periods r
-    join status_episodes e on e.start_date between r.from_date and r.month_end
-    group by r.month
+    select date_diff('month', date_trunc('month', $start::date), start_date) as bucket,
+           count(distinct (program_id, participant_id)) as n
+    from intervals
+    where start_date between $start and $end
+    group by 1
 )
 
 select
     r.month,
     r.month_end,
-    coalesce(s.n, 0) as new,
-    coalesce(a.n, 0) as cumulative
+    coalesce(n.n, 0) as new,
+    (sum(coalesce(s.n, 0)) over w - sum(coalesce(x.n, 0)) over w)::bigint as cumulative
 from periods r
-left join started s using (month)
-left join active_at_end a using (month)
+left join started n using (bucket)
+left join starts s using (bucket)
+left join ends x using (bucket)
+window w as (order by r.month rows between unbounded preceding and current row)
 order by r.month

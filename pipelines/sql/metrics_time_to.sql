@@ -1,5 +1,5 @@
 -- Kaplan–Meier time from entry_date to the first start of one of $statuses, read at whole
--- months since entry (month m ends at day round(m * $month_days)). One row per group and
+-- months since entry (month m ends at day floor(m * $month_days + 0.5)). One row per group and
 -- month: grp, month, at_risk, events, censored, share (= 1 - survival at the end of month m).
 -- __GROUP__ is the grouping expression over alias p ('all' when not grouping).
 with followed as (
@@ -67,13 +67,32 @@ product_limit as (
     )
 ),
 
-months as (
+-- month m ends at day floor(m * $month_days + 0.5); a day belongs to the first month whose end
+-- it does not pass (day 0 → month 0, days 1..30 → month 1, 31..61 → month 2, …)
+bucketed as (
+    select grp, days, events, censored, survival,
+           case when days <= floor((ceil(days / $month_days) - 1) * $month_days + 0.5)
+                    then ceil(days / $month_days) - 1
+                when days > floor(ceil(days / $month_days) * $month_days + 0.5)
+                    then ceil(days / $month_days) + 1
+                else ceil(days / $month_days) end::integer as month
+    from product_limit
+),
+
+per_month as (
     select grp, month,
-           case when month = 0 then -1 else round((month - 1) * $month_days)::integer end as lower_day,
-           round(month * $month_days)::integer as upper_day
+           sum(events)::bigint              as events,
+           sum(censored)::bigint            as censored,
+           arg_max(survival, days)          as survival   -- at the month's last observed day
+    from bucketed
+    group by grp, month
+),
+
+months as (
+    select grp, total, unnest(range(0, last_month + 1)) as month
     from (
-        select grp, unnest(range(0, ceil(max(days) / $month_days)::integer + 1)) as month
-        from observed
+        select grp, sum(events + censored) as total, max(month) as last_month
+        from per_month
         group by grp
     )
 )
@@ -81,11 +100,12 @@ months as (
 select
     m.grp,
     m.month,
-    coalesce(sum(k.events + k.censored) filter (where k.days > m.lower_day), 0)::bigint as at_risk,
-    coalesce(sum(k.events) filter (where k.days > m.lower_day and k.days <= m.upper_day), 0)::bigint as events,
-    coalesce(sum(k.censored) filter (where k.days > m.lower_day and k.days <= m.upper_day), 0)::bigint as censored,
-    1 - coalesce(arg_max(k.survival, k.days) filter (where k.days <= m.upper_day), 1.0) as share
+    (m.total - coalesce(sum(coalesce(p.events + p.censored, 0)) over (
+        partition by m.grp order by m.month rows between unbounded preceding and 1 preceding), 0))::bigint as at_risk,
+    coalesce(p.events, 0)::bigint   as events,
+    coalesce(p.censored, 0)::bigint as censored,
+    1 - coalesce(last_value(p.survival ignore nulls) over (
+        partition by m.grp order by m.month rows between unbounded preceding and current row), 1.0) as share
 from months m
-join product_limit k on k.grp is not distinct from m.grp
-group by m.grp, m.month
+left join per_month p on p.grp is not distinct from m.grp and p.month = m.month
 order by m.grp nulls last, m.month
