@@ -409,6 +409,11 @@ def parse_where(where: Mapping[str, Any] | None, lang: str = "de") -> tuple[dict
                     problems.append(message("bad_value", lang, field=key, value=raw_value,
                                             hint=_hint(spec, lang)))
                     continue
+                if key == "cohort" and op not in ("=", "!=") and not re.fullmatch(r"-?\d+", value):
+                    # cohorts compare as numbers (course 10 after course 7)
+                    problems.append(message("bad_value", lang, field=key, value=raw_value,
+                                            hint=_HINTS["int"][0 if lang == "de" else 1]))
+                    continue
                 out_ops[op] = value
                 conditions.append(Condition(key, op, value))
         if shape == "ops":
@@ -461,11 +466,7 @@ def scope_sql(scope: Scope | None, prefix: str = "w") -> tuple[str, dict[str, An
             if spec.kind == "cefr":
                 value = CEFR.index(value) + 1
             elif cond.field == "cohort":
-                try:
-                    value = int(value)
-                except ValueError:
-                    raise ScopeError([f"cohort: '{value}' is not a number; "
-                                      f"'{cond.op}' compares cohort numbers"]) from None
+                value = int(value)  # checked by parse_where
             params[name] = value
             parts.append(f"{spec.order_expr} {cond.op} ${name}")
     return (" and ".join(parts) if parts else "true"), params

@@ -499,8 +499,10 @@ def test_scope_programs(con):
 def test_scope_problems_are_listed(people):
     canonical, _, problems = metrics.parse_where(
         {"stadt": "Köln", "german_level": "D1", "site": {">=": "A"}, "entry_from": "gestern",
-         "qualification_level": 9, "cohort": {"~": 3}}, "de")
-    assert len(problems) == 6
+         "qualification_level": 9, "cohort": {"~": 3}, "mentor_id": {">": "m1"}}, "de")
+    assert len(problems) == 7
+    assert metrics.check_where({"cohort": {">=": "sieben"}}, "en") == [
+        "cohort: 'sieben' is not a valid value (a whole number)."]
     assert problems[0].startswith("Unbekanntes Merkmal „stadt“")
     assert "„D1“ ist kein gültiger Wert" in problems[1]
     en = metrics.check_where({"stadt": "Köln"}, "en")
