@@ -24,9 +24,11 @@ Evaluation (`evaluate`):
   achieved ≥ expected else at_risk. at_most the other way round: a cumulative count over
   the ceiling → missed (final); period over → met if within; otherwise on_track if
   achieved ≤ expected else at_risk. Levels (active, share) are only final at period end.
-- forecast window: the six calendar months up to and including the evaluation date
-  ``at = min(as-of, period end)`` — ``[(at + 1 day) - 6 months, at]``, e.g. 1 Mar – 31 Aug
-  for as-of 31 Aug — or from the period start if that is later. ``forecast_window_months`` is its length in calendar months
+- forecast window: the twelve calendar months up to and including the evaluation date
+  ``at = min(as-of, period end)`` — ``[(at + 1 day) - 12 months, at]``, e.g. 1 Sep 2019 –
+  31 Aug 2020 for as-of 31 Aug 2020 — or from the period start if that is later. Twelve months
+  cover one full intake cycle: vocational training in Germany starts mostly in August to
+  October, so a shorter window would swing with the season. ``forecast_window_months`` is its length in calendar months
   (fractions for partial months). The recent rate = (value on `at` - value on the day
   before the window) / window months.
 - forecast = achieved + rate × months remaining (from the day after `at` to period end).
@@ -56,7 +58,7 @@ CUMULATIVE = ("entered", "reached", "upon_leaving", "six_months_after")
 LEVELS = ("active", "share")
 DIRECTIONS = ("at_least", "at_most")
 STATES = ("met", "on_track", "at_risk", "missed", "not_started")
-FORECAST_WINDOW_MONTHS = 6
+FORECAST_WINDOW_MONTHS = 12   # one full yearly intake cycle (see the module docstring)
 SHARE_DENOMINATORS = ("entered",)
 
 STATE_LABELS = {

@@ -142,7 +142,14 @@ def test_targets_json_training_at_74_percent(demo_db):
     cards = {c["id"]: c for c in json.loads(r.stdout)}
     training = next(c for c in cards.values() if c["status"] == "training" and c["measure"] == "reached")
     assert (training["achieved"], training["target"], training["attainment"]) == (37, 50, 0.74)
-    assert training["state"] in ("on_track", "at_risk")
+    # straight line 0 → 50 from 01.01.2018 to 31.12.2022: on 31.08.2020 the line is at 50 × 974/1826 = 26.7 < 37
+    assert training["state"] == "on_track"
+    # forecast: twelve-month window 01.09.2019–31.08.2020 holds 26 training starts (Sep 2, Oct 7, Apr 10,
+    # Aug 7 in the demo sheet) → 26/12 a month; 28 months remain → 37 + 26/12 × 28 = 97.67
+    assert training["forecast_window_months"] == 12
+    assert training["forecast"] == pytest.approx(37 + 26 / 12 * 28)
+    assert training["needed_per_month"] == pytest.approx(13 / 28)
+    assert training["probability"] == pytest.approx(1.0, abs=1e-9)
     for key in ("id", "label", "measure", "status", "achieved", "target", "attainment", "state", "expected",
                 "forecast", "needed_per_month", "probability"):
         assert key in training

@@ -254,15 +254,17 @@ def test_at_risk_below_the_straight_line(two_a_month):
     assert card["attainment"] == pytest.approx(0.4)
 
 
-def test_forecast_window_is_the_last_six_months(two_a_month):
+def test_forecast_window_is_the_last_twelve_months_or_since_period_start(two_a_month):
     store(two_a_month, table(at_least=30))
     card = one(two_a_month, "2020-09-30")
-    # window 1 Apr – 30 Sep: 6 starts (Apr–Jun) → 1 a month; 3 months remain → 12 + 3
-    assert card["forecast_window_months"] == 6.0
-    assert card["forecast"] == pytest.approx(15.0)
+    # window: twelve months back would be 1 Oct 2019, the period starts 1 Jan 2020 → 1 Jan – 30 Sep
+    # = 9 months with 12 starts (Jan–Jun) → 4/3 a month; 3 months remain → 12 + 4
+    assert card["forecast_window_months"] == 9.0
+    assert card["forecast"] == pytest.approx(16.0)
     assert card["needed_per_month"] == pytest.approx(18 / 3)
     scipy_stats = pytest.importorskip("scipy.stats")
-    assert card["probability"] == pytest.approx(scipy_stats.poisson.sf(17, 3), rel=1e-9)
+    assert card["probability"] == pytest.approx(scipy_stats.poisson.sf(17, 4), rel=1e-9)
+
 
 
 def test_forecast_window_starts_at_the_period_start_if_later(two_a_month):
