@@ -50,13 +50,16 @@ def ensure_store() -> bool:
 
 
 def marker() -> str:
-    """Changes whenever the store's data changes: the cache key of every result."""
+    """Changes whenever the store's data changes: the cache key of every result.
+
+    It names the store too, so results of one store are never served for another.
+    """
     with reading() as con:
-        return db.last_load_marker(con)
+        return f"{store_path()}#{db.last_load_marker(con)}"
 
 
 @st.cache_data(show_spinner=False)
-def programs(_marker: str, key: str):
+def programs(key: str, what: str):
     with reading() as con:
         return store_info.programs(con)
 

@@ -1,0 +1,126 @@
+"""Helpers for the dashboard tests: the app under AppTest, the CLI's numbers, downloads, free ports."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+from streamlit.runtime import memory_media_file_storage
+from streamlit.testing.v1 import AppTest
+
+ROOT = Path(__file__).resolve().parents[1]
+APP = ROOT / "dashboard" / "app.py"
+ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+
+KASSEL = "sozialwirtschaft-integriert"
+PERMENTI = "permenti-transfer"
+AUGUST_2020 = dt.date(2020, 8, 31)
+
+# page file (relative to app.py) -> URL path and German title
+PAGES = {
+    "overview": ("app_pages/overview.py", "uebersicht", "Übersicht"),
+    "progress": ("app_pages/progress.py", "verlauf", "Verlauf"),
+    "compare": ("app_pages/compare.py", "vergleich", "Vergleich"),
+    "funnel": ("app_pages/funnel.py", "verlaeufe", "Verläufe der Teilnehmenden"),
+    "targets": ("app_pages/targets.py", "ziele", "Ziele"),
+    "data": ("app_pages/data.py", "daten", "Daten"),
+}
+
+
+def cli_json(db: Path, *args: str) -> object:
+    """Run `outcomes <args> --json --db <db>` as a user would and parse its output."""
+    result = subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--json", "--db", str(db)],
+                            capture_output=True, text=True, timeout=120, cwd=ROOT,
+                            env={**os.environ, "OUTCOMES_DB": str(db)})
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def new_app() -> AppTest:
+    """The dashboard as AppTest sees it (the store is $OUTCOMES_DB, set by the caller)."""
+    return AppTest.from_file(str(APP), default_timeout=120)
+
+
+def open_page(at: AppTest, page: str) -> AppTest:
+    """Run the app once (st.navigation registers the pages), then switch to `page` and run again."""
+    if not at._registered_pages:   # before the first run switch_page cannot resolve url paths
+        at.run()
+    at.switch_page(PAGES[page][0])
+    return at.run()
+
+
+def choose(at: AppTest, programs: list[str], as_of: dt.date | None = None) -> AppTest:
+    """Pick programs and (optionally) the as-of date in the sidebar, as a user does: one change, one run."""
+    at.multiselect(key="programs").set_value(programs)
+    at.run()
+    if as_of is not None:
+        at.date_input(key="as_of").set_value(as_of)
+        at.run()
+    return at
+
+
+def problems(at: AppTest) -> list[str]:
+    """Every st.error and exception on the page (a page that renders well has none)."""
+    return [e.value for e in at.error] + [str(e.value) for e in at.exception]
+
+
+def texts(at: AppTest) -> list[str]:
+    """Markdown, captions, infos, successes and warnings, in order."""
+    out = [m.value for m in at.markdown] + [c.value for c in at.caption]
+    out += [m.value for m in at.info] + [m.value for m in at.success] + [m.value for m in at.warning]
+    return out
+
+
+def tiles(at: AppTest) -> dict[str, str]:
+    """The metric tiles: label -> shown value."""
+    return {m.label: m.value for m in at.metric}
+
+
+class MediaRecorder:
+    """Keeps the bytes of every file the app hands to the media manager (download buttons).
+
+    AppTest throws its media storage away after each run; this keeps a copy keyed by file id.
+    """
+
+    def __init__(self) -> None:
+        self.files: dict[str, bytes] = {}
+
+    @contextlib.contextmanager
+    def recording(self):
+        original = memory_media_file_storage.MemoryMediaFileStorage.load_and_get_id
+        recorder = self
+
+        def load_and_get_id(storage, path_or_data, mimetype, kind, filename=None):
+            file_id = original(storage, path_or_data, mimetype, kind, filename)
+            recorder.files[file_id] = storage.get_file(file_id).content
+            return file_id
+
+        memory_media_file_storage.MemoryMediaFileStorage.load_and_get_id = load_and_get_id
+        try:
+            yield self
+        finally:
+            memory_media_file_storage.MemoryMediaFileStorage.load_and_get_id = original
+
+    def content(self, button) -> bytes:
+        """The bytes behind a download button of the last run."""
+        file_id = Path(button.proto.url).stem
+        return self.files[file_id]
+
+
+def download(at: AppTest, label: str) -> object:
+    """The one download button with this label."""
+    found = [b for b in at.get("download_button") if b.proto.label == label]
+    assert len(found) == 1, [b.proto.label for b in at.get("download_button")]
+    return found[0]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]

@@ -1,0 +1,205 @@
+"""The critical path in a real browser: a real `streamlit run` server on the demo store, driven by
+Debian's chromium through Playwright (never a downloaded browser).
+
+Screenshots of every page land in tests/artifacts/ (git-ignored). Without chromium the tests
+skip, unless OUTCOMES_REQUIRE_BROWSER=1 (CI), where they fail.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from pipelines import demo
+from dashboard_helpers import APP, ARTIFACTS, KASSEL, PAGES, ROOT, free_port
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--no-first-run"]
+START_TIMEOUT_S = 60          # the server must answer within this
+WAIT_MS = 45_000              # any one thing on a page must appear within this
+KASSEL_QUERY = f"?program={KASSEL}&as_of=2020-08-31"
+
+
+def _need_browser() -> None:
+    """Skip without chromium/playwright; fail instead when CI requires the browser tests."""
+    reason = None
+    if not CHROMIUM.exists():
+        reason = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
+    else:
+        try:
+            import playwright.sync_api  # noqa: F401
+        except ImportError:
+            reason = "the playwright Python package is not installed"
+    if reason:
+        if os.environ.get("OUTCOMES_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"OUTCOMES_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
+        pytest.skip(reason)
+
+
+def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
+    deadline = time.monotonic() + START_TIMEOUT_S
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            pass
+        time.sleep(0.3)
+    pytest.fail(f"streamlit did not answer within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """`streamlit run dashboard/app.py` on a free port with a fresh demo store; stopped afterwards."""
+    _need_browser()
+    folder = tmp_path_factory.mktemp("browser")
+    store = folder / "demo.duckdb"
+    assert all(r.ok for r in demo.build(store))
+    port = free_port()
+    log = folder / "streamlit.log"
+    env = {**os.environ, "OUTCOMES_DB": str(store), "PYTHONPATH": str(ROOT)}
+    with open(log, "wb") as out:
+        process = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+             "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_for_health(url, process, log)
+        yield {"url": url, "store": store, "folder": folder, "log": log}
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(server):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, timeout=60_000)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+    tab = context.new_page()
+    tab.set_default_timeout(WAIT_MS)
+    try:
+        yield tab
+    finally:
+        context.close()
+
+
+def wait_until_idle(page) -> None:
+    """Until the script has finished running and the charts have drawn."""
+    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=WAIT_MS)
+    page.wait_for_load_state("networkidle", timeout=WAIT_MS)
+    page.wait_for_timeout(500)   # plotly draws after the last message
+
+
+def assert_no_error(page) -> None:
+    from playwright.sync_api import expect
+
+    expect(page.get_by_test_id("stException")).to_have_count(0)
+    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
+    assert "Traceback" not in page.inner_text("body")
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+# what shows that a page has drawn (for Kassel on 31.08.2020)
+READY = {
+    "uebersicht": "37 von 50 · 74 %",
+    "verlauf": "Eintritte und Ergebnisse pro Monat",
+    "vergleich": "Zeit bis zum Ergebnis",
+    "verlaeufe": "Austrittsgründe",
+    "ziele": "Programmdatei (TOML) herunterladen",
+    "daten": "Ladeprotokoll",
+}
+
+
+@pytest.mark.parametrize("name", list(PAGES))
+def test_every_page_opens_by_its_url(server, page, name):
+    from playwright.sync_api import expect
+
+    _, slug, title = PAGES[name]
+    page.goto(f"{server['url']}/{slug}{KASSEL_QUERY}")
+    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
+    expect(page.get_by_text(READY[slug], exact=False).first).to_be_visible()
+    wait_until_idle(page)
+    assert_no_error(page)
+    assert page.url.split("?")[0].endswith(f"/{slug}")
+    assert screenshot(page, slug).stat().st_size > 10_000
+
+
+def test_overview_shows_the_kassel_figures(server, page):
+    from playwright.sync_api import expect
+
+    page.goto(f"{server['url']}/uebersicht{KASSEL_QUERY}")
+    expect(page.get_by_text("37 von 50 · 74 %")).to_be_visible()
+    wait_until_idle(page)
+    labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
+    values = page.get_by_test_id("stMetricValue").all_inner_texts()
+    assert dict(zip([x.strip() for x in labels], [v.strip() for v in values])) == {
+        "Eingetreten": "155", "Im Programm": "107", "Im Coaching": "106", "Ausbildung begonnen": "37",
+        "In Beschäftigung": "14"}
+    expect(page.get_by_text("Stichtag: 31.08.2020")).to_be_visible()
+    expect(page.get_by_text("Mindestens 50 Frauen in Ausbildung")).to_be_visible()
+    expect(page.get_by_text("im Plan").first).to_be_visible()
+    sidebar = page.get_by_test_id("stSidebar")
+    expect(sidebar.get_by_text("Sozialwirtschaft integriert")).to_be_visible()
+    assert "31.08.2020" in [i.input_value() for i in sidebar.locator("input").all()]
+    assert_no_error(page)
+    screenshot(page, "uebersicht-kassel")
+
+
+def test_upload_on_the_daten_page(server, page, tmp_path):
+    from playwright.sync_api import expect
+
+    program = tmp_path / "browser-programm.toml"
+    program.write_text('[program]\nid = "browser-programm"\nname = "Browser-Programm"\n'
+                       'organisation = "Stadt Teststadt"\nregion = "Hessen"\nfunder = "Land Hessen"\n'
+                       'start = 2021-01-01\nend = 2022-12-31\n', encoding="utf-8")
+    sheet = tmp_path / "browser-tracking.csv"
+    sheet.write_text("Programm;Teilnehmer-ID;Eintritt;Coaching ab\nbrowser-programm;X1;01.02.2021;01.02.2021\n"
+                     "browser-programm;X2;01.03.2021;01.03.2021\n", encoding="utf-8")
+    page.goto(f"{server['url']}/daten")
+    expect(page.get_by_role("heading", name="Daten", level=1)).to_be_visible()
+    wait_until_idle(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(program), str(sheet)])
+    expect(page.get_by_text("browser-tracking.csv", exact=True)).to_be_visible()
+    page.get_by_role("button", name="Laden").click()
+    expect(page.get_by_text("browser-tracking.csv [Tracking-Blatt]: geladen – gelesen 2, geladen 2, abgewiesen 0")
+           ).to_be_visible()
+    expect(page.get_by_text("browser-programm.toml [Programmdatei]: geladen")).to_be_visible()
+    wait_until_idle(page)
+    assert_no_error(page)
+    screenshot(page, "daten-upload")
