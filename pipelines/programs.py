@@ -32,6 +32,8 @@ from dataclasses import dataclass, field
 import duckdb
 import tomli_w
 
+from pipelines import targets as targets_mod
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 PROGRAM_KEYS = {"id", "name", "organisation", "region", "funder", "start", "end", "special_categories"}
 STATUS_KEYS = {"name", "category", "label_de", "label_en"}
@@ -144,8 +146,6 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
     target_rows: list[dict] = []
     tables = doc.get("target", [])
     if tables and program_id:
-        from pipelines import targets as targets_mod
-
         known = [*BUILTIN_STATUSES, *(s["status"] for s in statuses)]
         try:
             target_rows = targets_mod.parse_targets(tables, program_id, lang=lang, statuses=known)
@@ -179,27 +179,11 @@ def store_program(con: duckdb.DuckDBPyConnection, spec: ProgramSpec, load_id: in
     replace_targets(con, p["program_id"], spec.targets, load_id)
 
 
-TARGET_COLUMNS = ["target_id", "valid_from", "program_id", "funder", "label", "measure", "status",
-                  "direction", "value", "period_start", "period_end", "scope_json", "milestones_json",
-                  "options_json"]
-
-
-def replace_targets(con: duckdb.DuckDBPyConnection, program_id: str, rows: list[dict],
-                    load_id: int | None) -> None:
-    """Replace all targets of a program by `rows` (rows of table `target`)."""
-    con.execute("delete from target where program_id = ?", [program_id])
-    for row in rows:
-        con.execute(
-            f"insert into target ({', '.join(TARGET_COLUMNS)}, load_id) values "
-            f"({', '.join('?' for _ in TARGET_COLUMNS)}, ?)",
-            [row.get(c) for c in TARGET_COLUMNS] + [load_id],
-        )
+replace_targets = targets_mod.replace_targets
 
 
 def program_to_toml(con: duckdb.DuckDBPyConnection, program_id: str) -> str:
     """The program file as it stands in the store (program, own statuses, targets)."""
-    from pipelines import targets as targets_mod
-
     row = con.execute(
         "select program_id, name, organisation, region, funder, start_date, end_date, special_categories "
         "from program where program_id = ?", [program_id]).fetchone()
@@ -216,9 +200,7 @@ def program_to_toml(con: duckdb.DuckDBPyConnection, program_id: str) -> str:
     if statuses:
         text += "\n" + tomli_w.dumps({"status": [
             {"name": s, "category": c, "label_de": de, "label_en": en} for s, c, de, en in statuses]})
-    rows = con.execute(
-        f"select {', '.join(TARGET_COLUMNS)} from target where program_id = ? order by target_id, valid_from",
-        [program_id]).df().to_dict("records")
+    rows = targets_mod.load_targets(con, program_id)
     if rows:
         text += "\n" + targets_mod.targets_to_toml(rows)
     return text
@@ -226,10 +208,7 @@ def program_to_toml(con: duckdb.DuckDBPyConnection, program_id: str) -> str:
 
 def target_tables(con: duckdb.DuckDBPyConnection, program_id: str) -> list[dict]:
     """A program's stored targets as TOML tables (with their revisions), as a file would hold them."""
-    from pipelines import targets as targets_mod
-
-    rows = con.execute(f"select {', '.join(TARGET_COLUMNS)} from target where program_id = ? "
-                       "order by target_id, valid_from", [program_id]).df().to_dict("records")
+    rows = targets_mod.load_targets(con, program_id)
     if not rows:
         return []
     return tomllib.loads(targets_mod.targets_to_toml(rows)).get("target", [])
@@ -277,7 +256,6 @@ def _put(tables: list[dict], table: dict, replace_id: str | None) -> list[dict]:
 def _rewrite_targets(con, program_id: str, change, lang: str, saved_by: str | None) -> list[str]:
     import hashlib
 
-    from pipelines import targets as targets_mod
     from pipelines.db import BUILTIN_STATUSES, transaction
 
     known = [*BUILTIN_STATUSES, *(r[0] for r in con.execute(

@@ -568,19 +568,25 @@ def targets_to_toml(rows: Iterable[Mapping[str, Any]]) -> str:
 # The store
 # --------------------------------------------------------------------------------------
 
+def replace_targets(con: duckdb.DuckDBPyConnection, program_id: str, rows: Iterable[Mapping[str, Any]],
+                    load_id: int | None = None) -> int:
+    """Replace a program's targets by `rows` inside the caller's transaction; returns the rows written."""
+    rows = list(rows)
+    con.execute("delete from target where program_id = ?", [program_id])
+    for row in rows:
+        con.execute(
+            f"insert into target ({', '.join(ROW_KEYS)}, load_id) "
+            f"values ({', '.join('?' for _ in ROW_KEYS)}, ?)",
+            [row[k] for k in ROW_KEYS] + [load_id],
+        )
+    return len(rows)
+
+
 def save_targets(con: duckdb.DuckDBPyConnection, rows: Iterable[Mapping[str, Any]],
                  program_id: str, load_id: int | None = None) -> int:
-    """Replace a program's targets by `rows` in one transaction; returns the rows written."""
-    rows = list(rows)
+    """Replace a program's targets by `rows` in one transaction of its own."""
     with db.transaction(con):
-        con.execute("delete from target where program_id = ?", [program_id])
-        for row in rows:
-            con.execute(
-                f"insert into target ({', '.join(ROW_KEYS)}, load_id) "
-                f"values ({', '.join('?' for _ in ROW_KEYS)}, ?)",
-                [row[k] for k in ROW_KEYS] + [load_id],
-            )
-    return len(rows)
+        return replace_targets(con, program_id, rows, load_id)
 
 
 def load_targets(con: duckdb.DuckDBPyConnection, program_id: str | None = None) -> list[dict[str, Any]]:
