@@ -678,7 +678,7 @@ def _targets_draft(ctx: _Ctx, cells: _Cells, cards: list[dict]) -> _Draft:
     draft = _Draft("targets", "s_targets", ctx.w("t_targets"), columns, [], [],
                    note=ctx.w("n_targets", as_of=ctx.d(ctx.as_of)) if cards else ctx.w("n_targets_none"),
                    align=(("L",) if many else ()) + ("L", "L", "R", "R", "R", "L", "L"),
-                   widths=((1.7,) if many else ()) + (2.8, 1.6, 1.05, 1.05, 1.85, 1.05, 3.2),
+                   widths=((1.7,) if many else ()) + (2.6, 1.6, 1.25, 1.25, 1.85, 1.05, 2.9),
                    group_columns=1 if many else 0)
     for card in cards:
         depends = _target_cells(ctx, cells, card)
