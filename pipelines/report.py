@@ -90,7 +90,9 @@ _WORDS: dict[str, tuple[str, str]] = {
                         "aus denen sie sich errechnen ließen. 0 wird gezeigt.",
                         "Counts of 1 are replaced by *, as are totals and neighbouring values from "
                         "which they could be worked out. 0 is shown."),
-    "rule_none": ("keine Unterdrückung (interner Bericht)", "no suppression (internal report)"),
+    "rule_none": ("keine Unterdrückung (Schwelle 1)", "no suppression (threshold 1)"),
+    "rule_internal": ("Interner Bericht: alle Zahlen ungekürzt. In der Fassung zur Veröffentlichung gilt: {rule}",
+                      "Internal report: all numbers in full. In the version for publication: {rule}"),
     "page": ("Seite {n} von {total}", "Page {n} of {total}"),
     # sections
     "s_targets": ("Zielerreichung", "Targets"),
@@ -145,8 +147,8 @@ _WORDS: dict[str, tuple[str, str]] = {
     # notes
     "n_targets": ("Zielwerte in der am {as_of} gültigen Fassung; Stand und Prognose zum {as_of}.",
                   "Target values as in force on {as_of}; state and forecast on {as_of}."),
-    "n_entry": ("Teilnehmende mit Eintritt vom {start} bis {end}: {n}.",
-                "Participants who entered from {start} to {end}: {n}."),
+    "n_entry": ("Teilnehmende mit Eintritt vom {start} bis {end}.",
+                "Participants who entered from {start} to {end}."),
     "n_origin_off": ("Die Herkunftsregion wird nicht gezeigt: {why}.",
                      "The region of origin is not shown: {why}."),
     "n_origin_disabled": ("für {programs} abgeschaltet (besondere Kategorien personenbezogener Daten)",
@@ -166,8 +168,8 @@ _WORDS: dict[str, tuple[str, str]] = {
                   "cannot be fully observed on {as_of}."),
     "n_leaving_none": ("Keine Austritte mit vollständigem Beobachtungszeitraum.",
                        "No leavers with a complete observation window."),
-    "n_sites": ("Eingetreten und {outcomes} begonnen: vom {start} bis {end}; im Programm: am {end}.",
-                "Entered and {outcomes} started: from {start} to {end}; in programme: on {end}."),
+    "n_sites": ("Eingetreten und begonnen ({outcomes}): vom {start} bis {end}; im Programm: am {end}.",
+                "Entered and started ({outcomes}): from {start} to {end}; in programme: on {end}."),
     "n_progress": ("Kumulierte Werte der Ziele mit Zählgröße „aufgenommen“ oder „erreicht“, je "
                    "Halbjahresende ab Zielbeginn und am {as_of}.",
                    "Cumulative values of the targets that count entries or outcomes reached, at "
@@ -241,6 +243,8 @@ class Table:
         strong: per row of `text`, True for totals and subtotals.
         group_columns: leading columns that group rows (program, site, target); the PDF
             prints a repeated value only once.
+        span_column: in reports on several programs, the program column: the PDF prints
+            it as a heading row over the program's rows instead of as a column.
     """
 
     key: str
@@ -254,6 +258,7 @@ class Table:
     widths: tuple[float, ...] = ()
     strong: tuple[bool, ...] = ()
     group_columns: int = 0
+    span_column: int | None = None
 
 
 @dataclass(frozen=True)
@@ -419,6 +424,10 @@ class _Text:
 
 
 def _share(k_cell: tuple, n_cell: tuple, k: int, n: int, lang: str) -> _Text:
+    """k of n as a percentage; hidden with k or n — except 0 of a non-empty group, which is 0 %
+    whatever n is (a hidden n is at least 1)."""
+    if k == 0 and n > 0:
+        return _Text(fmt.percent(0.0, lang), (k_cell,))
     return _Text(fmt.percent(k / n if n else None, lang), (k_cell, n_cell))
 
 
@@ -435,6 +444,7 @@ class _Draft:
     widths: tuple[float, ...] = ()
     strong: list[bool] = field(default_factory=list)
     group_columns: int = 0
+    span_column: int | None = None
 
     def add(self, data: dict[str, Any], cells: list[_Count | _Text], strong: bool = False) -> None:
         self.data.append(data)
@@ -462,7 +472,7 @@ def _render(draft: _Draft, values: dict[tuple, int], hidden: frozenset, lang: st
     return Table(draft.key, draft.section, draft.title, data, text, mask, draft.note,
                  draft.align or tuple("L" for _ in draft.columns),
                  draft.widths or tuple(1.0 for _ in draft.columns), tuple(draft.strong),
-                 draft.group_columns)
+                 draft.group_columns, draft.span_column)
 
 
 # --------------------------------------------------------------------------------------
@@ -679,7 +689,7 @@ def _targets_draft(ctx: _Ctx, cells: _Cells, cards: list[dict]) -> _Draft:
                    note=ctx.w("n_targets", as_of=ctx.d(ctx.as_of)) if cards else ctx.w("n_targets_none"),
                    align=(("L",) if many else ()) + ("L", "L", "R", "R", "R", "L", "L"),
                    widths=((1.7,) if many else ()) + (2.6, 1.6, 1.25, 1.25, 1.85, 1.05, 2.9),
-                   group_columns=1 if many else 0)
+                   group_columns=1 if many else 0, span_column=0 if many else None)
     for card in cards:
         depends = _target_cells(ctx, cells, card)
         achieved = (_Count(depends[0]) if depends and card["measure"] not in ("share",)
@@ -735,7 +745,7 @@ def _progress_draft(ctx: _Ctx, cells: _Cells, cards: list[dict]) -> tuple[_Draft
     draft = _Draft("progress", "s_progress", ctx.w("t_progress"), columns, [], [],
                    align=(("L",) if many else ()) + ("L", "L", "R", "R"),
                    widths=((1.6,) if many else ()) + (3.2, 1.2, 1.4, 1.2),
-                   group_columns=2 if many else 1)
+                   group_columns=2 if many else 1, span_column=0 if many else None)
     items = []
     for card in cards:
         if card["measure"] not in ("entered", "reached") or card["achieved"] is None:
@@ -816,8 +826,7 @@ def _breakdown(ctx: _Ctx, cells: _Cells, key: str, title: str,
 
 def _entry_drafts(ctx: _Ctx, cells: _Cells) -> list[_Draft]:
     lang, none = ctx.lang, ctx.w("not_recorded")
-    period = ctx.w("n_entry", start=ctx.d(ctx.start), end=ctx.d(ctx.end),
-                   n=fmt.number(metrics.entered(ctx.con, ctx.scope, ctx.start, ctx.end), lang))
+    period = ctx.w("n_entry", start=ctx.d(ctx.start), end=ctx.d(ctx.end))  # no number: it may be hidden
     drafts = [
         _breakdown(ctx, cells, "entry_gender", ctx.w("t_gender"),
                    [(_pick(_GENDER[g], lang), {"gender": g}) for g in metrics.GENDERS]
@@ -924,7 +933,7 @@ def _sites_draft(ctx: _Ctx, cells: _Cells) -> _Draft:
     draft = _Draft("sites", "s_sites", ctx.w("t_sites"), columns, [], [],
                    align=(("L",) if many else ()) + ("L", "L", "R", "R", "R", "R"),
                    widths=((1.6,) if many else ()) + (1.8, 1.2, 1.1, 1.5, 1.4, 1.6),
-                   group_columns=2 if many else 1)
+                   group_columns=2 if many else 1, span_column=0 if many else None)
     draft.note = ctx.w("n_sites", outcomes=", ".join(ctx.labels.get(s, s) for s in OUTCOME_COLUMNS),
                        start=ctx.d(ctx.start), end=ctx.d(ctx.end))
     rows = metrics.run(ctx.con, metrics.sql_file("report_site_cohorts"),
@@ -948,7 +957,7 @@ def _sites_draft(ctx: _Ctx, cells: _Cells) -> _Draft:
              site_text: str, cohort_text: str) -> None:
         if not any(values) and not strong:
             return  # a row of zeros says nothing and changes no sum
-        prefix = [_Text(ctx.program_name(program_id) if program_id else ctx.w("total"))] if many else []
+        prefix = [_Text(ctx.program_name(program_id) if program_id else "")] if many else []
         draft.add({"program": program_id, "site": site, "cohort": cohort, "entered": values[0],
                    "in_program": values[1], **{f"reached_{s}": v for s, v in zip(OUTCOME_COLUMNS, values[2:])}},
                   prefix + [_Text(site_text), _Text(cohort_text)] + [_Count(k) for k in keys], strong)
@@ -986,7 +995,7 @@ def _sites_draft(ctx: _Ctx, cells: _Cells) -> _Draft:
     if many:
         for j, key in enumerate(total_keys):
             cells.relate(key, [keys[j] for keys in program_keys_all])
-    emit(None, None, None, total_keys, total_values, True, ctx.w("total") if not many else "", "")
+    emit(None, None, None, total_keys, total_values, True, ctx.w("total"), "")
     return draft
 
 
@@ -1022,7 +1031,9 @@ def _with_cover(report: Report, ctx: _Ctx) -> Report:
 
 
 def _rule(threshold: int, publication: bool, lang: str) -> str:
-    if not publication or threshold <= 1:
+    if not publication:
+        return word("rule_internal", lang, rule=_rule(threshold, True, lang))
+    if threshold <= 1:
         return word("rule_none", lang)
     if threshold == 2:
         return word("rule_public_one", lang)
@@ -1138,6 +1149,7 @@ def chart_png(report: Report, charts: Sequence[Chart] | None = None, dpi: int = 
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
     from matplotlib.patches import Patch
+    from matplotlib.ticker import MaxNLocator
 
     charts = list(report.charts if charts is None else charts)
     if not charts:
@@ -1170,6 +1182,7 @@ def chart_png(report: Report, charts: Sequence[Chart] | None = None, dpi: int = 
         title = chart.label if not many else f"{_program_label(report, chart.program)}: {chart.label}"
         ax.set_title(_wrap(title, 48 if columns == 2 else 100), fontsize=8, loc="left")
         ax.set_ylim(bottom=0)
+        ax.yaxis.set_major_locator(MaxNLocator(integer=True))
         ax.xaxis.set_major_locator(mdates.YearLocator())
         ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
         ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(1, 7)))
@@ -1313,19 +1326,24 @@ def pdf_bytes(report: Report, *, compress: bool = True) -> bytes:
         tables = [t for t in report.tables if t.section == section]
         if not tables:
             continue
-        if section in ("s_targets", "s_entry", "s_sites") or pdf.get_y() > 190:
+        pngs = []
+        if section == "s_progress":
+            pngs = [chart_png(report, report.charts[first:first + CHART_PANELS_PER_IMAGE])
+                    for first in range(0, len(report.charts), CHART_PANELS_PER_IMAGE)]
+        first_height = _png_height(pngs[0], width) if pngs else 40
+        if section in ("s_targets", "s_entry", "s_sites") or (
+                pdf.get_y() + 16 + first_height > pdf.h - pdf.b_margin):
             pdf.add_page()
         else:
             pdf.ln(6)
         pdf.set_font("DejaVu", "B", 14)
         pdf.cell(0, 8, word(section, lang), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
-        if section == "s_progress":
-            for first in range(0, len(report.charts), CHART_PANELS_PER_IMAGE):
-                png = chart_png(report, report.charts[first:first + CHART_PANELS_PER_IMAGE])
-                if png is not None:
-                    pdf.image(io.BytesIO(png), w=width)
-                    pdf.ln(2)
+        for png in pngs:
+            if pdf.get_y() + _png_height(png, width) > pdf.h - pdf.b_margin:
+                pdf.add_page()
+            pdf.image(io.BytesIO(png), w=width)
+            pdf.ln(2)
         if section == "s_entry":  # short breakdowns side by side
             gap = 8
             half = (width - gap) / 2
@@ -1355,6 +1373,12 @@ def pdf_bytes(report: Report, *, compress: bool = True) -> bytes:
         pdf.set_font("DejaVu", "", 9)
         pdf.multi_cell(0, 4.6, text, align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
+
+
+def _png_height(png: bytes, width: float) -> float:
+    """Height in mm of a PNG drawn `width` mm wide (from its IHDR header)."""
+    w, h = int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
+    return width * h / w
 
 
 def _font_size(table: Table) -> float:
@@ -1401,19 +1425,27 @@ def _pdf_table(pdf, table: Table, width: float, FontFace, titled: bool, x: float
         align = tuple("RIGHT" if a == "R" else "LEFT" for a in table.align)
         heading = FontFace(emphasis="BOLD", fill_color=(232, 236, 242), size_pt=size)
         strong = FontFace(emphasis="BOLD", size_pt=size)
+        group = FontFace(emphasis="BOLD", fill_color=(246, 247, 249), size_pt=size)
+        span = table.span_column
+        keep = [j for j in range(len(columns)) if j != span]
         previous: list[str] = []
-        with pdf.table(col_widths=table.widths, text_align=align, width=width, align="LEFT",
+        current_span = None
+        with pdf.table(col_widths=tuple(table.widths[j] for j in keep),
+                       text_align=tuple(align[j] for j in keep), width=width, align="LEFT",
                        headings_style=heading, borders_layout="HORIZONTAL_LINES", line_height=size * 0.5,
                        padding=(1.0, 1.4), v_align="TOP", repeat_headings=1) as out:
-            out.row(columns)
+            out.row([columns[j] for j in keep])
             for i, values in enumerate(table.text.itertuples(index=False)):
                 style = strong if table.strong and table.strong[i] else None
-                row = out.row()
                 shown = [str(v) for v in values]
-                for j, value in enumerate(shown):
+                if span is not None and shown[span] and shown[span] != current_span:
+                    out.row().cell(shown[span], colspan=len(keep), style=group)
+                    current_span = shown[span]
+                row = out.row()
+                for j in keep:
                     # a grouping value is printed once per group (and again on every total row)
                     same_group = j < table.group_columns and shown[:j + 1] == previous[:j + 1]
-                    row.cell("" if same_group and style is None else value, style=style)
+                    row.cell("" if same_group and style is None else shown[j], style=style)
                 previous = shown
         if table.note:
             pdf.ln(1)

@@ -118,7 +118,7 @@ def test_all_four_programs_in_one_report(demo):
     assert "Programm" in sites.columns
     # Köln exists in two programs: one row each, never added together
     assert (sites["Standort"] == "Köln").sum() >= 2
-    assert row_of(r.table("sites"), "Programm", "Gesamt")["Eingetreten"] == "255"  # 155 + 8 + 82 + 10
+    assert row_of(r.table("sites"), "Standort", "Gesamt")["Eingetreten"] == "255"  # 155 + 8 + 82 + 10
 
 
 def test_english_report_has_english_headings(demo):
