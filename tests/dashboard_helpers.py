@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import contextlib
 import datetime as dt
 import json
@@ -22,15 +23,27 @@ KASSEL = "sozialwirtschaft-integriert"
 PERMENTI = "permenti-transfer"
 AUGUST_2020 = dt.date(2020, 8, 31)
 
-# page file (relative to app.py) -> URL path and German title
-PAGES = {
-    "overview": ("app_pages/overview.py", "uebersicht", "Übersicht"),
-    "progress": ("app_pages/progress.py", "verlauf", "Verlauf"),
-    "compare": ("app_pages/compare.py", "vergleich", "Vergleich"),
-    "funnel": ("app_pages/funnel.py", "verlaeufe", "Verläufe der Teilnehmenden"),
-    "targets": ("app_pages/targets.py", "ziele", "Ziele"),
-    "data": ("app_pages/data.py", "daten", "Daten"),
-}
+
+
+def _registered_pages() -> dict[str, tuple[str, str, str]]:
+    """The pages as app.py registers them: name -> (file relative to app.py, URL path, German title).
+
+    Read from app.py's PAGES list (not imported: importing would run Streamlit), so a page added
+    there is smoke-tested without touching the tests.
+    """
+    from dashboard.i18n import LABELS
+
+    tree = ast.parse(APP.read_text(encoding="utf-8"))
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "PAGES" for t in node.targets):
+            entries = ast.literal_eval(node.value)
+            return {name: (f"app_pages/{name}.py", slug, LABELS[label][0]) for name, label, slug, _ in entries}
+    raise AssertionError("dashboard/app.py has no PAGES list")
+
+
+PAGES = _registered_pages()
+# the six pages of the first release, with what they must show
+CORE_PAGES = ["overview", "progress", "compare", "funnel", "targets", "data"]
 
 
 def cli_json(db: Path, *args: str) -> object:

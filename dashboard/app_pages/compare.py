@@ -34,6 +34,15 @@ if chosen:
         for i, text in enumerate(cohorts[:5]):
             st.session_state[f"cmp_cohort_{i}"] = text
 
+    # Streamlit forgets the value of a widget that is not drawn (the grouping while cohorts are
+    # shown, the cohorts while grouping): keep a copy and put it back when the widget returns
+    mode_widgets = {"by": ["cmp_by"], "cohorts": [f"cmp_cohort_{i}" for i in range(5)]}
+    mode = st.session_state["cmp_mode"]
+    if st.session_state.get("_cmp_shown", mode) != mode:
+        for name in mode_widgets[mode]:
+            if f"_{name}" in st.session_state:
+                st.session_state[name] = st.session_state[f"_{name}"]
+
     left, right = st.columns([1, 2])
     with left:
         st.radio(L("compare.mode"), ["by", "cohorts"], key="cmp_mode", horizontal=True,
@@ -53,8 +62,11 @@ if chosen:
                 st.session_state["cmp_n"] += 1
                 st.rerun()
 
-    status, by = st.session_state["cmp_status"], st.session_state["cmp_by"]
-    mode = st.session_state["cmp_mode"]
+    for name in mode_widgets[mode]:
+        if name in st.session_state:
+            st.session_state[f"_{name}"] = st.session_state[name]
+    st.session_state["_cmp_shown"] = mode
+    status, by = st.session_state["cmp_status"], st.session_state.get("cmp_by")   # by: only in mode "by"
     # mirror the state into the URL so the comparison can be bookmarked and sent on
     q.clear()
     q["lang"] = L.lang

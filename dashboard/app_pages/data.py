@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import data, state
-from dashboard.i18n import Labels
+from dashboard.i18n import LABELS, Labels
 from dashboard.widgets import download_csv
 from pipelines import ingest
 
@@ -55,6 +55,8 @@ history = data.load_history(key)
 shown = history[["loaded_at", "file_name", "kind", "program_id", "outcome", "rows_read", "rows_loaded",
                  "rows_rejected"]].copy()
 shown["loaded_at"] = [L.date(v) + v.strftime(" %H:%M") if v is not None else "–" for v in shown["loaded_at"]]
+shown["kind"] = [L(f"kind.{k}") if f"kind.{k}" in LABELS else k for k in shown["kind"]]
+shown["outcome"] = [L(f"outcome.{o}") if f"outcome.{o}" in LABELS else o for o in shown["outcome"]]
 shown.columns = [L("col.loaded_at"), L("col.file"), L("col.kind"), L("col.program"), L("col.outcome"),
                  L("col.read"), L("col.loaded"), L("col.rejected")]
 st.dataframe(shown, hide_index=True, width="stretch")

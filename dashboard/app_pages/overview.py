@@ -3,7 +3,7 @@
 import streamlit as st
 
 from dashboard import charts, data, state
-from dashboard.i18n import Labels
+from dashboard.i18n import LABELS, Labels
 from pipelines import views
 
 L = Labels(state.language())
@@ -16,11 +16,12 @@ if chosen:
     st.caption(f"{L('app.as_of')}: {L.date(as_of)}")
 
     tiles = result["tiles"]
-    for column, tile in zip(st.columns(len(tiles)), tiles):
-        label = L(f"tile.{tile['key']}") if f"tile.{tile['key']}" in __import__("dashboard.i18n").i18n.LABELS else L.status(tile["status"], vocab)
-        helptext = L("tile.help.active") if tile["kind"] == "active" else (
-            L("tile.help.reached") if tile["kind"] == "reached" else L(f"tile.help.{tile['kind']}"))
-        column.metric(label, L.num(tile["value"]), help=helptext, border=True)
+    with st.container(horizontal=True, gap="small"):   # tiles as wide as their labels, wrapping if need be
+        for tile in tiles:
+            label = L(f"tile.{tile['key']}") if f"tile.{tile['key']}" in LABELS else L.status(tile["status"], vocab)
+            helptext = L("tile.help.active") if tile["kind"] == "active" else (
+                L("tile.help.reached") if tile["kind"] == "reached" else L(f"tile.help.{tile['kind']}"))
+            st.metric(label, L.num(tile["value"]), help=helptext, border=True)
 
     st.subheader(L("targets.heading"))
     cards = result["targets"]

@@ -33,7 +33,7 @@ if chosen:
             L("tedit.value"): [L.num(v, 0 if float(v).is_integer() else 1) for v in rows["value"]],
             L("tedit.start"): [L.date(d) for d in rows["period_start"]],
             L("tedit.end"): [L.date(d) for d in rows["period_end"]],
-            "gültig ab" if L.lang == "de" else "valid from": [L.date(d) for d in rows["valid_from"]],
+            L("tedit.valid_from"): [L.date(d) for d in rows["valid_from"]],
         })
         st.dataframe(shown, hide_index=True, width="stretch")
 
@@ -57,7 +57,7 @@ if chosen:
         current_status = base.get("status") if base.get("status") in status_options else (
             "training" if "training" in status_options else status_options[0])
         status = c2.selectbox(L("tedit.status"), status_options, index=status_options.index(current_status),
-                              format_func=lambda s: L.status(s, vocab), help="entered: –")
+                              format_func=lambda s: L.status(s, vocab), help=L("tedit.status_help"))
         direction = c3.radio(L("tedit.direction"), ["at_least", "at_most"], horizontal=True,
                              index=0 if base.get("direction", "at_least") == "at_least" else 1,
                              format_func=lambda d: L(f"tedit.{d}"))
