@@ -209,7 +209,8 @@ def xlsx_bytes(
     )
     used: set[str] = set()
     for name, frame in sheets.items():
-        sheet = workbook.add_worksheet(_sheet_name(name, used, "Tabelle" if lang == "de" else "Sheet"))
+        fallback = "Tabelle" if lang == "de" else "Sheet"
+        sheet = workbook.add_worksheet(_sheet_name(name, used, fallback))
         flat = _with_index(frame)
         widths = []
         for col, label in enumerate(flat.columns):

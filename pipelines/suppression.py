@@ -504,6 +504,8 @@ def _layout(
 ) -> tuple[pd.DataFrame | pd.Series, pd.DataFrame | pd.Series, dict[Cell, int], list[Relation]]:
     """Counts with totals added, the key of every position, values and relations."""
     where = f"table {t + 1}"
+    if totals not in ("both", "bottom", "right", "none"):
+        raise ValueError(f"totals must be 'both', 'bottom', 'right' or 'none', not {totals!r}")
     for axis in [counts.index] + ([counts.columns] if isinstance(counts, pd.DataFrame) else []):
         if not axis.is_unique:
             raise ValueError(f"{where}: labels repeat: {list(axis[axis.duplicated()])}")
@@ -529,8 +531,6 @@ def _layout(
         key_series = pd.Series(keys, index=table.index, name=counts.name, dtype=object)
         return table, key_series, values, relations
 
-    if totals not in ("both", "bottom", "right", "none"):
-        raise ValueError(f"totals must be 'both', 'bottom', 'right' or 'none', not {totals!r}")
     rows, cols = list(counts.index), list(counts.columns)
     grid = {
         (r, c): _key((rdim, r), (cdim, c)) for r in rows for c in cols  # interior cells

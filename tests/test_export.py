@@ -94,7 +94,8 @@ def test_csv_is_deterministic_and_written_to_a_file(sites, tmp_path):
 
 
 def test_csv_of_a_suppressed_display_table(tmp_path):
-    table = pd.DataFrame([[1, 9, 4], [6, 8, 5]], index=pd.Index(["Kassel", "Fulda"], name="Standort"),
+    table = pd.DataFrame([[1, 9, 4], [6, 8, 5]],
+                         index=pd.Index(["Kassel", "Fulda"], name="Standort"),
                          columns=pd.Index(["w", "m", "d"], name="Geschlecht"))
     text, _ = suppression.display_table(table)
     rows = read_csv_text(export.csv_bytes(text), ";")
