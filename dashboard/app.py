@@ -33,11 +33,17 @@ PAGES = [
     ("programmes", "page.programmes", "programme", ":material/account_balance:"),
     ("data", "page.data", "daten", ":material/upload_file:"),
 ]
-pages = [
-    st.Page(f"app_pages/{name}.py", title=L(label), url_path=slug, icon=icon, default=(name == "overview"))
-    for name, label, slug, icon in PAGES
-]
-page = st.navigation(pages)
+pages = [st.Page(f"app_pages/{name}.py", title=L(label), url_path=slug, icon=icon) for name, label, slug, icon in PAGES]
+
+
+def start() -> None:
+    """The root URL opens the overview at /uebersicht, keeping ?program=…&as_of=… (the default page
+    of st.navigation lives at / only, so /uebersicht would otherwise be 'page not found')."""
+    st.switch_page(pages[0], query_params={k: st.query_params.get_all(k) for k in st.query_params})
+
+
+page = st.navigation([st.Page(start, title=L("page.overview"), url_path="start", default=True,
+                              visibility="hidden"), *pages])
 
 try:
     data.ensure_store()

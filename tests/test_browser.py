@@ -105,6 +105,9 @@ def browser(server):
 
 @pytest.fixture
 def page(browser):
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=WAIT_MS)
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
     tab = context.new_page()
     tab.set_default_timeout(WAIT_MS)
@@ -127,12 +130,20 @@ def assert_no_error(page) -> None:
     expect(page.get_by_test_id("stException")).to_have_count(0)
     expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
     assert "Traceback" not in page.inner_text("body")
+    expect(page.get_by_text("Page not found")).to_have_count(0)     # a URL path that is not a page
 
 
 def screenshot(page, name: str) -> Path:
+    """The whole page: Streamlit scrolls inside its main section, so the window grows to fit it first."""
     ARTIFACTS.mkdir(exist_ok=True)
     path = ARTIFACTS / f"{name}.png"
+    height = page.evaluate("Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
+                           "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), 800)")
+    width = page.viewport_size["width"]
+    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12_000)})
+    page.wait_for_timeout(800)           # charts redraw for the new size
     page.screenshot(path=str(path), full_page=True)
+    page.set_viewport_size({"width": width, "height": 1000})
     return path
 
 
@@ -160,9 +171,18 @@ def test_every_page_opens_by_its_url(server, page, name):
     wait_until_idle(page)
     assert_no_error(page)
     path = page.url.split("?")[0]
-    assert path.endswith(f"/{slug}") or (name == "overview" and path == f"{server['url']}/")  # the default page
+    assert path == f"{server['url']}/{slug}"
     expect(page.get_by_test_id("stSidebar").get_by_role("link", name=title)).to_be_visible()
     assert screenshot(page, slug).stat().st_size > 10_000
+
+
+def test_root_url_opens_the_overview_and_keeps_the_query(server, page):
+    from playwright.sync_api import expect
+
+    page.goto(f"{server['url']}/{KASSEL_QUERY}")
+    expect(page.get_by_text("37 von 50 · 74 %")).to_be_visible()
+    assert page.url == f"{server['url']}/uebersicht{KASSEL_QUERY}"
+    assert_no_error(page)
 
 
 def test_overview_shows_the_kassel_figures(server, page):
