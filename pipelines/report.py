@@ -133,6 +133,27 @@ _WORDS: dict[str, tuple[str, str]] = {
     "entered": ("Eingetreten", "Entered"),
     "in_program": ("Im Programm am {date}", "In programme on {date}"),
     "reached": ("{status} begonnen", "{status} started"),
+    # sheet names (≤ 31 characters) and CSV table names
+    "sheet_cover": ("Deckblatt", "Cover"),
+    "sheet_method": ("Methodik", "Method"),
+    "sheet_targets": ("Zielerreichung", "Targets"),
+    "sheet_progress": ("Fortschritt", "Progress"),
+    "sheet_entry_gender": ("Geschlecht", "Gender"),
+    "sheet_entry_age_band": ("Altersgruppe", "Age band"),
+    "sheet_entry_isced": ("Bildungsniveau", "Education"),
+    "sheet_entry_german": ("Deutschkenntnisse", "German"),
+    "sheet_entry_origin": ("Herkunftsregion", "Origin"),
+    "sheet_leaving": ("Austritt", "Leaving"),
+    "sheet_sites": ("Standorte und Kohorten", "Sites and cohorts"),
+    "section": ("Abschnitt", "Section"),
+    "text": ("Text", "Text"),
+    "csv_table": ("Tabelle", "Table"),
+    "csv_row": ("Zeile", "Row"),
+    "csv_column": ("Spalte", "Column"),
+    "csv_value": ("Wert", "Value"),
+    "csv_number": ("Nr", "No"),
+    "star": ("* = Fallzahl unterdrückt (kleine Zahl oder aus ihr errechenbar)",
+             "* = count suppressed (small, or a small count could be worked out from it)"),
     # table titles
     "t_gender": ("Geschlecht", "Gender"),
     "t_age_band": ("Altersgruppe (Alter im Eintrittsjahr)", "Age band (age in the year of entry)"),
@@ -245,6 +266,10 @@ class Table:
             prints a repeated value only once.
         span_column: in reports on several programs, the program column: the PDF prints
             it as a heading row over the program's rows instead of as a column.
+        label_columns: leading columns that name the row (the rest are values).
+        sheet: `text` for spreadsheets: shown counts as whole numbers, everything else as
+            text (``*``, percentages, labels).
+        sheet_name: short name of the table's spreadsheet sheet and of its CSV rows.
     """
 
     key: str
@@ -259,6 +284,9 @@ class Table:
     strong: tuple[bool, ...] = ()
     group_columns: int = 0
     span_column: int | None = None
+    label_columns: int = 1
+    sheet: pd.DataFrame | None = None
+    sheet_name: str = ""
 
 
 @dataclass(frozen=True)
@@ -313,10 +341,7 @@ class Report:
 
     def file_stem(self) -> str:
         """A file name without extension: bericht_<program>_<as-of>[_intern]."""
-        base = "bericht" if self.lang == "de" else "report"
-        program = self.programs[0] if len(self.programs) == 1 else f"{len(self.programs)}-programme"
-        suffix = "" if self.publication else ("_intern" if self.lang == "de" else "_internal")
-        return f"{base}_{program}_{self.as_of.isoformat()}{suffix}"
+        return file_name(self.programs, self.as_of, "x", self.lang, self.publication)[:-2]
 
 
 # --------------------------------------------------------------------------------------
@@ -417,10 +442,14 @@ class _Count:
 
 @dataclass(frozen=True)
 class _Text:
-    """Text shown as is, or ``*`` (or `instead`) when any cell it depends on is suppressed."""
+    """Text shown as is, or ``*`` (or `instead`) when any cell it depends on is suppressed.
+
+    `value`, if given, is what a spreadsheet gets instead of the text (e.g. a date).
+    """
     text: str
     depends: tuple = ()
     instead: str = HIDDEN
+    value: Any = None
 
 
 def _share(k_cell: tuple, n_cell: tuple, k: int, n: int, lang: str) -> _Text:
@@ -445,6 +474,7 @@ class _Draft:
     strong: list[bool] = field(default_factory=list)
     group_columns: int = 0
     span_column: int | None = None
+    label_columns: int = 1
 
     def add(self, data: dict[str, Any], cells: list[_Count | _Text], strong: bool = False) -> None:
         self.data.append(data)
@@ -453,26 +483,31 @@ class _Draft:
 
 
 def _render(draft: _Draft, values: dict[tuple, int], hidden: frozenset, lang: str) -> Table:
-    text_rows, mask_rows = [], []
+    text_rows, mask_rows, sheet_rows = [], [], []
     for row in draft.rows:
-        texts, masks = [], []
+        texts, masks, cells = [], [], []
         for spec in row:
             if isinstance(spec, _Count):
                 gone = spec.cell in hidden
                 texts.append(HIDDEN if gone else fmt.number(values[spec.cell], lang))
+                cells.append(HIDDEN if gone else int(values[spec.cell]))
             else:
                 gone = any(c in hidden for c in spec.depends)
                 texts.append(spec.instead if gone else spec.text)
+                cells.append(spec.value if spec.value is not None and not gone else texts[-1])
             masks.append(gone)
         text_rows.append(texts)
         mask_rows.append(masks)
+        sheet_rows.append(cells)
     text = pd.DataFrame(text_rows, columns=draft.columns, dtype=object)
     mask = pd.DataFrame(mask_rows, columns=draft.columns, dtype=bool)
+    sheet = pd.DataFrame(sheet_rows, columns=draft.columns, dtype=object)
     data = pd.DataFrame(draft.data)
     return Table(draft.key, draft.section, draft.title, data, text, mask, draft.note,
                  draft.align or tuple("L" for _ in draft.columns),
                  draft.widths or tuple(1.0 for _ in draft.columns), tuple(draft.strong),
-                 draft.group_columns, draft.span_column)
+                 draft.group_columns, draft.span_column, draft.label_columns, sheet,
+                 word(f"sheet_{draft.key}", lang))
 
 
 # --------------------------------------------------------------------------------------
@@ -688,8 +723,9 @@ def _targets_draft(ctx: _Ctx, cells: _Cells, cards: list[dict]) -> _Draft:
     draft = _Draft("targets", "s_targets", ctx.w("t_targets"), columns, [], [],
                    note=ctx.w("n_targets", as_of=ctx.d(ctx.as_of)) if cards else ctx.w("n_targets_none"),
                    align=(("L",) if many else ()) + ("L", "L", "R", "R", "R", "L", "L"),
-                   widths=((1.7,) if many else ()) + (2.6, 1.6, 1.25, 1.25, 1.85, 1.05, 2.9),
-                   group_columns=1 if many else 0, span_column=0 if many else None)
+                   widths=((1.7,) if many else ()) + (3.1, 1.5, 1.25, 1.25, 1.85, 1.05, 2.6),
+                   group_columns=1 if many else 0, span_column=0 if many else None,
+                   label_columns=2 if many else 1)
     for card in cards:
         depends = _target_cells(ctx, cells, card)
         achieved = (_Count(depends[0]) if depends and card["measure"] not in ("share",)
@@ -745,7 +781,8 @@ def _progress_draft(ctx: _Ctx, cells: _Cells, cards: list[dict]) -> tuple[_Draft
     draft = _Draft("progress", "s_progress", ctx.w("t_progress"), columns, [], [],
                    align=(("L",) if many else ()) + ("L", "L", "R", "R"),
                    widths=((1.6,) if many else ()) + (3.2, 1.2, 1.4, 1.2),
-                   group_columns=2 if many else 1, span_column=0 if many else None)
+                   group_columns=2 if many else 1, span_column=0 if many else None,
+                   label_columns=3 if many else 2)
     items = []
     for card in cards:
         if card["measure"] not in ("entered", "reached") or card["achieved"] is None:
@@ -769,7 +806,7 @@ def _progress_draft(ctx: _Ctx, cells: _Cells, cards: list[dict]) -> tuple[_Draft
             draft.add({"program": card["program"], "target_id": card["id"], "label": card["label"],
                        "date": day, "new": cumulative - previous_value, "cumulative": cumulative},
                       ([_Text(ctx.program_name(card["program"]))] if many else [])
-                      + [_Text(card["label"]), _Text(ctx.d(day)), _Count(new_cell), _Count(cum_cell)])
+                      + [_Text(card["label"]), _Text(ctx.d(day), value=day), _Count(new_cell), _Count(cum_cell)])
             points.append((day, cumulative, cum_cell))
             previous_cell, previous_value, previous_day = cum_cell, cumulative, day
         achieved_cells = _target_cells(ctx, cells, card)
@@ -933,7 +970,8 @@ def _sites_draft(ctx: _Ctx, cells: _Cells) -> _Draft:
     draft = _Draft("sites", "s_sites", ctx.w("t_sites"), columns, [], [],
                    align=(("L",) if many else ()) + ("L", "L", "R", "R", "R", "R"),
                    widths=((1.6,) if many else ()) + (1.8, 1.2, 1.1, 1.5, 1.4, 1.6),
-                   group_columns=2 if many else 1, span_column=0 if many else None)
+                   group_columns=2 if many else 1, span_column=0 if many else None,
+                   label_columns=3 if many else 2)
     draft.note = ctx.w("n_sites", outcomes=", ".join(ctx.labels.get(s, s) for s in OUTCOME_COLUMNS),
                        start=ctx.d(ctx.start), end=ctx.d(ctx.end))
     rows = metrics.run(ctx.con, metrics.sql_file("report_site_cohorts"),
@@ -1144,7 +1182,6 @@ def chart_png(report: Report, charts: Sequence[Chart] | None = None, dpi: int = 
     achieved value is shown, the forecast band (10th–90th percentile). The PNG carries no
     software/date metadata, so the same report gives the same bytes.
     """
-    import matplotlib.dates as mdates
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
@@ -1183,9 +1220,12 @@ def chart_png(report: Report, charts: Sequence[Chart] | None = None, dpi: int = 
         ax.set_title(_wrap(title, 48 if columns == 2 else 100), fontsize=8, loc="left")
         ax.set_ylim(bottom=0)
         ax.yaxis.set_major_locator(MaxNLocator(integer=True))
-        ax.xaxis.set_major_locator(mdates.YearLocator())
-        ax.xaxis.set_major_formatter(mdates.DateFormatter("%Y"))
-        ax.xaxis.set_minor_locator(mdates.MonthLocator(bymonth=(1, 7)))
+        # ticks set by hand (1 January, minor on 1 July): the date locators are slow
+        days = [p[0] for p in chart.target_line] + [p[0] for p in chart.points]
+        years = range(min(days).year, max(days).year + 2)
+        ax.set_xticks([dt.date(y, 1, 1) for y in years], [str(y) for y in years])
+        ax.set_xticks([dt.date(y, 7, 1) for y in years], minor=True)
+        ax.set_xlim(min(days) - dt.timedelta(days=20), max(days) + dt.timedelta(days=20))
         ax.tick_params(labelsize=7)
         ax.grid(axis="y", color="#e4e4e4", linewidth=0.6)
         for side in ("top", "right"):
@@ -1276,8 +1316,6 @@ def pdf_bytes(report: Report, *, compress: bool = True) -> bytes:
     fonts = _font_dir()
     pdf.add_font("DejaVu", "", str(fonts / "DejaVuSans.ttf"))
     pdf.add_font("DejaVu", "B", str(fonts / "DejaVuSans-Bold.ttf"))
-    pdf.add_font("DejaVu", "I", str(fonts / "DejaVuSans-Oblique.ttf"))
-    pdf.add_font("DejaVuMono", "", str(fonts / "DejaVuSansMono.ttf"))
     programs = report.cover.set_index("field")["value"]
     pdf.set_title(f"{report.title} – {programs['programs']}")
     pdf.set_subject(f"{word('period', lang)} {programs['period']}, {word('as_of', lang)} {programs['as_of']}")
@@ -1317,7 +1355,7 @@ def pdf_bytes(report: Report, *, compress: bool = True) -> bytes:
             row = table.row()
             row.cell(item.label, style=FontFace(emphasis="BOLD"))
             if item.field == "fingerprint":
-                row.cell(item.value, style=FontFace(family="DejaVuMono", size_pt=8))
+                row.cell(item.value, style=FontFace(size_pt=8))
             else:
                 row.cell(item.value)
 
@@ -1449,7 +1487,7 @@ def _pdf_table(pdf, table: Table, width: float, FontFace, titled: bool, x: float
                 previous = shown
         if table.note:
             pdf.ln(1)
-            pdf.set_font("DejaVu", "I", 7.5)
+            pdf.set_font("DejaVu", "", 7.5)
             pdf.set_text_color(80, 80, 80)
             pdf.multi_cell(width, 3.8, table.note, align="L", new_x="LMARGIN", new_y="NEXT")
             pdf.set_text_color(0, 0, 0)
@@ -1470,3 +1508,142 @@ def _write(path: Path, data: bytes) -> Path:
     scratch.write_bytes(data)
     scratch.replace(path)
     return path
+
+
+# --- XLSX and CSV ------------------------------------------------------------------------------
+
+def sheets(report: Report) -> dict[str, pd.DataFrame]:
+    """The report as spreadsheet sheets: cover, one per table, method (name → table).
+
+    Shown counts are whole numbers, everything else text as in the PDF (``*``, "74 %").
+    """
+    lang = report.lang
+    out = {word("sheet_cover", lang): pd.DataFrame(
+        {word("field", lang): report.cover["label"], word("value", lang): report.cover["value"]})}
+    for table in report.tables:
+        out[table.sheet_name] = table.sheet
+    out[word("sheet_method", lang)] = pd.DataFrame(
+        [list(item) for item in report.method], columns=[word("section", lang), word("text", lang)])
+    return out
+
+
+def _notes(report: Report) -> list[str]:
+    lang = report.lang
+    lines = [report.marking, _rule(report.threshold, report.publication, lang)]
+    if report.publication:
+        lines.append(word("star", lang))
+    lines.append(f"{word('fingerprint', lang)}: {report.fingerprint}")
+    lines += [f"{t.sheet_name}: {t.note}" for t in report.tables if t.note]
+    return lines
+
+
+def xlsx_bytes(report: Report) -> bytes:
+    """The report as an Excel workbook: cover sheet, one sheet per table, method sheet and
+    the notes sheet of `export.xlsx_bytes` (marking, rule, fingerprint, table notes).
+
+    Text goes through `export` (never a formula), the creation date is the report's, so
+    the same report gives the same bytes.
+    """
+    from pipelines import export
+
+    return export.xlsx_bytes(sheets(report), title=f"{report.title} – {_cover(report, 'programs')}",
+                             notes=_notes(report), created=report.created, lang=report.lang)
+
+
+def write_xlsx(report: Report, path: str | os.PathLike) -> Path:
+    """Write the report as XLSX to `path` (see `xlsx_bytes`)."""
+    return _write(Path(path), xlsx_bytes(report))
+
+
+def csv_frame(report: Report) -> pd.DataFrame:
+    """The whole report as one long table: Tabelle, Nr, Zeile, Spalte, Wert.
+
+    One line per shown value: the table (its sheet name; "Deckblatt" and "Methodik" too),
+    the row number within the table, the row's label (its label columns joined by " / "),
+    the column head and the value as shown — counts as whole numbers, ``*`` where
+    suppressed, percentages and texts as in the PDF. Filter on Tabelle, or pivot Zeile ×
+    Spalte to get a table back.
+    """
+    lang = report.lang
+    rows: list[tuple] = []
+    for i, item in enumerate(report.cover.itertuples(index=False), start=1):
+        rows.append((word("sheet_cover", lang), i, item.label, word("value", lang), item.value))
+    for table in report.tables:
+        columns = list(table.sheet.columns)
+        labels, values = columns[:table.label_columns], columns[table.label_columns:]
+        for i, row in enumerate(table.sheet.itertuples(index=False), start=1):
+            record = dict(zip(columns, row))
+            label = " / ".join(str(record[c]) for c in labels if str(record[c]))
+            for column in values:
+                rows.append((table.sheet_name, i, label, column, record[column]))
+    for i, (heading, text) in enumerate(report.method, start=1):
+        rows.append((word("sheet_method", lang), i, heading, word("text", lang), text))
+    names = [word(k, lang) for k in ("csv_table", "csv_number", "csv_row", "csv_column", "csv_value")]
+    return pd.DataFrame(rows, columns=names, dtype=object)
+
+
+def csv_bytes(report: Report) -> bytes:
+    """The report as one CSV (`csv_frame`): German ``;`` and UTF-8 with BOM, or English ``,``;
+    injection-safe and byte-identical for the same report (`export.csv_bytes`)."""
+    from pipelines import export
+
+    return export.csv_bytes(csv_frame(report), lang=report.lang)
+
+
+def write_csv(report: Report, path: str | os.PathLike) -> Path:
+    """Write the report as CSV to `path` (see `csv_bytes`)."""
+    return _write(Path(path), csv_bytes(report))
+
+
+def _cover(report: Report, field_name: str) -> str:
+    return str(report.cover.set_index("field")["value"][field_name])
+
+
+# --- one call for the CLI and the dashboard ---------------------------------------------------------
+
+_BYTES = {"pdf": pdf_bytes, "xlsx": xlsx_bytes, "csv": csv_bytes}
+MIME = {"pdf": "application/pdf", "csv": "text/csv",
+        "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+def report_bytes(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period_start: Any,
+                 period_end: Any, as_of: Any, fmt: str = "pdf", lang: str = "de", threshold: int = 3,
+                 publication: bool = True) -> bytes:
+    """Build the report and return the file's bytes (e.g. for a download button).
+
+    Arguments as for `build_report`; `fmt` is "pdf", "xlsx" or "csv".
+    The file name to offer: ``build_report(...).file_stem() + "." + fmt`` (or `file_name`).
+    """
+    if fmt not in _BYTES:
+        raise ReportError(word("e_format", lang if lang in ("de", "en") else "de", fmt=fmt))
+    report = build_report(con, programs, period_start, period_end, as_of, lang=lang,
+                          threshold=threshold, publication=publication)
+    return _BYTES[fmt](report)
+
+
+def file_name(programs: Sequence[str], as_of: Any, fmt: str, lang: str = "de",
+              publication: bool = True) -> str:
+    """The file name a report gets: ``bericht_<program>_<as-of>[_intern].<fmt>``."""
+    base = "bericht" if lang == "de" else "report"
+    programs = list(dict.fromkeys(programs))
+    program = programs[0] if len(programs) == 1 else f"{len(programs)}-programme"
+    suffix = "" if publication else ("_intern" if lang == "de" else "_internal")
+    return f"{base}_{program}_{metrics._as_date(as_of).isoformat()}{suffix}.{fmt}"
+
+
+def write_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period_start: Any,
+                 period_end: Any, as_of: Any, fmt: str, out: str | os.PathLike, lang: str = "de",
+                 threshold: int = 3, publication: bool = True) -> Path:
+    """Build the report and write it as `fmt` ("pdf", "xlsx", "csv").
+
+    Args:
+        out: the file to write, or an existing directory to write `file_name(...)` into.
+
+    Returns:
+        The path written (written atomically: a half-written report never lies there).
+    """
+    out = Path(out)
+    if out.is_dir():
+        out = out / file_name(programs, as_of, fmt, lang, publication)
+    return _write(out, report_bytes(con, programs, period_start, period_end, as_of, fmt, lang,
+                                    threshold, publication))
