@@ -214,6 +214,10 @@ _WORDS: dict[str, tuple[str, str]] = {
                       "The reporting period starts ({start}) after the as-of date ({as_of})."),
     "e_threshold": ("Die Schwelle muss mindestens 1 sein, nicht {threshold}.",
                     "The threshold must be at least 1, not {threshold}."),
+    "e_date": ("{name}: „{value}“ ist kein Datum (TT.MM.JJJJ oder JJJJ-MM-TT).",
+               "{name}: '{value}' is not a date (DD.MM.YYYY or YYYY-MM-DD)."),
+    "period_start": ("Beginn des Berichtszeitraums", "Start of the reporting period"),
+    "period_end": ("Ende des Berichtszeitraums", "End of the reporting period"),
     "e_format": ("Unbekanntes Format „{fmt}“ (möglich: pdf, xlsx, csv).",
                  "Unknown format '{fmt}' (possible: pdf, xlsx, csv)."),
 }
@@ -539,11 +543,11 @@ class _Ctx:
         return self.info[program_id]["name"] or program_id
 
 
-def _date(value: Any, name: str) -> dt.date:
+def _date(value: Any, name: str, lang: str) -> dt.date:
     try:
         return metrics._as_date(value)
     except (TypeError, ValueError):
-        raise ReportError(f"{name}: {value!r} ist kein Datum / is not a date") from None
+        raise ReportError(word("e_date", lang, name=word(name, lang), value=value)) from None
 
 
 def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period_start: Any,
@@ -576,8 +580,8 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
     programs = tuple(dict.fromkeys(programs or ()))
     if not programs:
         raise ReportError(word("e_no_programs", lang))
-    start, stop, as_of = (_date(period_start, "period_start"), _date(period_end, "period_end"),
-                          _date(as_of, "as_of"))
+    start, stop, as_of = (_date(period_start, "period_start", lang), _date(period_end, "period_end", lang),
+                          _date(as_of, "as_of", lang))
     if stop < start:
         raise ReportError(word("e_period", lang, start=fmt.date(start, lang), end=fmt.date(stop, lang)))
     if start > as_of:
@@ -589,7 +593,7 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
     unknown = [p for p in programs if p not in info]
     if unknown:
         raise ReportError(word("e_unknown_program", lang, programs=", ".join(unknown)))
-    created_day = as_of if created is None else _date(created, "created")
+    created_day = as_of if created is None else _date(created, "created", lang)
 
     ctx = _Ctx(con, programs, info, start, min(stop, as_of), as_of, lang, _status_labels(con, programs, lang))
     cells = _Cells()
@@ -1056,8 +1060,8 @@ def _with_cover(report: Report, ctx: _Ctx) -> Report:
         ("funders", word("funders", lang), joined(funders) or "–"),
         ("program_period", word("program_period", lang),
          joined(f"{fmt.date(i['start_date'], lang)}–{fmt.date(i['end_date'], lang)}" for i in infos)),
-        ("period", word("period", lang),
-         f"{fmt.date(report.period_start, lang)}–{fmt.date(report.period_end, lang)}"),
+        ("period", word("period", lang),  # counted up to the as-of date at most
+         f"{fmt.date(report.period_start, lang)}–{fmt.date(min(report.period_end, report.as_of), lang)}"),
         ("as_of", word("as_of", lang), fmt.date(report.as_of, lang)),
         ("created", word("created", lang), fmt.date(report.created, lang)),
         ("status", word("status_pub", lang), report.marking),
