@@ -30,6 +30,7 @@ PAGES = [
     ("compare", "page.compare", "vergleich", ":material/compare_arrows:"),
     ("funnel", "page.funnel", "verlaeufe", ":material/filter_alt:"),
     ("targets", "page.targets", "ziele", ":material/flag:"),
+    ("report", "page.report", "bericht", ":material/description:"),
     ("programmes", "page.programmes", "programme", ":material/account_balance:"),
     ("data", "page.data", "daten", ":material/upload_file:"),
 ]

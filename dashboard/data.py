@@ -172,3 +172,23 @@ def implausible(key: str, lang: str):
 
     with reading() as con:
         return indicators.implausible_targets(con, lang)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def report_file(key: str, program_ids: tuple[str, ...], period_start: dt.date, period_end: dt.date, as_of: dt.date,
+                fmt: str, lang: str, threshold: int, publication: bool) -> tuple[bytes, str]:
+    """A report's bytes and file name (the same file `outcomes report` writes)."""
+    from pipelines import report
+
+    with reading() as con:
+        data_bytes = report.report_bytes(con, list(program_ids), period_start, period_end, as_of, fmt, lang,
+                                         threshold, publication)
+    return data_bytes, report.file_name(program_ids, as_of, fmt, lang, publication)
+
+
+@st.cache_data(show_spinner=False)
+def period_default(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
+    """The earliest start of the chosen programs (the report period's default start)."""
+    frame = programs(key, "programs")
+    starts = frame[frame["program_id"].isin(program_ids)]["start_date"].dropna()
+    return min(starts) if len(starts) else None

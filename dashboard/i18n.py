@@ -76,10 +76,10 @@ LABELS: dict[str, tuple[str, str]] = {
     "progress.forecast": ("Prognose", "Forecast"),
     "progress.band": ("80-%-Band der Prognose", "80% forecast band"),
     "progress.monthly": ("Eintritte und Ergebnisse pro Monat", "Entries and outcomes per month"),
-    "progress.caption": ("Kumuliert: Teilnehmende, die bis zum jeweiligen Monatsende gezählt werden ({measure}). "
+    "progress.caption": ("Kumuliert: Teilnehmende, die bis zum jeweiligen Monatsende gezählt werden – {measure}. "
                          "Prognose: Fortschreibung des Tempos der letzten Monate; das Band zeigt 10.–90. Perzentil "
                          "eines Poisson-Modells.",
-                         "Cumulative: participants counted by each month end ({measure}). Forecast: the recent "
+                         "Cumulative: participants counted by each month end — {measure}. Forecast: the recent "
                          "pace carried forward; the band shows the 10th–90th percentile of a Poisson model."),
     "progress.monthly_caption": ("Neue Eintritte und neu begonnene Ergebnis-Episoden je Kalendermonat (jede Person einmal je Status).",
                                  "New entries and newly started outcome episodes per calendar month (each person once per status)."),
@@ -125,6 +125,7 @@ LABELS: dict[str, tuple[str, str]] = {
     "field.origin_region": ("Herkunftsregion", "Origin region"),
     "field.qualification_level": ("ISCED-Niveau", "ISCED level"),
     "field.german_level": ("Deutschniveau", "German level"),
+    "field.birth_year": ("Geburtsjahr", "Birth year"),
     "field.exit_reason": ("Austrittsgrund", "Exit reason"),
     # funnel
     "funnel.entered": ("Eingetreten", "Entered"),
@@ -138,17 +139,19 @@ LABELS: dict[str, tuple[str, str]] = {
     "funnel.exits": ("Austrittsgründe", "Exit reasons"),
     "funnel.exits_caption": ("Ausgetretene bis zum Stichtag nach Grund.", "Those who left by the as-of date, by reason."),
     "funnel.stay": ("Verweildauer", "Length of stay"),
-    "funnel.stay_caption": ("Monate von Eintritt bis Austritt (oder bis zum Stichtag für alle, die noch da sind).",
-                            "Months from entry to exit (or to the as-of date for those still in the program)."),
+    "funnel.stay_caption": ("In Monaten: von Eintritt bis Austritt (oder bis zum Stichtag für alle, die noch da "
+                            "sind); 25 % und 75 % sind die Quartile.",
+                            "In months: from entry to exit (or to the as-of date for those still in the program); "
+                            "25% and 75% are the quartiles."),
     "funnel.by_outcome": ("Je Ergebnis", "By outcome"),
     "funnel.supported": ("In Begleitung gewesen", "Had support"),
     "funnel.reached_any": ("Ergebnis erreicht", "Reached an outcome"),
     "funnel.stay.left": ("Ausgetreten", "Left"),
     "funnel.stay.ongoing": ("Noch im Programm", "Still in the program"),
-    "funnel.median": ("Median (Monate)", "Median (months)"),
-    "funnel.p25": ("25 % (Monate)", "25% (months)"),
-    "funnel.p75": ("75 % (Monate)", "75% (months)"),
-    "funnel.mean": ("Mittel (Monate)", "Mean (months)"),
+    "funnel.median": ("Median", "Median"),
+    "funnel.p25": ("25 %", "25%"),
+    "funnel.p75": ("75 %", "75%"),
+    "funnel.mean": ("Mittelwert", "Mean"),
     "exit.unknown": ("Grund unbekannt", "reason unknown"),
     "exit.completed": ("abgeschlossen", "completed"),
     "exit.dropped_out": ("abgebrochen", "dropped out"),
@@ -243,6 +246,26 @@ LABELS: dict[str, tuple[str, str]] = {
     "col.status": ("Status", "Status"),
     "col.date": ("Datum", "Date"),
     "col.participants": ("Teilnehmende", "Participants"),
+    # report
+    "rep.intro": ("Ein Bericht je Auswahl: Titelblatt mit Datenfingerabdruck, Zielerreichung mit Prognose, "
+                  "Teilnehmende nach Merkmalen bei Eintritt, Ergebnisse bei Austritt und sechs Monate danach, "
+                  "Fortschritt, Standorte und Kohorten, Methodenteil. Derselbe Bericht wie `outcomes report`.",
+                  "One report per selection: cover with data fingerprint, target attainment with forecast, "
+                  "participants by characteristics at entry, results upon leaving and six months after, progress, "
+                  "sites and cohorts, method section. The same report as `outcomes report`."),
+    "rep.from": ("Berichtszeitraum von", "Reporting period from"),
+    "rep.to": ("bis", "to"),
+    "rep.threshold": ("Kleine Fallzahlen unterdrücken unter", "Suppress counts below"),
+    "rep.threshold_help": ("Fallzahlen von 1 bis zu diesem Wert minus 1 erscheinen als *; Summen und Nachbarwerte, "
+                           "aus denen sie sich errechnen ließen, ebenso. Null bleibt sichtbar.",
+                           "Counts from 1 to this value minus 1 show as *; so do totals and neighbours from which "
+                           "they could be worked out. Zero stays visible."),
+    "rep.internal": ("Interner Bericht (ohne Unterdrückung, nicht zur Veröffentlichung)",
+                     "Internal report (no suppression, not for publication)"),
+    "rep.build": ("Bericht erstellen", "Build report"),
+    "rep.download": ("{fmt} herunterladen", "Download {fmt}"),
+    "rep.ready": ("Bericht für {n} Programm(e), Stichtag {as_of}, erstellt.", "Report for {n} program(s), as of {as_of}, built."),
+    "rep.period_error": ("Der Berichtszeitraum endet vor seinem Beginn.", "The reporting period ends before it starts."),
     # programmes (aggregate indicators)
     "prog.intro": ("Programmebene: kumulierte Ist-Werte je Jahr gegen die im jeweiligen Jahr geltenden Zielwerte "
                    "(Jahre werden nie addiert). Quelle: die geladenen Indikatordateien, z. B. die ESF-Daten der EU.",

@@ -300,6 +300,27 @@ def cmd_indicators(args) -> int:
     return EXIT_OK
 
 
+def cmd_report(args) -> int:
+    import time
+
+    from pipelines import report
+
+    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
+    started = time.perf_counter()
+    try:
+        programs = _program_ids(con, args.program)
+        path = report.write_report(con, programs, args.period_from, args.period_to, args.as_of, args.format,
+                                   args.out, lang=args.lang, threshold=args.threshold,
+                                   publication=not args.internal)
+    except ValueError as exc:   # ReportError: a period or format a person chose
+        raise _Refused(str(exc)) from None
+    finally:
+        con.close()
+    print(_say(args.lang, f"Bericht geschrieben: {path} ({time.perf_counter() - started:.1f} s)",
+               f"Report written: {path} ({time.perf_counter() - started:.1f} s)"))
+    return EXIT_OK
+
+
 # --------------------------------------------------------------------------- parser
 
 def build_parser() -> argparse.ArgumentParser:
@@ -402,6 +423,21 @@ def build_parser() -> argparse.ArgumentParser:
                    help="breakdown rows as reported, or summed to programme level where the indicator allows it")
     p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_indicators)
+
+    p = sub.add_parser(
+        "report", parents=[common], help="ministry report (PDF, XLSX or CSV), small counts suppressed for publication",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="example:\n  outcomes report --program sozialwirtschaft-integriert --from 2018-01-01 --to 2020-08-31 \\\n"
+               "      --as-of 2020-08-31 --format pdf --out bericht.pdf")
+    p.add_argument("--program", action="append", required=True, help="program id (repeatable) or 'all'")
+    p.add_argument("--from", dest="period_from", type=_date, required=True, help="period start")
+    p.add_argument("--to", dest="period_to", type=_date, required=True, help="period end")
+    p.add_argument("--as-of", type=_date, required=True)
+    p.add_argument("--format", choices=["pdf", "xlsx", "csv"], default="pdf")
+    p.add_argument("--out", required=True, help="file (or existing folder) to write")
+    p.add_argument("--threshold", type=int, default=3, help="counts below this are shown as * (default 3: 1 and 2)")
+    p.add_argument("--internal", action="store_true", help="no suppression; marked 'intern – nicht zur Veröffentlichung'")
+    p.set_defaults(func=cmd_report)
     return parser
 
 
