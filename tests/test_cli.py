@@ -179,3 +179,36 @@ def test_compare_ad_hoc_cohorts_and_bad_filter(demo_db):
 def test_unknown_program_is_refused(demo_db):
     r = run("status", "--program", "gibt-es-nicht", "--as-of", "2020-08-31", "--db", demo_db)
     assert r.returncode == 2 and "gibt-es-nicht" in r.stderr
+
+
+def test_report_writes_pdf_xlsx_csv(demo_db, tmp_path):
+    for fmt_name, magic in (("pdf", b"%PDF"), ("xlsx", b"PK"), ("csv", b"\xef\xbb\xbf")):
+        out = tmp_path / f"bericht.{fmt_name}"
+        r = run("report", "--program", "sozialwirtschaft-integriert", "--from", "2018-01-01", "--to", "31.08.2020",
+                "--as-of", "2020-08-31", "--format", fmt_name, "--out", out, "--db", demo_db)
+        assert r.returncode == 0, r.stderr
+        assert "Bericht geschrieben" in r.stdout
+        assert out.read_bytes().startswith(magic)
+    text = (tmp_path / "bericht.csv").read_bytes().decode("utf-8-sig")
+    assert "Mindestens 50 Frauen in Ausbildung" in text and "74 %" in text
+
+
+def test_report_into_folder_and_bad_period(demo_db, tmp_path):
+    r = run("report", "--program", "all", "--from", "2018-01-01", "--to", "2025-12-31", "--as-of", "2025-11-21",
+            "--format", "xlsx", "--out", tmp_path, "--db", demo_db)
+    assert r.returncode == 0, r.stderr
+    assert (tmp_path / "bericht_4-programme_2025-11-21.xlsx").exists()
+    r = run("report", "--program", "tara-mentoring", "--from", "2025-12-31", "--to", "2025-01-01",
+            "--as-of", "2025-11-21", "--out", tmp_path / "x.pdf", "--db", demo_db)
+    assert r.returncode == 2 and not (tmp_path / "x.pdf").exists()
+
+
+def test_indicators_json_on_the_esf_reference_figures(demo_db):
+    r = run("indicators", "--program", "2014DE05SFOP016", "--indicator", "CO01", "--year", "2020",
+            "--level", "programme", "--json", "--db", demo_db)
+    assert r.returncode == 0, r.stderr
+    rows = json.loads(r.stdout)
+    # Bremen ESF, CO01, 2020: 2,124 + 2,789 + 6,813 over the three breakdowns (from the EU file)
+    assert [(row["achieved"], row["flag"]) for row in rows] == [(11726, "partial_target")]
+    assert set(rows[0]) == {"program", "title", "fund", "indicator", "indicator_type", "breakdown", "year",
+                            "target", "achieved", "attainment", "flag"}
