@@ -31,7 +31,8 @@ def _date_axis(fig: go.Figure, L: Labels) -> None:
 def funnel(stages: pd.DataFrame, L: Labels) -> go.Figure:
     """stages: label, n, share (of entered)."""
     fig = go.Figure(go.Funnel(
-        y=stages["label"], x=stages["n"], textinfo="value+percent initial",
+        y=stages["label"], x=stages["n"], textinfo="text",   # plotly's own percent would read 35% in German too
+        text=[f"{L.num(n)}<br>{L.pct(share)}" for n, share in zip(stages["n"], stages["share"])],
         marker=dict(color=[PALETTE[i % len(PALETTE)] for i in range(len(stages))]),
     ))
     return _layout(fig, L, height=320, hovermode="closest")
@@ -39,12 +40,13 @@ def funnel(stages: pd.DataFrame, L: Labels) -> go.Figure:
 
 def bars(frame: pd.DataFrame, x: str, y: str, L: Labels, title: str = "", horizontal: bool = False,
          color: str | None = None) -> go.Figure:
+    # labels outside the bars, so a zero is shown as 0 rather than as nothing
     if horizontal:
         fig = go.Figure(go.Bar(y=frame[x], x=frame[y], orientation="h", marker_color=color or PALETTE[0],
-                               text=[L.num(v) for v in frame[y]], textposition="auto"))
+                               text=[L.num(v) for v in frame[y]], textposition="outside", cliponaxis=False))
     else:
         fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=color or PALETTE[0],
-                               text=[L.num(v) for v in frame[y]], textposition="auto"))
+                               text=[L.num(v) for v in frame[y]], textposition="outside", cliponaxis=False))
     return _layout(fig, L, height=320, title=title, hovermode="closest")
 
 
@@ -64,10 +66,14 @@ def shares_with_intervals(table: pd.DataFrame, L: Labels, title: str = "") -> go
                      arrayminus=(shares - table["ci_low"].fillna(0)) * 100, color="#333333"),
         marker=dict(color=[PALETTE[i % len(PALETTE)] for i in range(len(table))],
                     pattern_shape=["/" if s else "" for s in table["small"]]),
-        text=[f"{L.pct(s)} (n={L.num(n)})" for s, n in zip(table["share"], table["n"])],
-        textposition="outside", cliponaxis=False,
+        hovertext=[f"{L.pct(s, 1)} (n={L.num(n)})" for s, n in zip(table["share"], table["n"])],
+        hoverinfo="x+text",
     ))
-    fig.update_yaxes(title="%", rangemode="tozero")
+    # the share above the whisker, not on it
+    tops = table["ci_high"].fillna(shares) * 100
+    for group, top, share, n in zip(table["group"].astype(str), tops, table["share"], table["n"]):
+        fig.add_annotation(x=group, y=top, text=f"{L.pct(share)} (n={L.num(n)})", showarrow=False, yshift=12)
+    fig.update_yaxes(title="%", range=[0, max(10.0, float(tops.max() if len(tops) else 0)) * 1.15])
     return _layout(fig, L, height=380, title=title, hovermode="closest")
 
 

@@ -56,10 +56,12 @@ shown = history[["loaded_at", "file_name", "kind", "program_id", "outcome", "row
                  "rows_rejected"]].copy()
 shown["loaded_at"] = [L.date(v) + v.strftime(" %H:%M") if v is not None else "–" for v in shown["loaded_at"]]
 shown["kind"] = [L(f"kind.{k}") if f"kind.{k}" in LABELS else k for k in shown["kind"]]
+shown["program_id"] = [p if isinstance(p, str) else "–" for p in shown["program_id"]]   # indicator files: none
 shown["outcome"] = [L(f"outcome.{o}") if f"outcome.{o}" in LABELS else o for o in shown["outcome"]]
 shown.columns = [L("col.loaded_at"), L("col.file"), L("col.kind"), L("col.program"), L("col.outcome"),
                  L("col.read"), L("col.loaded"), L("col.rejected")]
-st.dataframe(shown, hide_index=True, width="stretch")
+st.dataframe(shown, hide_index=True, width="stretch",   # long file names shortened, so the counts stay in view
+             column_config={L(c): st.column_config.TextColumn(width="medium") for c in ("col.file", "col.program")})
 download_csv(shown, "ladeprotokoll.csv", L, key="history")
 
 # --- quality ----------------------------------------------------------------------------
@@ -71,7 +73,7 @@ if chosen:
     with tab_missing:
         st.caption(L("data.missing_caption"))
         table = missing.assign(
-            attribute=[L(f"field.{a}") for a in missing["attribute"]],
+            attribute=[L(f"field.{a}") if f"field.{a}" in LABELS else a for a in missing["attribute"]],
             share_missing=[L.pct(v) for v in missing["share_missing"]],
         )[["program_id", "attribute", "participants", "missing", "share_missing"]]
         table.columns = [L("col.program"), L("col.attribute"), L("col.participants"), L("col.missing"),

@@ -28,14 +28,15 @@ if chosen:
         shown = pd.DataFrame({
             L("tedit.id"): rows["target_id"], L("tedit.label"): rows["label"],
             L("tedit.measure"): [L(f"measure.{m}") for m in rows["measure"]],
-            L("tedit.status"): [L.status(s, vocab) if s else "–" for s in rows["status"]],
+            L("tedit.status"): [L.status(s, vocab) if isinstance(s, str) and s else "–" for s in rows["status"]],
             L("tedit.direction"): [L(f"tedit.{d}") for d in rows["direction"]],
             L("tedit.value"): [L.num(v, 0 if float(v).is_integer() else 1) for v in rows["value"]],
             L("tedit.start"): [L.date(d) for d in rows["period_start"]],
             L("tedit.end"): [L.date(d) for d in rows["period_end"]],
             L("tedit.valid_from"): [L.date(d) for d in rows["valid_from"]],
         })
-        st.dataframe(shown, hide_index=True, width="stretch")
+        st.dataframe(shown, hide_index=True, width="stretch",
+                     column_config={L("tedit.label"): st.column_config.TextColumn(width="medium")})
 
     ids = list(dict.fromkeys(rows["target_id"])) if not rows.empty else []
     choice = st.selectbox(L("tedit.edit"), [None, *ids], key="tedit_choice",
@@ -62,7 +63,8 @@ if chosen:
                              index=0 if base.get("direction", "at_least") == "at_least" else 1,
                              format_func=lambda d: L(f"tedit.{d}"))
         c1, c2, c3 = st.columns(3)
-        value = c1.number_input(L("tedit.value"), min_value=0.0, value=float(base.get("value", 10.0)), step=1.0)
+        value = c1.number_input(L("tedit.value"), min_value=0.0, value=float(base.get("value", 10.0)), step=1.0,
+                                format="%g")   # 50, not 50.00
         start = c2.date_input(L("tedit.start"), format="DD.MM.YYYY",
                               value=base.get("period_start") or program_row.get("start_date") or dt.date.today())
         end = c3.date_input(L("tedit.end"), format="DD.MM.YYYY",
