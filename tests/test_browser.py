@@ -191,11 +191,11 @@ def test_overview_shows_the_kassel_figures(server, page):
     page.goto(f"{server['url']}/uebersicht{KASSEL_QUERY}")
     expect(page.get_by_text("37 von 50 · 74 %")).to_be_visible()
     wait_until_idle(page)
-    labels = page.get_by_test_id("stMetricLabel").all_inner_texts()
-    values = page.get_by_test_id("stMetricValue").all_inner_texts()
-    assert dict(zip([x.strip() for x in labels], [v.strip() for v in values])) == {
-        "Eingetreten": "155", "Im Programm": "107", "Im Coaching": "106", "Ausbildung begonnen": "37",
-        "In Beschäftigung": "14"}
+    # the tiles, in order (expect retries until the page shows them, within WAIT_MS)
+    main = page.get_by_test_id("stMain")
+    expect(main.get_by_test_id("stMetricLabel")).to_have_text(
+        ["Eingetreten", "Im Programm", "Im Coaching", "Ausbildung begonnen", "In Beschäftigung"])
+    expect(main.get_by_test_id("stMetricValue")).to_have_text(["155", "107", "106", "37", "14"])
     expect(page.get_by_text("Stichtag: 31.08.2020")).to_be_visible()
     expect(page.get_by_text("Mindestens 50 Frauen in Ausbildung")).to_be_visible()
     expect(page.get_by_text("im Plan").first).to_be_visible()
