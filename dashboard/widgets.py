@@ -20,3 +20,17 @@ def chart(fig, frame: pd.DataFrame, caption: str, file_name: str, L: Labels, key
     st.plotly_chart(fig, width="stretch", key=f"chart-{key}", config={"displaylogo": False})
     st.caption(caption)
     download_csv(frame, file_name, L, key)
+
+
+def table(frame: pd.DataFrame, L: Labels, numbers: dict[str, int] | None = None,
+          config: dict | None = None) -> None:
+    """A table with its numbers written the UI's way (15.191 / 12,9 in German), right-aligned.
+
+    numbers: column -> decimals; config: further st.column_config entries.
+    """
+    shown = frame.copy()
+    column_config = dict(config or {})
+    for column, decimals in (numbers or {}).items():
+        shown[column] = [L.num(v, decimals) for v in shown[column]]
+        column_config[column] = st.column_config.TextColumn(alignment="right")
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)

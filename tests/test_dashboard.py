@@ -6,6 +6,7 @@ question: the dashboard and the CLI must agree by construction (DESIGN.md, Archi
 
 from __future__ import annotations
 
+import base64
 import datetime as dt
 import json
 import shutil
@@ -14,7 +15,10 @@ import tomllib
 
 import pytest
 
-from pipelines import db, demo, store_info
+import numpy
+import plotly.io
+
+from pipelines import db, demo, metrics, store_info
 from dashboard.i18n import LABELS
 from dashboard_helpers import (APP, ARTIFACTS, AUGUST_2020, CORE_PAGES, KASSEL, PAGES, PERMENTI, MediaRecorder, choose,
                                cli_json, download, new_app, open_page, problems, tiles)
@@ -153,6 +157,25 @@ def test_every_page_file_is_in_the_navigation():
     assert set(CORE_PAGES) <= set(PAGES)
 
 
+def test_data_history_numbers_in_the_ui_language(demo_db):
+    at = open_page(new_app(), "data")
+    rows = query(demo_db, "select rows_read from load where kind = 'indicators'")
+    assert len(rows) == 1 and rows[0][0] >= 1000
+    history = at.dataframe[0].value
+    esf = history[history["Art"] == "Indikatoren"].iloc[0]
+    assert esf["gelesen"] == f"{rows[0][0]:,}".replace(",", ".")          # 15.191
+    assert esf["Programm"] == "–"
+    assert set(history["Ergebnis"]) == {"geladen"}
+    assert "Programmdatei" in set(history["Art"])
+    at.segmented_control(key="lang").set_value("en")
+    at.run()
+    history = at.dataframe[0].value
+    assert history[history["Kind"] == "indicators"].iloc[0]["read"] == f"{rows[0][0]:,}"   # 15,191
+    assert set(history["Outcome"]) == {"loaded"}
+    missing = at.dataframe[1].value
+    assert "field.birth_year" not in set(missing["Attribute"])
+
+
 def test_render_times_recorded():
     """Writes the per-page render times of the smoke test (read by people, not asserted)."""
     if not RENDER_TIMES:
@@ -285,6 +308,69 @@ def test_url_selects_program_and_date_on_first_load(demo_db):
     assert at.multiselect(key="programs").value == [KASSEL]
     assert at.date_input(key="as_of").value == AUGUST_2020
     assert tiles(at)["Eingetreten"] == "155"
+
+
+# --------------------------------------------------------------------------- progress and pathways
+
+def figures(at) -> list:
+    """The plotly figures of the page, decoded (plotly sends arrays as typed binary)."""
+    return [plotly.io.from_json(chart.proto.spec) for chart in at.get("plotly_chart")]
+
+
+def trace(figure, name):
+    found = [t for t in figure.data if t.name == name]
+    assert len(found) == 1, [t.name for t in figure.data]
+    return found[0]
+
+
+def values(array) -> list:
+    """A trace's x or y as a list, whether plain or a typed array ({'dtype', 'bdata'})."""
+    if isinstance(array, dict) and "bdata" in array:
+        return numpy.frombuffer(base64.b64decode(array["bdata"]), dtype=array["dtype"]).tolist()
+    return list(array)
+
+
+def test_progress_kassel_training_curve_equals_the_cli(kassel, kassel_cli):
+    at = open_page(kassel, "progress")
+    assert problems(at) == []
+    card = next(t for t in kassel_cli["targets"] if t["id"] == "kassel-training")
+    by_title = {f.layout.title.text: f for f in figures(at) if f.layout.title.text}
+    assert sorted(by_title) == sorted(t["label"] for t in kassel_cli["targets"])
+    training = by_title["Mindestens 50 Frauen in Ausbildung"]
+    achieved = trace(training, "Erreicht (kumuliert)")
+    assert values(achieved.y)[-1] == card["achieved"] == 37
+    assert str(values(achieved.x)[-1])[:10] == "2020-08-31"
+    assert values(trace(training, "Soll-Linie").y)[-1] == 50
+    assert values(trace(training, "Meilenstein").y) == [20, 35]
+    forecast = trace(training, "Prognose")
+    assert values(forecast.y)[0] == 37 and values(forecast.y)[-1] == pytest.approx(card["forecast"])
+    assert str(values(forecast.x)[-1])[:10] == card["period_end"] == "2022-12-31"
+    caption = next(c.value for c in at.caption if "erreicht (begonnen) · Ausbildung" in c.value)
+    assert caption.startswith("Kumuliert: Teilnehmende, die bis zum jeweiligen Monatsende gezählt werden – ")
+
+
+def test_funnel_kassel_stages_exits_and_stay(kassel, demo_db):
+    at = open_page(kassel, "funnel")
+    assert problems(at) == []
+    con = db.connect(demo_db, read_only=True)
+    try:
+        stages = metrics.funnel(con, metrics.Scope((KASSEL,)), AUGUST_2020)["stages"]
+    finally:
+        con.close()
+    counts = {s["stage"]: s["n"] for s in stages if s["stage"] != "reached"}
+    funnel, outcomes, exits = figures(at)
+    assert values(funnel.data[0].x) == [counts["entered"], counts["supported"], counts["reached_any"]] == [155, 155, 55]
+    assert values(funnel.data[0].text) == ["155<br>100 %", "155<br>100 %", "55<br>35 %"]
+    reached = dict(zip(values(outcomes.data[0].y), values(outcomes.data[0].x)))
+    assert reached["Ausbildung"] == 37 and reached["Beschäftigung"] == 19
+    assert values(outcomes.data[0].text) == [str(v) for v in values(outcomes.data[0].x)]          # zeros labelled too
+    exit_counts = dict(zip(values(exits.data[0].x), values(exits.data[0].y)))
+    assert exit_counts == {"abgeschlossen": 23, "abgebrochen": 6, "verzogen": 13, "sonstiges": 7}
+    stay = at.dataframe[0].value
+    assert list(stay.columns) == ["Gruppe", "n", "Median", "25 %", "75 %", "Mittelwert"]
+    assert [tuple(r) for r in stay.itertuples(index=False)] == [
+        ("Ausgetreten", "49", "12,9", "8,1", "16,5", "13,1"), ("Noch im Programm", "106", "10,7", "6,0", "19,4", "12,4")]
+    assert sum(exit_counts.values()) == 49                                   # everyone who left, by reason
 
 
 # --------------------------------------------------------------------------- comparison
@@ -527,7 +613,7 @@ def test_data_upload_good_csv(empty_db):
     history = at.dataframe[0].value
     assert list(history["Datei"]) == ["gut.csv", "test-programm.toml"] or \
         list(history["Datei"]) == ["test-programm.toml", "gut.csv"]
-    assert sorted(history["geladen"].tolist()) == [1, 3]
+    assert sorted(history["geladen"].tolist()) == ["1", "3"]
     # the overview counts the new participants
     at = open_page(at, "overview")
     assert problems(at) == []

@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
-from dashboard.widgets import chart, download_csv
+from dashboard.widgets import chart, download_csv, table as show_table
 from pipelines import views
 
 L = Labels(state.language())
@@ -97,7 +97,7 @@ if chosen:
         L("compare.ci"): [f"{L.pct(lo, 1)} – {L.pct(hi, 1)}" for lo, hi in zip(table["ci_low"], table["ci_high"])],
         L("compare.small"): [L("yes") if s else "" for s in table["small"]],
     })
-    st.dataframe(shown, hide_index=True, width="stretch")
+    show_table(shown, L, numbers={L("compare.n"): 0, L("compare.reached"): 0})
     download_csv(table, "vergleich.csv", L, key="compare-table")
 
     plot = table.assign(group=[str(g) for g in table["group"]])

@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.i18n import LABELS, Labels
-from dashboard.widgets import download_csv
+from dashboard.widgets import download_csv, table as show_table
 from pipelines import ingest
 
 L = Labels(state.language())
@@ -60,8 +60,9 @@ shown["program_id"] = [p if isinstance(p, str) else "–" for p in shown["progra
 shown["outcome"] = [L(f"outcome.{o}") if f"outcome.{o}" in LABELS else o for o in shown["outcome"]]
 shown.columns = [L("col.loaded_at"), L("col.file"), L("col.kind"), L("col.program"), L("col.outcome"),
                  L("col.read"), L("col.loaded"), L("col.rejected")]
-st.dataframe(shown, hide_index=True, width="stretch",   # long file names shortened, so the counts stay in view
-             column_config={L(c): st.column_config.TextColumn(width="medium") for c in ("col.file", "col.program")})
+show_table(shown, L, numbers={L(c): 0 for c in ("col.read", "col.loaded", "col.rejected")},
+           # long file names shortened, so the counts stay in view
+           config={L(c): st.column_config.TextColumn(width="medium") for c in ("col.file", "col.program")})
 download_csv(shown, "ladeprotokoll.csv", L, key="history")
 
 # --- quality ----------------------------------------------------------------------------
@@ -78,7 +79,7 @@ if chosen:
         )[["program_id", "attribute", "participants", "missing", "share_missing"]]
         table.columns = [L("col.program"), L("col.attribute"), L("col.participants"), L("col.missing"),
                          L("col.share_missing")]
-        st.dataframe(table, hide_index=True, width="stretch")
+        show_table(table, L, numbers={L("col.participants"): 0, L("col.missing"): 0})
         download_csv(table, "fehlende_merkmale.csv", L, key="missing")
     with tab_stale:
         st.caption(L("data.stale_caption"))
@@ -88,7 +89,7 @@ if chosen:
             stale=[L("yes") if v else L("no") for v in stale["stale"]],
         )
         table.columns = [L("col.program"), L("col.last_load"), L("col.latest_record"), L("col.days"), L("col.stale")]
-        st.dataframe(table, hide_index=True, width="stretch")
+        show_table(table, L, numbers={L("col.days"): 0})
         download_csv(table, "aktualitaet.csv", L, key="stale")
     with tab_order:
         st.caption(L("data.order_caption"))

@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
-from dashboard.widgets import chart
+from dashboard.widgets import chart, table as show_table
 from pipelines import views
 
 L = Labels(state.language())
@@ -41,10 +41,8 @@ if chosen:
         st.subheader(L("funnel.stay"))
         stay = views.length_of_stay(result)
         stay["group"] = [L(f"funnel.stay.{g}") for g in stay["group"]]
-        for column in ("median_months", "p25_months", "p75_months", "mean_months"):
-            stay[column] = [L.num(v, 1) for v in stay[column]]          # 12,9 in German, – when empty
         stay = stay.rename(columns={"group": L("compare.group"), "n": "n", "median_months": L("funnel.median"),
                                     "p25_months": L("funnel.p25"), "p75_months": L("funnel.p75"),
                                     "mean_months": L("funnel.mean")})
-        st.dataframe(stay, hide_index=True, width="stretch")
+        show_table(stay, L, numbers={"n": 0, **{L(f"funnel.{k}"): 1 for k in ("median", "p25", "p75", "mean")}})
         st.caption(L("funnel.stay_caption"))
