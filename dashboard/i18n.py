@@ -337,6 +337,11 @@ class Labels:
     def date(self, value) -> str:
         return fmt.date(value, self.lang)
 
+    @property
+    def date_input_format(self) -> str:
+        """The `format` of st.date_input: what L.date writes (31.08.2020 / 2020-08-31)."""
+        return "DD.MM.YYYY" if self.lang == "de" else "YYYY-MM-DD"
+
     def status(self, status: str, vocabulary=None) -> str:
         """The label of a status ('training' -> 'Ausbildung'), from the store's vocabulary if given."""
         if vocabulary is not None and status in vocabulary:

@@ -50,7 +50,7 @@ def sidebar(L: Labels) -> None:
         default = data.data_date(key, chosen) if chosen else None
         if AS_OF_KEY not in st.session_state:
             st.session_state[AS_OF_KEY] = _url_date() or default or dt.date.today()
-        st.date_input(L("app.as_of"), key=AS_OF_KEY, format="DD.MM.YYYY" if L.lang == "de" else "YYYY-MM-DD",
+        st.date_input(L("app.as_of"), key=AS_OF_KEY, format=L.date_input_format,
                       help=L("app.as_of.help"),
                       min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
         st.caption(f"{L('app.store')}: `{data.store_path()}`")

@@ -547,6 +547,28 @@ def test_targets_new_target_is_stored_and_in_the_toml(kassel, own_demo_db):
     assert STATE_WORDS_DE[card["state"]] in md[i + 1]
 
 
+def test_targets_table_and_form_read_well(kassel):
+    at = open_page(kassel, "targets")
+    table = at.dataframe[0].value
+    assert list(table.columns) == ["Kennung", "Bezeichnung", "Maß", "Status", "Richtung", "Zielwert", "Beginn",
+                                   "Ende", "gültig ab"]
+    entered = table[table["Kennung"] == "kassel-entered"].iloc[0]
+    assert (entered["Maß"], entered["Status"], entered["Zielwert"], entered["Beginn"]) == (
+        "Eintritte", "–", "150", "01.01.2018")
+    training = table[table["Kennung"] == "kassel-training"].iloc[0]
+    assert (training["Status"], training["Richtung"]) == ("Ausbildung", "mindestens")
+    assert form_widget(at.number_input, "Zielwert").proto.format == "%g"
+    assert form_widget(at.date_input, "Beginn").proto.format == "DD.MM.YYYY"
+    assert form_widget(at.selectbox, "Status").help.startswith("Der Status, der gezählt wird")
+    at.segmented_control(key="lang").set_value("en")
+    at.run()
+    assert problems(at) == []
+    table = at.dataframe[0].value
+    assert list(table.columns)[-1] == "valid from"
+    assert table[table["Identifier"] == "kassel-training"].iloc[0]["Start"] == "2018-01-01"
+    assert form_widget(at.date_input, "Start").proto.format == "YYYY-MM-DD"
+
+
 def test_targets_end_before_start_is_refused_and_nothing_stored(kassel, own_demo_db):
     at = open_page(kassel, "targets")
     loads_before = query(own_demo_db, "select count(*) from load")[0][0]

@@ -65,9 +65,9 @@ if chosen:
         c1, c2, c3 = st.columns(3)
         value = c1.number_input(L("tedit.value"), min_value=0.0, value=float(base.get("value", 10.0)), step=1.0,
                                 format="%g")   # 50, not 50.00
-        start = c2.date_input(L("tedit.start"), format="DD.MM.YYYY",
+        start = c2.date_input(L("tedit.start"), format=L.date_input_format,
                               value=base.get("period_start") or program_row.get("start_date") or dt.date.today())
-        end = c3.date_input(L("tedit.end"), format="DD.MM.YYYY",
+        end = c3.date_input(L("tedit.end"), format=L.date_input_format,
                             value=base.get("period_end") or program_row.get("end_date") or dt.date.today())
         where_text = st.text_input(L("tedit.where"), value=views.where_text(base.get("scope_json")))
         milestones_text = st.text_area(L("tedit.milestones"), value=views.milestones_text(base.get("milestones_json"), L.lang),
