@@ -393,51 +393,6 @@ class _Cells:
             self.relations.append(suppression.Relation(total, tuple(parts)))
 
 
-def suppress(values: dict[tuple, int], relations: Sequence[suppression.Relation],
-             threshold: int) -> suppression.Suppression:
-    """`suppression.suppress_cells` run per connected group of cells, merged into one result.
-
-    Cells that share no relation (directly or through others) cannot inform each other, and
-    the greedy steps of the algorithm only look inside relations, so solving each group on
-    its own gives the same cells as one big run — in a fraction of the time (the exact
-    combination check grows faster than linearly with the number of suppressed cells).
-    """
-    parent = {cell: cell for cell in values}
-
-    def root(cell):
-        while parent[cell] != cell:
-            parent[cell] = parent[parent[cell]]
-            cell = parent[cell]
-        return cell
-
-    for relation in relations:
-        first = root(relation.total)
-        for part in relation.parts:
-            other = root(part)
-            if other != first:
-                parent[other] = first
-    groups: dict[Any, list[tuple]] = {}
-    for cell in values:
-        groups.setdefault(root(cell), []).append(cell)
-    relations_of: dict[Any, list[suppression.Relation]] = {}
-    for relation in relations:
-        relations_of.setdefault(root(relation.total), []).append(relation)
-    hidden: set = set()
-    primary: set = set()
-    for group_root, group in groups.items():
-        group_relations = relations_of.get(group_root, [])
-        if not group_relations:
-            small = suppression.primary_cells({c: values[c] for c in group}, threshold)
-            hidden |= small
-            primary |= small
-            continue
-        part = suppression.suppress_cells({c: values[c] for c in group}, group_relations, threshold)
-        hidden |= part.suppressed
-        primary |= part.primary
-    unique = tuple(dict.fromkeys(relations))
-    return suppression.Suppression(dict(values), unique, frozenset(hidden), frozenset(primary), threshold)
-
-
 @dataclass(frozen=True)
 class _Count:
     """A count shown as a number (``*`` when its cell is suppressed)."""
@@ -609,7 +564,7 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
     result = None
     hidden: frozenset = frozenset()
     if publication:
-        result = suppress(cells.values, cells.relations, threshold)
+        result = suppression.suppress_cells(cells.values, cells.relations, threshold)
         hidden = result.suppressed
     tables = tuple(_render(d, cells.values, hidden, lang) for d in drafts)
     charts = tuple(_chart(item, hidden, publication) for item in progress)

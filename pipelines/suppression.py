@@ -472,14 +472,46 @@ def suppress_cells(
         if counts[cell] == 0:
             raise ValueError(f"cell {cell!r} is 0; zeros stay visible")
         hidden.add(cell)
-    problem = _Problem(counts, unique)
-    while True:  # steps 2 and 3 of the module docstring
-        problem.close_relations(hidden)
-        pinned = problem.pinned(hidden)
-        if not pinned:
-            break
-        problem.repair(pinned[0], hidden)
+    # Cells that share no relation (directly or through others) cannot inform each other, and
+    # steps 2 and 3 only look inside relations: each connected group is solved on its own,
+    # which gives the same cells as one big run in a fraction of the time.
+    for cells, group_relations in _connected_groups(counts, unique):
+        group_hidden = {cell for cell in cells if cell in hidden}
+        problem = _Problem({cell: counts[cell] for cell in cells}, group_relations)
+        while True:  # steps 2 and 3 of the module docstring
+            problem.close_relations(group_hidden)
+            pinned = problem.pinned(group_hidden)
+            if not pinned:
+                break
+            problem.repair(pinned[0], group_hidden)
+        hidden |= group_hidden
     return Suppression(counts, unique, frozenset(hidden), primary, threshold)
+
+
+def _connected_groups(counts: Mapping[Cell, int], relations: tuple[Relation, ...]
+                      ) -> list[tuple[list[Cell], tuple[Relation, ...]]]:
+    """The cells tied together by relations, each group with its relations (table order kept)."""
+    parent = {cell: cell for cell in counts}
+
+    def root(cell: Cell) -> Cell:
+        while parent[cell] != cell:
+            parent[cell] = parent[parent[cell]]
+            cell = parent[cell]
+        return cell
+
+    for relation in relations:
+        first = root(relation.total)
+        for part in relation.parts:
+            other = root(part)
+            if other != first:
+                parent[other] = first
+    cells_of: dict[Cell, list[Cell]] = {}
+    for cell in counts:
+        cells_of.setdefault(root(cell), []).append(cell)
+    relations_of: dict[Cell, list[Relation]] = {}
+    for relation in relations:
+        relations_of.setdefault(root(relation.total), []).append(relation)
+    return [(cells_of[key], tuple(group)) for key, group in relations_of.items()]
 
 
 # --- tables ----------------------------------------------------------------------------
