@@ -20,6 +20,7 @@ def _layout(fig: go.Figure, L: Labels, height: int = 380, **kw) -> go.Figure:
                     separators=",." if L.lang == "de" else ".,", legend=dict(orientation="h", y=-0.15),
                     hovermode="x unified")
     fig.update_layout(**{**settings, **kw})
+    fig.update_yaxes(exponentformat="none", separatethousands=True)   # 15.000, not 15k
     return fig
 
 
