@@ -83,13 +83,6 @@ def problems(at: AppTest) -> list[str]:
     return [e.value for e in at.error] + [str(e.value) for e in at.exception]
 
 
-def texts(at: AppTest) -> list[str]:
-    """Markdown, captions, infos, successes and warnings, in order."""
-    out = [m.value for m in at.markdown] + [c.value for c in at.caption]
-    out += [m.value for m in at.info] + [m.value for m in at.success] + [m.value for m in at.warning]
-    return out
-
-
 def tiles(at: AppTest) -> dict[str, str]:
     """The metric tiles: label -> shown value."""
     return {m.label: m.value for m in at.metric}

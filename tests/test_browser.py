@@ -8,7 +8,6 @@ skip, unless OUTCOMES_REQUIRE_BROWSER=1 (CI), where they fail.
 from __future__ import annotations
 
 import os
-import shutil
 import subprocess
 import sys
 import time

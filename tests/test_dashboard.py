@@ -13,11 +13,10 @@ import shutil
 import time
 import tomllib
 
-import pytest
-import streamlit as st
-
 import numpy
 import plotly.io
+import pytest
+import streamlit as st
 
 from pipelines import db, demo, metrics, store_info
 from dashboard.i18n import LABELS
@@ -215,8 +214,7 @@ def test_overview_kassel_tiles_equal_the_cli(kassel, kassel_cli):
     status = kassel_cli["status"]
     shown = tiles(kassel)
     assert list(shown) == ["Eingetreten", "Im Programm", "Im Coaching", "Ausbildung begonnen", "In Beschäftigung"]
-    assert {label: value for label, value in shown.items()} == {
-        label: str(from_cli(status, TILE_SOURCES[label])) for label in shown}
+    assert shown == {label: str(from_cli(status, TILE_SOURCES[label])) for label in shown}
     # the figures DESIGN.md names for August 2020
     assert (shown["Eingetreten"], shown["Im Coaching"], shown["In Beschäftigung"],
             shown["Ausbildung begonnen"]) == ("155", "106", "14", "37")
