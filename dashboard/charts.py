@@ -138,3 +138,16 @@ def attainment_bar(attainment: float | None, state: str) -> go.Figure:
     fig.update_layout(barmode="stack", height=40, margin=dict(l=0, r=0, t=0, b=0), showlegend=False,
                       xaxis=dict(visible=False, range=[0, 100]), yaxis=dict(visible=False))
     return fig
+
+
+def indicator_history(frame: pd.DataFrame, L: Labels) -> go.Figure:
+    """frame: year, achieved, target, revised — cumulative achievement bars and the target in force;
+    a diamond marks a year whose target was revised."""
+    fig = go.Figure()
+    fig.add_trace(go.Bar(x=frame["year"], y=frame["achieved"], name=L("prog.achieved"), marker_color=PALETTE[0]))
+    fig.add_trace(go.Scatter(x=frame["year"], y=frame["target"], name=L("prog.target"), mode="lines+markers",
+                             line=dict(color=PALETTE[1], shape="hv"),
+                             marker=dict(symbol=["diamond" if r else "circle" for r in frame["revised"]], size=10)))
+    fig.update_xaxes(dtick=1)
+    fig.update_yaxes(tickformat=",d", rangemode="tozero")
+    return _layout(fig, L, height=360)

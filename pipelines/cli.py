@@ -235,7 +235,7 @@ def cmd_targets(args) -> int:
         print(_say(args.lang, "Keine Ziele hinterlegt.", "No targets."))
     for c in cards:
         print(f"{c['label']} [{c['state_label']}]")
-        print(f"  {views._value_text(c, c['achieved'], args.lang)} / {views._value_text(c, c['target'], args.lang)}"
+        print(f"  {views.value_text(c, c['achieved'], args.lang)} / {views.value_text(c, c['target'], args.lang)}"
               f" = {fmt.percent(c['attainment'], args.lang)}")
         print(f"  {views.forecast_sentence(c, args.lang)}")
     return EXIT_OK

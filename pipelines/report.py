@@ -649,14 +649,6 @@ def fingerprint(con: duckdb.DuckDBPyConnection, programs: Iterable[str]) -> str:
 
 # --- targets ------------------------------------------------------------------------------
 
-def _target_value_text(card: dict, value: Any, lang: str) -> str:
-    if value is None:
-        return "–"
-    if card["measure"] == "share":
-        return fmt.percent(float(value) / 100, lang, 1)
-    return fmt.number(value, lang, 0 if float(value).is_integer() else 1)
-
-
 def _target_cells(ctx: _Ctx, cells: _Cells, card: dict) -> tuple[tuple, ...]:
     """The cells behind a target's achieved value (share: numerator and denominator)."""
     start = dt.date.fromisoformat(card["period_start"])
@@ -688,14 +680,14 @@ def _targets_draft(ctx: _Ctx, cells: _Cells, cards: list[dict]) -> _Draft:
     for card in cards:
         depends = _target_cells(ctx, cells, card)
         achieved = (_Count(depends[0]) if depends and card["measure"] not in ("share",)
-                    else _Text(_target_value_text(card, card["achieved"], ctx.lang), depends))
+                    else _Text(views.value_text(card, card["achieved"], ctx.lang), depends))
         direction = "≥ " if card["direction"] == "at_least" else "≤ "
         sentence = views.forecast_sentence(card, ctx.lang)
         row: list[_Count | _Text] = ([_Text(ctx.program_name(card["program"]))] if many else []) + [
             _Text(card["label"]),
             _Text(f"{ctx.d(card['period_start'])} – {ctx.d(card['period_end'])}"),
             achieved,
-            _Text(direction + _target_value_text(card, card["target"], ctx.lang)),
+            _Text(direction + views.value_text(card, card["target"], ctx.lang)),
             _Text(fmt.percent(card["attainment"], ctx.lang), depends),
             _Text(card["state_label"], depends),
             _Text(sentence, depends, instead=ctx.w("forecast_hidden")),

@@ -13,7 +13,7 @@ create table if not exists load (
     load_id       integer primary key default nextval('load_seq'),
     file_name     varchar   not null,          -- as given by the user (base name)
     sha256        varchar   not null,          -- of the file's bytes (and sheet / mapping)
-    kind          varchar   not null,          -- program | participants | episodes | tracking | indicators
+    kind          varchar   not null,          -- program | participants | episodes | tracking | indicators | target_edit
     program_id    varchar,                     -- null for indicator files spanning programmes
     mode          varchar   not null,          -- strict | lenient
     outcome       varchar   not null,          -- loaded | skipped

@@ -244,14 +244,15 @@ _SENTENCES = {
 }
 
 
-def _value_text(card: dict, value, lang: str) -> str:
+def value_text(card: dict, value, lang: str) -> str:
+    """A target's value as shown: a share as percent (74,0 %), a count without decimals unless it has some."""
     from pipelines import fmt
 
     if value is None:
         return "–"
     if card["measure"] == "share":
-        return fmt.number(value, lang, 1) + (" %" if lang == "de" else "%")
-    return fmt.number(value, lang, 0)
+        return fmt.percent(float(value) / 100, lang, 1)
+    return fmt.number(value, lang, 0 if float(value).is_integer() else 1)
 
 
 def forecast_sentence(card: dict, lang: str = "de") -> str:
@@ -262,10 +263,13 @@ def forecast_sentence(card: dict, lang: str = "de") -> str:
     from pipelines import fmt
 
     i = 0 if lang == "de" else 1
+    forecast = card.get("forecast")
+    if forecast is not None and card["measure"] != "share":
+        forecast = round(forecast)   # a count: "98 von 50", not "97,7 von 50"
     values = {
-        "achieved": _value_text(card, card["achieved"], lang),
-        "target": _value_text(card, card["target"], lang),
-        "forecast": _value_text(card, card.get("forecast"), lang),
+        "achieved": value_text(card, card["achieved"], lang),
+        "target": value_text(card, card["target"], lang),
+        "forecast": value_text(card, forecast, lang),
         "needed": fmt.number(card.get("needed_per_month"), lang, 1),
         "probability": fmt.percent(card.get("probability"), lang),
         "start": fmt.date(card["period_start"], lang),

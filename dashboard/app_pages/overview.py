@@ -37,8 +37,8 @@ if chosen:
                 st.badge(f"{charts.STATE_ICONS[card['state']]} {state_word}",
                          color={"met": "green", "on_track": "blue", "at_risk": "orange", "missed": "red",
                                 "not_started": "gray"}[card["state"]])
-                achieved = views._value_text(card, card["achieved"], L.lang)
-                target = views._value_text(card, card["target"], L.lang)
+                achieved = views.value_text(card, card["achieved"], L.lang)
+                target = views.value_text(card, card["target"], L.lang)
                 text = (L("targets.at_most_of", achieved=achieved, target=target) if card["direction"] == "at_most"
                         else L("targets.achieved_of", achieved=achieved, target=target))
                 st.markdown(f"### {text} · {L.pct(card['attainment'])}")
@@ -47,7 +47,7 @@ if chosen:
                 st.write(views.forecast_sentence(card, L.lang))
                 st.caption(" · ".join([
                     L("targets.period", start=L.date(card["period_start"]), end=L.date(card["period_end"])),
-                    L("targets.expected", expected=views._value_text(card, card["expected"], L.lang)),
+                    L("targets.expected", expected=views.value_text(card, card["expected"], L.lang)),
                     *([L("targets.window", months=L.num(card["forecast_window_months"], 0))]
                       if card.get("forecast_window_months") else []),
                 ]))

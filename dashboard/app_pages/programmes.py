@@ -2,7 +2,6 @@
 drill-down to breakdowns, implausible targets. From the loaded aggregate indicator files."""
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from dashboard import charts, data, state
@@ -40,7 +39,7 @@ shown = pd.DataFrame({
     L("prog.indicator") + " (Name)": table["indicator_name"], L("prog.year"): table["year"],
     L("prog.achieved"): [L.num(v) for v in table["achieved"]], L("prog.target"): [L.num(v) for v in table["target"]],
     L("prog.attainment"): [L.pct(v) for v in table["attainment"]],
-    L("prog.flag"): [indicators.flag_label(f, L.lang) if f else "" for f in table["flag"]],
+    L("prog.flag"): [indicators.flag_label(f, L.lang) if isinstance(f, str) and f else "" for f in table["flag"]],
 })
 st.dataframe(shown, hide_index=True, width="stretch", height=360)
 st.caption(L("prog.table_caption"))
@@ -56,13 +55,7 @@ row = choices.iloc[pick]
 history = data.indicator_history(key, row["program"], row["fund"], row["indicator_type"], row["indicator"])
 if history:
     frame = pd.DataFrame(history)
-    fig = go.Figure()
-    fig.add_trace(go.Bar(x=frame["year"], y=frame["achieved"], name=L("prog.achieved"), marker_color=charts.PALETTE[0]))
-    fig.add_trace(go.Scatter(x=frame["year"], y=frame["target"], name=L("prog.target"), mode="lines+markers",
-                             line=dict(color=charts.PALETTE[1], shape="hv"),
-                             marker=dict(symbol=["diamond" if r else "circle" for r in frame["revised"]], size=10)))
-    fig.update_layout(height=360, separators=",." if L.lang == "de" else ".,", legend=dict(orientation="h"),
-                      margin=dict(l=10, r=10, t=30, b=10))
+    fig = charts.indicator_history(frame, L)
     chart(fig, frame, L("prog.history_caption"), "indikator_verlauf.csv", L, "prog-history")
 
 st.markdown(f"**{L('prog.breakdowns')}**")
@@ -76,7 +69,7 @@ if not rows.empty:
         L("prog.breakdowns").split(" (")[0]: [", ".join(str(v) for v in b.values()) for b in rows["breakdown"]],
         L("prog.achieved"): [L.num(v) for v in rows["achieved"]], L("prog.target"): [L.num(v) for v in rows["target"]],
         L("prog.attainment"): [L.pct(v) for v in rows["attainment"]],
-        L("prog.flag"): [indicators.flag_label(f, L.lang) if f else "" for f in rows["flag"]],
+        L("prog.flag"): [indicators.flag_label(f, L.lang) if isinstance(f, str) and f else "" for f in rows["flag"]],
     })
     st.dataframe(detail, hide_index=True, width="stretch")
     download_csv(rows.assign(breakdown=[str(b) for b in rows["breakdown"]]), "indikator_aufschluesselung.csv", L,

@@ -14,8 +14,8 @@ if chosen:
     key, as_of = state.marker(), state.as_of()
     with st.form("report"):
         c1, c2, c3 = st.columns(3)
-        start = c1.date_input(L("rep.from"), value=data.period_default(key, chosen) or as_of, format="DD.MM.YYYY")
-        end = c2.date_input(L("rep.to"), value=as_of, format="DD.MM.YYYY")
+        start = c1.date_input(L("rep.from"), value=data.period_default(key, chosen) or as_of, format=L.date_input_format)
+        end = c2.date_input(L("rep.to"), value=as_of, format=L.date_input_format)
         c3.text_input(L("app.as_of"), value=L.date(as_of), disabled=True, help=L("app.as_of.help"))
         c1, c2 = st.columns([1, 2])
         threshold = c1.number_input(L("rep.threshold"), min_value=2, max_value=20, value=3, step=1,
