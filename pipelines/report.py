@@ -600,50 +600,40 @@ def _status_labels(con, programs: Sequence[str], lang: str) -> dict[str, str]:
     return labels
 
 
-_FINGERPRINT_QUERIES = (
-    ("program", "select program_id, name, organisation, region, funder, start_date, end_date, "
-                "special_categories from program where list_contains($programs, program_id) "
-                "order by program_id"),
-    ("status_vocabulary", "select program_id, status, category, label_de, label_en from status_vocabulary "
-                          "where program_id = '*' or list_contains($programs, program_id) "
-                          "order by program_id, status"),
-    ("participant", "select program_id, participant_id, site, cohort, entry_date, exit_date, exit_reason, "
-                    "gender, birth_year, origin_region, qualification_level, german_level, coach_id, "
-                    "mentor_id from participant where list_contains($programs, program_id) "
-                    "order by program_id, participant_id"),
-    ("episode", "select program_id, participant_id, status, start_date, end_date from episode "
-                "where list_contains($programs, program_id) "
-                "order by program_id, participant_id, status, start_date"),
-    ("target", "select target_id, valid_from, program_id, funder, label, measure, status, direction, "
-               "value, period_start, period_end, scope_json, milestones_json, options_json from target "
-               "where list_contains($programs, program_id) order by program_id, target_id, valid_from"),
+# (table, columns, filter, order): what a report is built from, in primary-key order
+_FINGERPRINT_TABLES = (
+    ("program", "program_id, name, organisation, region, funder, start_date, end_date, special_categories",
+     "list_contains($programs, program_id)", "program_id"),
+    ("status_vocabulary", "program_id, status, category, label_de, label_en",
+     "program_id = '*' or list_contains($programs, program_id)", "program_id, status"),
+    ("participant", "program_id, participant_id, site, cohort, entry_date, exit_date, exit_reason, gender, "
+                    "birth_year, origin_region, qualification_level, german_level, coach_id, mentor_id",
+     "list_contains($programs, program_id)", "program_id, participant_id"),
+    ("episode", "program_id, participant_id, status, start_date, end_date",
+     "list_contains($programs, program_id)", "program_id, participant_id, status, start_date"),
+    ("target", "target_id, valid_from, program_id, funder, label, measure, status, direction, value, "
+               "period_start, period_end, scope_json, milestones_json, options_json",
+     "list_contains($programs, program_id)", "program_id, target_id, valid_from"),
 )
-
-
-def _json_value(value: Any) -> Any:
-    if isinstance(value, (dt.date, dt.datetime)):
-        return value.isoformat()
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    return value
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection, programs: Iterable[str]) -> str:
     """SHA-256 (hex) of every row a report on `programs` is built from.
 
     The rows of `program`, `status_vocabulary` (built-in and the programs' own),
-    `participant`, `episode` and `target` (all revisions) of the programs, in primary-key
-    order, without load ids; each row as a compact JSON array (dates ISO) on its own line,
-    each table introduced by a line ``#<table>``. The order of `programs` does not matter:
-    the same data gives the same fingerprint, whatever was loaded when.
+    `participant`, `episode` and `target` (all revisions) of the programs, without load ids.
+    Each table is hashed in the store (SHA-256 over its rows as text, one per line, in
+    primary-key order); the fingerprint is the SHA-256 over the table names and those hashes.
+    The order of `programs` does not matter: the same data gives the same fingerprint,
+    whatever was loaded when.
     """
-    digest = hashlib.sha256(b"wirkungsmonitor-report-v1\n")
+    digest = hashlib.sha256(b"wirkungsmonitor-report-v2\n")
     params = {"programs": sorted(set(programs))}
-    for name, sql in _FINGERPRINT_QUERIES:
-        digest.update(f"#{name}\n".encode())
-        for row in con.execute(sql, params).fetchall():
-            line = json.dumps([_json_value(v) for v in row], ensure_ascii=False, separators=(",", ":"))
-            digest.update(line.encode("utf-8") + b"\n")
+    for name, columns, where, order in _FINGERPRINT_TABLES:
+        table_hash = con.execute(
+            f"select sha256(coalesce(string_agg(cast(q as varchar), chr(10) order by {order}), '')) "
+            f"from (select {columns} from {name} where {where}) q", params).fetchone()[0]
+        digest.update(f"#{name} {table_hash}\n".encode())
     return digest.hexdigest()
 
 
@@ -932,13 +922,30 @@ def _sites_draft(ctx: _Ctx, cells: _Cells) -> _Draft:
         tree[program_id].setdefault(site, []).append(cohort)
     none = ctx.w("not_recorded")
 
+    # every count of the table in a few grouped queries (one per measure), not one per row
+    by = ("program_id", "site", "cohort")
+    scope_all = Scope(ctx.programs)
+    grouped = [("entered", None, ctx.start, ctx.end, metrics.entered(ctx.con, scope_all, ctx.start, ctx.end, by=by)),
+               ("in_program", None, None, ctx.end, metrics.in_program(ctx.con, scope_all, ctx.end, by=by))]
+    grouped += [("reached", status, ctx.start, ctx.end,
+                 metrics.reached(ctx.con, scope_all, status, ctx.start, ctx.end, by=by)) for status in OUTCOME_COLUMNS]
+
+    # sums per level: (), (program,), (program, site), (program, site, cohort)
+    levels: list[dict[tuple, int]] = []
+    for *_, counts in grouped:
+        level: dict[tuple, int] = {}
+        for (program_id, site, cohort), n in counts.items():
+            for key in ((), (program_id,), (program_id, site), (program_id, site, cohort)):
+                level[key] = level.get(key, 0) + n
+        levels.append(level)
+
     def measure_cells(programs: tuple[str, ...], where: dict[str, Any]) -> tuple[list[tuple], list[int]]:
-        scope = Scope(programs, where)
-        numbers = [("entered", None, ctx.start, ctx.end, metrics.entered(ctx.con, scope, ctx.start, ctx.end)),
-                   ("in_program", None, None, ctx.end, metrics.in_program(ctx.con, scope, ctx.end))]
-        for status in OUTCOME_COLUMNS:
-            numbers.append(("reached", status, ctx.start, ctx.end,
-                            metrics.reached(ctx.con, scope, status, ctx.start, ctx.end)))
+        if len(programs) != 1:
+            key: tuple = ()
+        else:
+            key = (programs[0],) + ((where["site"],) if "site" in where else ()) + (
+                (where["cohort"],) if "cohort" in where else ())
+        numbers = [(m, s, a, b, level.get(key, 0)) for (m, s, a, b, _), level in zip(grouped, levels)]
         keys = [cells.add(cell_key(m, s, programs, where, a, b), v) for m, s, a, b, v in numbers]
         return keys, [n[-1] for n in numbers]
 

@@ -65,9 +65,17 @@ def overview(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.d
 # --------------------------------------------------------------------------- progress
 
 def poisson_quantile(mean: float, q: float) -> int:
-    """Smallest k with P(X <= k) >= q for X ~ Poisson(mean)."""
+    """Smallest k with P(X <= k) >= q for X ~ Poisson(mean).
+
+    Exact by summing the distribution up to a mean of 1,000; above that the normal
+    approximation (with continuity correction), which is then closer than one unit.
+    """
     if mean <= 0:
         return 0
+    if mean > 1000:
+        from statistics import NormalDist
+
+        return max(0, math.ceil(mean + NormalDist().inv_cdf(q) * math.sqrt(mean) - 0.5))
     k, p = 0, math.exp(-mean)
     cumulative = p
     while cumulative < q and k < 100000:

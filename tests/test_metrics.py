@@ -523,3 +523,26 @@ def test_scope_is_hashable_and_serialises(people):
     assert hash(scope) == hash(Scope(("p1",), {"site": ["Köln"], "entry_from": D("2019-01-01")}))
     assert json.loads(scope.to_json()) == {"entry_from": "2019-01-01", "site": ["Köln"]}
     assert scope.narrow(site="Bielefeld").where["site"] == "Bielefeld"
+
+
+def test_counts_by_group_answer_each_group_in_one_query(con):
+    build(con, [
+        ("a", "2019-01-10", None, {"site": "Nord", "cohort": "1"}),
+        ("b", "2019-02-10", "2019-06-30", {"site": "Nord", "cohort": "2"}),
+        ("c", "2019-03-10", None, {"site": "Süd", "cohort": "1"}),
+        ("d", "2020-01-10", None, {"site": "Süd", "cohort": "1"}),
+    ], [("a", "training", "2019-08-01"), ("c", "training", "2019-09-01"), ("c", "training", "2020-02-01"),
+        ("d", "coaching", "2020-01-10")])
+    everyone = Scope(("p1",))
+    # entered in 2019: Nord a, b; Süd c — d entered in 2020
+    assert metrics.entered(con, everyone, "2019-01-01", "2019-12-31", by="site") == {"Nord": 2, "Süd": 1}
+    assert metrics.entered(con, everyone, "2019-01-01", "2019-12-31", by=("site", "cohort")) == {
+        ("Nord", "1"): 1, ("Nord", "2"): 1, ("Süd", "1"): 1}
+    # in the program on 01.07.2019: a and c (b left on 30.06.2019)
+    assert metrics.in_program(con, everyone, "2019-07-01", by="site") == {"Nord": 1, "Süd": 1}
+    # training started in 2019–2020: a (Nord) and c (Süd, twice, counted once); nobody in cohort 2
+    assert metrics.reached(con, everyone, "training", "2019-01-01", "2020-12-31", by="cohort") == {"1": 2}
+    assert metrics.active(con, everyone, "coaching", "2020-01-10", by="site") == {"Süd": 1}
+    # each group's count equals the ungrouped count narrowed to the group
+    for site, n in metrics.entered(con, everyone, None, None, by="site").items():
+        assert n == metrics.entered(con, everyone.narrow(site=site), None, None)
