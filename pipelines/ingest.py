@@ -539,7 +539,9 @@ class Ingestor:
             rows += [("status", w.lower(), word) for w in status]
         rows += [("status", k, s) for k, s in mapping.values.get("status", {}).items()]
         frame = pd.DataFrame(rows, columns=["field", "key", "value"]).drop_duplicates(["field", "key"], keep="last")
-        self.con.execute("create or replace temp table _value_alias as select * from frame")
+        self.con.register("_value_alias_frame", frame)
+        self.con.execute("create or replace temp table _value_alias as select * from _value_alias_frame")
+        self.con.unregister("_value_alias_frame")
 
     def _collect_problems(self, sql: _Sql, layout: Layout, kind: str, file: str) -> list[Problem]:
         queries = _problem_queries(sql, layout, kind)
@@ -721,10 +723,11 @@ class Ingestor:
             load_id = self._log_load(path, sha, result, result.rows_loaded, result.rows_rejected)
             indicators.load(self.con, rows, load_id)
             if errors:
-                frame_errors = pd.DataFrame(errors)  # noqa: F841 - read by DuckDB below
+                self.con.register("_indicator_errors", pd.DataFrame(errors))
                 self.con.execute(
                     "insert into rejected_row select ?, ?, line, \"column\", value, code, message, null "
-                    "from frame_errors", [load_id, path.name])
+                    "from _indicator_errors", [load_id, path.name])
+                self.con.unregister("_indicator_errors")
         result.load_id = load_id
         result.outcome = "loaded"
 
