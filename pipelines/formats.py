@@ -47,6 +47,7 @@ class Staged:
     delimiter: str | None = None            # CSV only
     sheet: str | None = None                # Excel only
     notes: list[str] = field(default_factory=list)
+    cleaned: bool = False                   # already trimmed, '' -> NULL
 
 
 def split_sheet(spec: str | Path) -> tuple[Path, str | None]:
@@ -152,12 +153,17 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Staged:
         tmp.close()
         source = Path(tmp.name)
     columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
+    lines = _record_lines(text, delimiter)
+    # one pass in the common case: read, name the columns, trim, '' -> NULL, number the lines
+    cleaned = ", ".join(f"nullif(trim({quote_ident(f'c{i}')}), '') as {quote_ident(h)}" for i, h in enumerate(headers))
+    target = quote_ident(table if lines is None else table + "_read")
+    select = (f"select {cleaned}, cast(row_number() over () + 1 as integer) as _line" if lines is None
+              else "select *, row_number() over () as _row")
     try:
         # null padding with quoted line breaks needs the single-threaded reader
         params = {"path": str(source), "delim": delimiter, "cols": columns, "par": '"' not in text}
         con.execute(
-            f"create or replace temp table {quote_ident(table + '_read')} as "
-            "select *, row_number() over () as _row from read_csv($path, header = false, skip = 1, "
+            f"create or replace temp table {target} as {select} from read_csv($path, header = false, skip = 1, "
             "delim = $delim, quote = '\"', escape = '\"', columns = $cols, auto_detect = false, "
             "null_padding = true, strict_mode = true, parallel = $par)",
             params,
@@ -175,27 +181,19 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Staged:
     finally:
         if tmp is not None:
             Path(tmp.name).unlink(missing_ok=True)
-    rows = con.execute(f"select count(*) from {quote_ident(table + '_read')}").fetchone()[0]
-    lines = _record_lines(text, delimiter)
-    select = ", ".join(f"{quote_ident(f'c{i}')} as {quote_ident(h)}" for i, h in enumerate(headers))
-    if lines is None:
-        con.execute(
-            f"create or replace temp table {quote_ident(table)} as "
-            f"select {select}, cast(_row + 1 as integer) as _line from {quote_ident(table + '_read')}"
-        )
-    else:
+    rows = con.execute(f"select count(*) from {target}").fetchone()[0]
+    if lines is not None:   # blank lines or quoted line breaks: the true line of every record
         if len(lines) != rows:  # should not happen; fall back to row numbers
             lines = list(range(2, rows + 2))
         con.register("_record_lines", pa.table({"_row": pa.array(range(1, rows + 1), pa.int64()),
                                                  "_line": pa.array(lines, pa.int32())}))
         con.execute(
             f"create or replace temp table {quote_ident(table)} as "
-            f"select {select}, l._line from {quote_ident(table + '_read')} r "
-            "join _record_lines l using (_row) order by r._row"
+            f"select {cleaned}, l._line from {target} r join _record_lines l using (_row) order by r._row"
         )
         con.unregister("_record_lines")
-    con.execute(f"drop table {quote_ident(table + '_read')}")
-    return Staged(table, headers, rows, encoding=encoding, delimiter=delimiter)
+        con.execute(f"drop table {target}")
+    return Staged(table, headers, rows, encoding=encoding, delimiter=delimiter, cleaned=True)
 
 
 # --------------------------------------------------------------------------- Excel
@@ -304,7 +302,9 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | N
         staged = stage_csv(con, path, table)
     else:
         raise FileProblem("unknown_format", suffix=suffix)
-    # one cleaning step for every format: trim, and empty text is a missing value
+    if staged.cleaned:
+        return staged
+    # one cleaning step for every other format: trim, and empty text is a missing value
     cleaned = ", ".join(
         f"nullif(trim({quote_ident(h)}), '') as {quote_ident(h)}" for h in staged.headers
     )

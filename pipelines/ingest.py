@@ -225,6 +225,20 @@ class _Sql:
         self.layout = layout
         self.kind = kind
         self.program_option = program_option
+        self.joins = []
+
+    joins: list[str]
+
+    def _alias(self, field_name: str, col: str) -> str:
+        """The canonical value of a cell through the alias table (a join, not a subquery per row)."""
+        alias = f"va_{field_name}"
+        self.joins.append(f"left join _value_alias {alias} on {alias}.field = '{field_name}' "
+                          f"and {alias}.key = lower({col})")
+        return f"{alias}.value"
+
+    def from_clause(self) -> str:
+        """`_stg s` with the alias joins that normalised_select() asked for."""
+        return " ".join(["_stg s", *self.joins])
 
     def raw(self, field_name: str) -> str | None:
         header = self.layout.fields.get(field_name)
@@ -247,7 +261,7 @@ class _Sql:
                 if name in DATE_FIELDS:
                     expr = _date_sql(col)
                 elif name in VALUE_ALIASES:
-                    expr = f"(select a.value from _value_alias a where a.field = '{name}' and a.key = lower({col}))"
+                    expr = self._alias(name, col)
                 elif name == "german_level":
                     expr = (f"(case when regexp_full_match(upper({col}), '[ABC][12]([.,+ -].*)?') "
                             f"then left(upper({col}), 2) end)")
@@ -263,12 +277,26 @@ class _Sql:
                 for role, header in slot.items():
                     cols.append(f"{_date_sql('s.' + quote_ident(header))} as {quote_ident(status + '.' + role)}")
         else:  # episodes
-            cols.append(f"(select a.value from _value_alias a where a.field = 'status' "
-                        f"and a.key = lower(s.{self.raw('status')})) as status")
+            cols.append(f"{self._alias('status', 's.' + self.raw('status'))} as status")
             cols.append(f"{_date_sql('s.' + self.raw('start_date'))} as start_date")
             end = self.raw("end_date")
             cols.append(f"{_date_sql('s.' + end)} as end_date" if end else "cast(null as date) as end_date")
         return ", ".join(cols)
+
+
+def _duplicates_query(header: str, keys: list[str], value: str) -> str:
+    """Rows whose key occurs more than once in the file, each with the lines of all its copies.
+
+    The lines are listed only for the duplicated keys (listing them for every key first would
+    cost seconds on a large file with no duplicate at all).
+    """
+    key_list = ", ".join(keys)
+    not_null = " and ".join(f"{k} is not null" for k in keys)
+    return (f"with duplicated as (select {key_list} from _norm where {not_null} group by all having count(*) > 1), "
+            f"copies as (select n.*, string_agg(cast(n._line as varchar), ', ' order by n._line) "
+            f"over (partition by {', '.join('n.' + k for k in keys)}) as lines "
+            f"from _norm n join duplicated using ({key_list})) "
+            f"select n._line, {header}, {value}, n.lines from copies n")
 
 
 def _problem_queries(sql: _Sql, layout: Layout, kind: str) -> list[tuple[str, str]]:
@@ -315,12 +343,8 @@ def _problem_queries(sql: _Sql, layout: Layout, kind: str) -> list[tuple[str, st
             q.append(("reason_without_exit",
                       f"select n._line, {header_lit(f['exit_reason'])}, s.{quote_ident(f['exit_reason'])}, null "
                       f"from _norm n join _stg s using (_line) where n.exit_reason is not null and {exit_cond}"))
-        q.append(("duplicate_participant",
-                  "select n._line, " + header_lit(f["participant_id"]) + ", n.participant_id, d.lines "
-                  "from _norm n join (select program_id, participant_id, "
-                  "string_agg(cast(_line as varchar), ', ' order by _line) as lines from _norm "
-                  "where participant_id is not null group by all having count(*) > 1) d "
-                  "using (program_id, participant_id)"))
+        q.append(("duplicate_participant", _duplicates_query(header_lit(f["participant_id"]),
+                                                             ["program_id", "participant_id"], "n.participant_id")))
         for status, slot in layout.statuses.items():
             for role, header in slot.items():
                 col = quote_ident(f"{status}.{role}")
@@ -363,13 +387,9 @@ def _problem_queries(sql: _Sql, layout: Layout, kind: str) -> list[tuple[str, st
                   "select n._line, " + header_lit(f["start_date"]) + ", strftime(n.start_date, '%d.%m.%Y'), "
                   "strftime(p.entry_date, '%d.%m.%Y') from _norm n join participant p "
                   "using (program_id, participant_id) where n.start_date < p.entry_date"))
-        q.append(("duplicate_episode",
-                  "select n._line, " + header_lit(f["status"]) + ", "
-                  "n.participant_id || ' / ' || n.status || ' / ' || strftime(n.start_date, '%d.%m.%Y'), d.lines "
-                  "from _norm n join (select program_id, participant_id, status, start_date, "
-                  "string_agg(cast(_line as varchar), ', ' order by _line) as lines from _norm "
-                  "where status is not null and start_date is not null group by all having count(*) > 1) d "
-                  "using (program_id, participant_id, status, start_date)"))
+        q.append(("duplicate_episode", _duplicates_query(
+            header_lit(f["status"]), ["program_id", "participant_id", "status", "start_date"],
+            "n.participant_id || ' / ' || n.status || ' / ' || strftime(n.start_date, '%d.%m.%Y')")))
     return q
 
 
@@ -478,7 +498,8 @@ class Ingestor:
 
         self._value_alias_table(mapping, words)
         sql = _Sql(layout, kind, self.program)
-        con.execute(f"create temp table _norm as select {sql.normalised_select()} from _stg s",
+        select = sql.normalised_select()
+        con.execute(f"create temp table _norm as select {select} from {sql.from_clause()}",
                     {"program_option": self.program})
         problems = self._collect_problems(sql, layout, kind, path.name)
         result.programs = [r[0] for r in con.execute(
