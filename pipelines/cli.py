@@ -438,10 +438,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--threshold", type=int, default=3, help="counts below this are shown as * (default 3: 1 and 2)")
     p.add_argument("--internal", action="store_true", help="no suppression; marked 'intern – nicht zur Veröffentlichung'")
     p.set_defaults(func=cmd_report)
+
+    # listed for --help; main() hands its arguments to bench/run.py before parsing
+    sub.add_parser("bench", add_help=False, help="the benchmark (bench/run.py): outcomes bench --quick | --help")
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else list(argv)
+    if argv[:1] == ["bench"]:   # the benchmark parses its own options
+        from pipelines import bench
+
+        return bench.main(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
