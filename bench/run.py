@@ -1,0 +1,789 @@
+"""The benchmark: how fast and how lean, from a small program to a national ESF-scale store.
+
+    python -m bench.run                      # 10k, 100k and 1M participants
+    python -m bench.run --quick              # 10k only (a minute or so)
+    python -m bench.run --scales 2000,50000 --out /tmp/results.json
+
+For every scale it generates the synthetic files (bench/generate.py; not measured, reused
+when present under bench/data/), then measures
+
+1. ingestion throughput (rows/s) of the CSV tracking sheet, the long participants and
+   episodes CSVs and the XLSX tracking sheet, each into a fresh DuckDB file through the real
+   Ingestor in strict mode; DuckDB's bare ``read_csv`` of the same CSV for the ratio
+   ours/bare; the time spent in each ingestion phase; the child process's peak RSS;
+2. latency (median after one warm-up) of metrics.status_summary, targets.evaluate,
+   compare.compare(by="cohort") with its time-to curves and a one-program PDF report, and a
+   plain pandas answer to the status question for the speed ratio;
+3. the dashboard: every page of dashboard/app_pages rendered with AppTest, cold (st.cache_data
+   cleared) and after the as-of date changes, with the process's peak RSS.
+
+Every measurement that holds memory runs in its own child process (``--child``), which
+reports its peak RSS (VmHWM, reset with /proc/self/clear_refs around the measured part).
+Figures go to stdout as tables and to bench/results.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from bench import generate as gen  # noqa: E402
+
+DEFAULT_SCALES = "10000,100000,1000000"
+DATA_DIR = ROOT / "bench" / "data"
+RESULTS = ROOT / "bench" / "results.json"
+RESULT_PREFIX = "BENCH-RESULT "
+PROGRESS_PREFIX = "BENCH-PROGRESS "
+
+# Goals from the issue: (key, what, scale the goal is stated for, limit, direction).
+GOALS = [
+    ("ingest_ratio_tracking_csv", "ingestion ours/bare, tracking CSV", 1_000_000, 0.5, ">="),
+    ("ingest_ratio_episodes_csv", "ingestion ours/bare, episodes CSV", 1_000_000, 0.5, ">="),
+    ("status_ms", "status_summary latency (ms)", 1_000_000, 200.0, "<"),
+    ("targets_ms", "targets.evaluate latency (ms)", 1_000_000, 200.0, "<"),
+    ("compare_ms", "compare(by=cohort) + curves (ms)", 1_000_000, 1000.0, "<"),
+    ("pandas_speedup", "status: pandas time / ours", 1_000_000, 3.0, ">="),
+    ("pages_cold_max_s", "slowest page, cold (s)", 100_000, 1.5, "<"),
+    ("pages_change_max_s", "slowest page after as-of change (s)", 100_000, 0.5, "<"),
+]
+
+
+# =========================================================================== helpers
+
+def proc_status(field: str) -> float | None:
+    """A /proc/self/status figure (VmHWM, VmRSS) in MB, or None off Linux."""
+    try:
+        with open("/proc/self/status") as handle:
+            for line in handle:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
+
+
+def peak_mb() -> float | None:
+    value = proc_status("VmHWM")
+    if value is None:  # not Linux: the whole process's peak
+        import resource
+
+        value = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return value
+
+
+def reset_peak() -> bool:
+    """Start a new peak-RSS window (Linux: writing 5 to clear_refs resets VmHWM)."""
+    try:
+        with open("/proc/self/clear_refs", "w") as handle:
+            handle.write("5")
+        return True
+    except OSError:
+        return False
+
+
+SLOW_S = 10.0       # a figure whose warm-up takes longer gets SLOW_RUNS timed runs instead of `repeat`
+SLOW_RUNS = 3
+
+
+def progress(message: str) -> None:
+    """A line the parent shows while a child works."""
+    print(PROGRESS_PREFIX + message, file=sys.stderr, flush=True)
+
+
+def median_time(fn, repeat: int, warmup: int = 1, label: str | None = None,
+                slow_s: float = SLOW_S, slow_runs: int = SLOW_RUNS) -> dict:
+    """Median wall time of fn() over `repeat` runs after `warmup` runs; all runs in seconds.
+
+    When the warm-up alone takes longer than `slow_s`, only `slow_runs` runs are timed
+    (0: the warm-up is the figure), recorded as "reduced_runs", so that the largest scale
+    finishes in reasonable time.
+    """
+    t0 = time.perf_counter()
+    for _ in range(warmup):
+        fn()
+    warm = time.perf_counter() - t0
+    runs_wanted = min(repeat, slow_runs) if warm > slow_s else repeat
+    if label:
+        progress(f"{label}: warm-up {warm:.2f} s, {runs_wanted or 'no further'} timed runs")
+    runs = []
+    for _ in range(runs_wanted):
+        t0 = time.perf_counter()
+        fn()
+        runs.append(time.perf_counter() - t0)
+    if not runs:
+        runs = [warm]
+    return {"median_s": statistics.median(runs), "min_s": min(runs), "max_s": max(runs), "runs_s": runs,
+            "warmup_s": warm, "reduced_runs": runs_wanted < repeat}
+
+
+def file_mb(path: Path) -> float:
+    total = 0
+    for p in (path, path.with_name(path.name + ".wal")):
+        if p.exists():
+            total += p.stat().st_size
+    return total / 1e6
+
+
+def fresh_store(path: Path) -> None:
+    """Remove a store, its WAL and the raw/rejects copies beside it."""
+    for p in (path, path.with_name(path.name + ".wal")):
+        p.unlink(missing_ok=True)
+    for sub in ("raw", "rejects"):
+        shutil.rmtree(path.parent / sub, ignore_errors=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+
+
+def warm_up(con) -> float:
+    """The first read_csv/CREATE TABLE in a process costs up to a second once; pay it untimed."""
+    with tempfile.TemporaryDirectory(prefix="bench-warm-") as folder:
+        tiny = Path(folder) / "tiny.csv"
+        tiny.write_text("a;b\n1;2\n", encoding="utf-8")
+        t0 = time.perf_counter()
+        con.execute("create temp table _bench_warm as select * from read_csv($p, all_varchar = true)",
+                    {"p": str(tiny)})
+        con.execute("drop table _bench_warm")
+        return time.perf_counter() - t0
+
+
+def machine_info() -> dict:
+    import duckdb
+    import pandas
+    import streamlit
+
+    ram = None
+    try:
+        with open("/proc/meminfo") as handle:
+            ram = round(int(handle.readline().split()[1]) / 1024 / 1024, 1)
+    except OSError:
+        pass
+    cpu = None
+    try:
+        with open("/proc/cpuinfo") as handle:
+            cpu = next((line.split(":", 1)[1].strip() for line in handle if line.startswith("model name")), None)
+    except OSError:
+        pass
+    return {"cores": os.cpu_count(), "ram_gb": ram, "cpu": cpu, "platform": platform.platform(),
+            "python": platform.python_version(), "duckdb": duckdb.__version__, "pandas": pandas.__version__,
+            "streamlit": streamlit.__version__, "load_avg_at_start": os.getloadavg() if hasattr(os, "getloadavg") else None}
+
+
+# =========================================================================== child: ingestion
+
+class TimedConnection:
+    """A DuckDB connection that adds up the time of each statement by ingestion phase.
+
+    DuckDB finds DataFrames named in SQL in the *calling* frame (replacement scans); this
+    wrapper is one frame further away, so it registers the caller's DataFrames named in the
+    statement for the duration of the call.
+    """
+
+    PHASES = [  # (phase, test on the lower-cased statement); first match wins
+        ("read: read_csv", lambda s: "read_csv(" in s),
+        ("read: arrow → table", lambda s: "_excel_stage" in s),
+        ("read: line numbers", lambda s: '_line from "_stg_read"' in s or "join _record_lines" in s),
+        ("clean: trim/nullif", lambda s: "nullif(trim(" in s),
+        ("normalise (_norm)", lambda s: s.startswith("create temp table _norm")),
+        ("validate (problem queries)", lambda s: s.startswith("create temp table _problems")),
+        ("insert participants", lambda s: s.startswith("insert into participant")),
+        ("delete covered episodes", lambda s: s.startswith("delete from episode")),
+        ("insert episodes", lambda s: s.startswith("insert into episode")),
+        ("commit", lambda s: s.strip() == "commit"),
+    ]
+
+    def __init__(self, con):
+        self._con = con
+        self.phases: dict[str, float] = {}
+
+    def execute(self, sql, *args, **kwargs):
+        import pandas as pd
+
+        caller = sys._getframe(1).f_locals
+        frames = {name: value for name, value in caller.items()
+                  if isinstance(value, pd.DataFrame) and name in sql}
+        for name, value in frames.items():
+            self._con.register(name, value)
+        low = sql.lower().lstrip()
+        phase = next((name for name, test in self.PHASES if test(low)), "other sql")
+        t0 = time.perf_counter()
+        try:
+            return self._con.execute(sql, *args, **kwargs)
+        finally:
+            self.phases[phase] = self.phases.get(phase, 0.0) + time.perf_counter() - t0
+            for name in frames:
+                self._con.unregister(name)
+
+    def __getattr__(self, name):
+        return getattr(self._con, name)
+
+
+def _wrap_python_phases(phases: dict[str, float]) -> None:
+    """Time the Python-side steps of staging (decode, Excel cells) as phases of their own."""
+    from pipelines import formats
+
+    def timed(name, fn):
+        def inner(*args, **kwargs):
+            t0 = time.perf_counter()
+            try:
+                return fn(*args, **kwargs)
+            finally:
+                phases[name] = phases.get(name, 0.0) + time.perf_counter() - t0
+        return inner
+
+    formats.decode = timed("py: decode", formats.decode)
+    formats._record_lines = timed("py: record lines", formats._record_lines)
+    formats.stage_csv = timed("_stage_csv_total", formats.stage_csv)
+    formats.stage_excel = timed("_stage_excel_total", formats.stage_excel)
+
+
+def child_ingest(task: dict) -> dict:
+    """Load task['setup'] files untimed, then task['file'] timed, into a fresh store."""
+    import duckdb
+
+    from pipelines import db
+    from pipelines.ingest import Ingestor
+
+    store = Path(task["db"])
+    fresh_store(store)
+    if task.get("copy_from"):          # a store with the setup already loaded (copied, not re-ingested)
+        shutil.copyfile(task["copy_from"], store)
+    con = db.connect(store)
+    for path, program in task.get("setup", []):
+        result = Ingestor(con, db_path=store, program=program).ingest(path)
+        if not result.ok:
+            return {"error": f"setup {Path(path).name}: " + "; ".join(p.describe() for p in result.problems[:3])}
+    warm_s = warm_up(con)
+    path, program = task["file"]
+    python_phases: dict[str, float] = {}
+    timed_con = TimedConnection(con) if task.get("phases", True) else con
+    if task.get("phases", True):
+        _wrap_python_phases(python_phases)
+    rss_before = proc_status("VmRSS")
+    reset_peak()
+    t0 = time.perf_counter()
+    result = Ingestor(timed_con, db_path=store, program=program).ingest(path)
+    seconds = time.perf_counter() - t0
+    peak = peak_mb()
+    con.close()
+    out = {"seconds": seconds, "outcome": result.outcome, "rows_read": result.rows_read,
+           "rows_loaded": result.rows_loaded, "kind": result.kind, "rss_before_mb": rss_before,
+           "peak_mb": peak, "store_mb": file_mb(store), "duckdb": duckdb.__version__,
+           "problems": [p.describe("en") for p in result.problems[:5]], "warm_up_s": warm_s}
+    if task.get("phases", True):
+        phases = dict(timed_con.phases)
+        # the SQL inside stage_csv/stage_excel is counted above; keep only their Python part
+        sql_in_stage = sum(v for k, v in phases.items() if k.startswith("read:"))
+        for name in ("_stage_csv_total", "_stage_excel_total"):
+            if name in python_phases:
+                rest = python_phases.pop(name) - sql_in_stage - python_phases.get("py: decode", 0.0) \
+                    - python_phases.get("py: record lines", 0.0)
+                label = "py: read bytes, sniff, utf-8 temp copy" if "csv" in name else "py: calamine + cell texts + arrow"
+                python_phases[label] = max(rest, 0.0)
+        phases.update(python_phases)
+        phases["py: other (hash, mapping, messages)"] = max(seconds - sum(phases.values()), 0.0)
+        out["phases_s"] = dict(sorted(phases.items(), key=lambda kv: -kv[1]))
+    return out
+
+
+def child_bare(task: dict) -> dict:
+    """DuckDB's own read_csv of a file into a bare table of a fresh store."""
+    import duckdb
+
+    store = Path(task["db"])
+    fresh_store(store)
+    con = duckdb.connect(str(store))
+    options = "all_varchar = true" + (f", encoding = '{task['encoding']}'" if task.get("encoding") else "")
+    sql = f"create table t as select * from read_csv($path, {options})"
+    warm_s = warm_up(con)
+    reset_peak()
+    t0 = time.perf_counter()
+    con.execute(sql, {"path": task["path"]})
+    seconds = time.perf_counter() - t0
+    rows = con.execute("select count(*) from t").fetchone()[0]
+    peak = peak_mb()
+    con.close()
+    return {"seconds": seconds, "rows": rows, "sql": sql, "peak_mb": peak, "store_mb": file_mb(store),
+            "warm_up_s": warm_s}
+
+
+# =========================================================================== child: latency
+
+def pandas_status(p, e, start, as_of, statuses):
+    """The status question answered with pandas: boolean masks and groupby (for the ratio)."""
+    import pandas as pd
+
+    start, as_of = pd.Timestamp(start), pd.Timestamp(as_of)
+    entered = int(((p["entry_date"] >= start) & (p["entry_date"] <= as_of)).sum())
+    in_program = int(((p["entry_date"] <= as_of) & (p["exit_date"].isna() | (p["exit_date"] >= as_of))).sum())
+    active_mask = (e["start_date"] <= as_of) & (
+        e["end_date"].isna() | (e["end_date"] > as_of) | (e["start_date"] == as_of))
+    active = e.loc[active_mask].groupby("status")["participant_id"].nunique()
+    reached_mask = (e["start_date"] >= start) & (e["start_date"] <= as_of)
+    reached = e.loc[reached_mask].groupby("status")["participant_id"].nunique()
+    return {"entered": entered, "in_program": in_program,
+            "active": {s: int(active.get(s, 0)) for s in statuses},
+            "reached": {s: int(reached.get(s, 0)) for s in statuses}}
+
+
+def child_latency(task: dict) -> dict:
+    from pipelines import compare, db, metrics, targets
+
+    con = db.connect(task["db"], read_only=True)
+    program, as_of = task["program"], dt.date.fromisoformat(task["as_of"])
+    repeat = task.get("repeat", 5)
+    out: dict = {}
+    ours = metrics.status_summary(con, program, as_of)
+    out["status_summary"] = median_time(lambda: metrics.status_summary(con, program, as_of), repeat,
+                                        label="status_summary")
+    out["targets_evaluate"] = median_time(lambda: targets.evaluate(con, program, as_of), repeat,
+                                          label="targets.evaluate")
+    out["targets_evaluate"]["targets"] = len(targets.evaluate(con, program, as_of))
+    groups = compare.compare(con, [program], "training", as_of, by="cohort")
+    out["compare_cohort"] = median_time(
+        lambda: compare.compare(con, [program], "training", as_of, by="cohort"), repeat, label="compare")
+    out["compare_cohort"]["groups"] = len(groups)
+    out["compare_cohort"]["curve_points"] = sum(len(g["time_to"]["months"]) for g in groups)
+
+    # pandas: the tables read once (not timed), then the same question with masks + groupby
+    start = con.execute("select start_date from program where program_id = ?", [program]).fetchone()[0]
+    t0 = time.perf_counter()
+    p = con.execute("select participant_id, entry_date, exit_date from participant where program_id = ?",
+                    [program]).df()
+    e = con.execute("select participant_id, status, start_date, end_date from episode where program_id = ?",
+                    [program]).df()
+    load_s = time.perf_counter() - t0
+    statuses = list(ours["active"])
+    theirs = pandas_status(p, e, start, as_of, statuses)
+    out["pandas_status"] = median_time(lambda: pandas_status(p, e, start, as_of, statuses), repeat,
+                                       label="pandas status")
+    out["pandas_status"]["load_s"] = load_s
+    agree = {k: ours[k] == theirs[k] for k in ("entered", "in_program", "active", "reached")}
+    out["pandas_status"]["agrees_with_ours"] = all(agree.values())
+    out["pandas_status"]["disagreements"] = [k for k, v in agree.items() if not v]
+    out["status_figures"] = {k: ours[k] for k in ("entered", "in_program", "active", "reached")}
+
+    out["report_pdf"] = _report_latency(con, program, start, as_of, task.get("report_repeat", 3))
+    con.close()
+    out["peak_mb"] = peak_mb()
+    return out
+
+
+def _report_latency(con, program, start, as_of, repeat) -> dict:
+    try:
+        from pipelines import report
+    except ImportError as exc:
+        return {"skipped": "report: not available", "detail": str(exc)}
+    if not hasattr(report, "write_report"):
+        return {"skipped": "report: not available", "detail": "pipelines.report has no write_report"}
+    with tempfile.TemporaryDirectory(prefix="bench-report-") as folder:
+        out = Path(folder) / "report.pdf"
+
+        def build():
+            report.write_report(con, [program], start, as_of, as_of, fmt="pdf", out=out)
+        try:
+            # a build of minutes is measured once (its warm-up run): 1M participants
+            timing = median_time(build, repeat, label="report pdf", slow_s=60, slow_runs=0)
+        except Exception as exc:  # a module being written: record why, keep the rest
+            return {"skipped": f"report: failed ({type(exc).__name__}: {str(exc)[:200]})"}
+        timing["pdf_bytes"] = out.stat().st_size if out.exists() else None
+        return timing
+
+
+# =========================================================================== child: pages
+
+def child_pages(task: dict) -> dict:
+    """Render every dashboard page with AppTest: cold, then after an as-of change."""
+    os.environ["OUTCOMES_DB"] = task["db"]
+    import logging
+
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    logging.getLogger("streamlit").setLevel(logging.ERROR)
+    app = str(ROOT / "dashboard" / "app.py")
+    timeout = task.get("timeout", 600)
+    pages = task["pages"]
+
+    def problems(at) -> list[str]:
+        return [str(e.value)[:300] for e in at.error] + [str(e.value)[:300] for e in at.exception]
+
+    t0 = time.perf_counter()
+    AppTest.from_file(app, default_timeout=timeout).run()     # imports, fonts, first connection
+    first = time.perf_counter() - t0
+    out: dict = {"first_run_s": first, "pages": {}}
+    for page in pages:
+        at = AppTest.from_file(app, default_timeout=timeout)
+        at.run()                                                # lands on the default page
+        st.cache_data.clear()
+        at.switch_page(f"app_pages/{page}.py")
+        progress(f"page {page}")
+        reset_peak()
+        t0 = time.perf_counter()
+        at.run()
+        cold = time.perf_counter() - t0
+        row = {"cold_s": cold, "errors": problems(at)}
+        as_of = at.date_input(key="as_of").value
+        at.date_input(key="as_of").set_value(as_of - dt.timedelta(days=31))
+        t0 = time.perf_counter()
+        at.run()
+        row["change_s"] = time.perf_counter() - t0
+        row["as_of"] = [as_of.isoformat(), (as_of - dt.timedelta(days=31)).isoformat()]
+        row["errors"] += [e for e in problems(at) if e not in row["errors"]]
+        row["peak_mb"] = peak_mb()
+        out["pages"][page] = row
+    out["peak_mb"] = max([r["peak_mb"] for r in out["pages"].values()] + [0])
+    return out
+
+
+CHILDREN = {"ingest": child_ingest, "bare": child_bare, "latency": child_latency, "pages": child_pages}
+
+
+def run_child(task: dict, log, timeout: float = 3600) -> dict:
+    """Run one measurement in a fresh Python process; its result is the last BENCH-RESULT line."""
+    import threading
+
+    cmd = [sys.executable, "-m", "bench.run", "--child", json.dumps(task)]
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    errors: list[str] = []
+
+    def follow_stderr():
+        for line in proc.stderr:
+            if line.startswith(PROGRESS_PREFIX):
+                log("    · " + line[len(PROGRESS_PREFIX):].rstrip())
+            else:
+                errors.append(line.rstrip())
+                del errors[:-20]
+
+    reader = threading.Thread(target=follow_stderr, daemon=True)
+    reader.start()
+    timer = threading.Timer(timeout, proc.kill)
+    timer.start()
+    stdout = proc.stdout.read()
+    proc.wait()
+    timer.cancel()
+    reader.join(5)
+    if proc.returncode == -9:
+        return {"error": f"killed after {timeout:.0f} s"}
+    lines = [line for line in stdout.splitlines() if line.startswith(RESULT_PREFIX)]
+    if proc.returncode != 0 or not lines:
+        tail = (errors or stdout.strip().splitlines())[-5:]
+        log(f"    child {task['task']} failed (exit {proc.returncode}): {' | '.join(tail)}")
+        return {"error": " | ".join(tail) or f"exit {proc.returncode}"}
+    result = json.loads(lines[-1][len(RESULT_PREFIX):])
+    result["process_s"] = time.perf_counter() - t0
+    return result
+
+
+# =========================================================================== one scale
+
+def dashboard_pages() -> list[str]:
+    return sorted(p.stem for p in (ROOT / "dashboard" / "app_pages").glob("*.py") if p.stem != "__init__")
+
+
+def run_scale(n: int, args, log) -> dict:
+    """Generate (or reuse) the files of one scale and measure the parts asked for."""
+    folder = Path(args.data) / str(n)
+    t0 = time.perf_counter()
+    manifest = gen.generate(n, folder, xlsx=n <= args.xlsx_max, log=lambda m: log(f"  {m}"))
+    out: dict = {"participants": n, "episodes": manifest["episodes"],
+                 "episodes_per_participant": round(manifest["episodes"] / n, 2),
+                 "generate_s": round(time.perf_counter() - t0, 1),
+                 "files": {k: {"bytes": v["bytes"], "rows": v["rows"]} for k, v in manifest["files"].items()},
+                 "as_of": manifest["as_of"], "program": manifest["program"]}
+    stores = folder / "stores"
+    tracking_store = stores / "tracking_csv" / "outcomes.duckdb"
+    previous = args.previous.get("scales", {}).get(str(n), {})
+    if "ingest" in args.parts:
+        out["ingest"] = _ingest(manifest, stores, args, log)
+    else:
+        if not tracking_store.exists():
+            raise SystemExit(f"{tracking_store} is missing: run with --parts ingest first")
+        out["ingest"] = previous.get("ingest", {})
+        out["ingest_from_run"] = args.previous.get("started")
+    if "error" in out["ingest"].get("tracking_csv", {}):
+        log("  no store: latency and pages skipped")
+        return out
+    for part, measure in (("latency", _latency), ("pages", _pages)):
+        if part in args.parts:
+            out[part] = measure(tracking_store, manifest, args, log)
+        else:
+            out[part] = previous.get(part, {"skipped": "--parts"})
+    return out
+
+
+def _ingest(manifest: dict, stores: Path, args, log) -> dict:
+    """Every input format into its own fresh store, with DuckDB's bare read_csv beside it."""
+    files = {k: v["path"] for k, v in manifest["files"].items()}
+    program = (files["program"], None)
+    ingest: dict = {}
+
+    def measure(name, db_name, setup, file, bare_encoding=None, bare=True, copy_from=None) -> Path:
+        log(f"  ingest {name} …")
+        db_path = stores / db_name / "outcomes.duckdb"
+        res = run_child({"task": "ingest", "db": str(db_path), "setup": setup, "file": file,
+                         "copy_from": str(copy_from) if copy_from else None}, log)
+        if "error" not in res and res.get("outcome") != "loaded":
+            res["error"] = f"outcome {res.get('outcome')}: {'; '.join(res.get('problems', []))}"
+        if "error" not in res:
+            res["rows_per_s"] = res["rows_read"] / res["seconds"]
+        if bare and "error" not in res:
+            b = run_child({"task": "bare", "db": str(stores / f"bare_{name}.duckdb"), "path": file[0],
+                           "encoding": bare_encoding}, log)
+            if "error" not in b:
+                b["rows_per_s"] = b["rows"] / b["seconds"]
+                res["bare"] = b
+                res["ratio_ours_bare"] = res["rows_per_s"] / b["rows_per_s"]
+        ingest[name] = res
+        if "error" in res:
+            log(f"    {name}: ERROR {res['error']}")
+        else:
+            extra = f", bare {res['bare']['rows_per_s']:,.0f} rows/s, ours/bare {res['ratio_ours_bare']:.2f}" \
+                if "bare" in res else ""
+            log(f"    {name}: {res['rows_read']:,} rows in {res['seconds']:.2f} s = {res['rows_per_s']:,.0f} rows/s"
+                f"{extra}, peak {res['peak_mb']:.0f} MB")
+        return db_path
+
+    measure("tracking_csv", "tracking_csv", [program], (files["tracking_csv"], gen.PROGRAM_ID),
+            bare_encoding="latin-1")
+    long_store = measure("participants_csv", "long", [program], (files["participants_csv"], None))
+    # episodes need their participants: a copy of the store the participants went into
+    measure("episodes_csv", "long_episodes", [], (files["episodes_csv"], None), copy_from=long_store)
+    if "tracking_xlsx" in files:
+        measure("tracking_xlsx", "tracking_xlsx", [program], (files["tracking_xlsx"], gen.PROGRAM_ID), bare=False)
+    else:
+        ingest["tracking_xlsx"] = {"skipped": f"XLSX measured up to {args.xlsx_max:,} participants (--xlsx-max)"}
+        log(f"  ingest tracking_xlsx: skipped ({ingest['tracking_xlsx']['skipped']})")
+    return ingest
+
+
+def _latency(tracking_store: Path, manifest: dict, args, log) -> dict:
+    log("  latency (status, targets, compare, pandas, report) …")
+    lat = run_child({"task": "latency", "db": str(tracking_store), "program": gen.PROGRAM_ID,
+                     "as_of": manifest["as_of"], "repeat": args.repeat, "report_repeat": 3}, log)
+    if "error" not in lat:
+        log("    " + ", ".join(f"{k} {lat[k]['median_s'] * 1000:.1f} ms" for k in
+                                 ("status_summary", "targets_evaluate", "compare_cohort", "pandas_status")))
+        log(f"    report: {lat['report_pdf'].get('skipped') or '%.2f s' % lat['report_pdf']['median_s']}")
+    return lat
+
+
+def _pages(tracking_store: Path, manifest: dict, args, log) -> dict:
+    log(f"  dashboard pages ({', '.join(dashboard_pages())}) …")
+    pages = run_child({"task": "pages", "db": str(tracking_store), "pages": dashboard_pages()}, log)
+    if "error" not in pages:
+        for page, row in pages["pages"].items():
+            flag = f"  ERROR: {row['errors'][0][:120]}" if row["errors"] else ""
+            log(f"    {page:<11} cold {row['cold_s']:.2f} s, after change {row['change_s']:.2f} s{flag}")
+    return pages
+
+
+# =========================================================================== goals and tables
+
+def figures(scale: dict) -> dict:
+    """The goal figures of one scale (None when not measured)."""
+    ing, lat, pages = scale.get("ingest", {}), scale.get("latency", {}), scale.get("pages", {})
+    f: dict = {}
+    f["ingest_ratio_tracking_csv"] = ing.get("tracking_csv", {}).get("ratio_ours_bare")
+    f["ingest_ratio_episodes_csv"] = ing.get("episodes_csv", {}).get("ratio_ours_bare")
+    ms = lambda k: lat[k]["median_s"] * 1000 if k in lat and "median_s" in lat[k] else None  # noqa: E731
+    f["status_ms"], f["targets_ms"], f["compare_ms"] = ms("status_summary"), ms("targets_evaluate"), ms("compare_cohort")
+    if f["status_ms"] and ms("pandas_status"):
+        f["pandas_speedup"] = ms("pandas_status") / f["status_ms"]
+    ok_pages = [r for r in pages.get("pages", {}).values() if not r.get("errors")]
+    if ok_pages:
+        f["pages_cold_max_s"] = max(r["cold_s"] for r in ok_pages)
+        f["pages_change_max_s"] = max(r["change_s"] for r in ok_pages)
+    return f
+
+
+def evaluate_goals(results: dict) -> list[dict]:
+    scales = sorted(int(n) for n in results["scales"])
+    rows = []
+    for key, what, at, limit, op in GOALS:
+        scale = at if at in scales else (max(scales) if scales else None)
+        value = figures(results["scales"][str(scale)]).get(key) if scale is not None else None
+        met = None if value is None else (value >= limit if op == ">=" else value < limit)
+        row = {"goal": key, "what": what, "goal_scale": at, "measured_at": scale, "value": value,
+               "limit": f"{op} {limit:g}", "met": met}
+        if key.startswith("pages") and scale is not None:
+            broken = [p for p, r in results["scales"][str(scale)].get("pages", {}).get("pages", {}).items()
+                      if r.get("errors")]
+            if broken:
+                row["note"] = f"{len(broken)} page(s) with errors left out"
+        if scale is not None and scale != at:
+            row["note"] = (row.get("note", "") + "; " if row.get("note") else "") + \
+                "goal scale not run"
+        rows.append(row)
+    return rows
+
+
+def _table(headers: list[str], rows: list[list], aligns: str | None = None) -> str:
+    cells = [[str(c) for c in headers]] + [[("–" if c is None else str(c)) for c in r] for r in rows]
+    widths = [max(len(r[i]) for r in cells) for i in range(len(headers))]
+    aligns = aligns or "l" + "r" * (len(headers) - 1)
+    fmt = lambda r: "  ".join(c.ljust(w) if a == "l" else c.rjust(w) for c, w, a in zip(r, widths, aligns))  # noqa: E731
+    return "\n".join([fmt(cells[0]), "  ".join("-" * w for w in widths)] + [fmt(r) for r in cells[1:]])
+
+
+def _n(v, digits=0):
+    return None if v is None else f"{v:,.{digits}f}"
+
+
+def render(results: dict) -> str:
+    out = []
+    m = results["machine"]
+    out.append(f"Machine: {m['cores']} cores, {m['ram_gb']} GB RAM, {m['cpu']}; Python {m['python']}, "
+               f"DuckDB {m['duckdb']}, pandas {m['pandas']}, Streamlit {m['streamlit']}; "
+               f"load average at start {m['load_avg_at_start']}")
+    for n, s in sorted(results["scales"].items(), key=lambda kv: int(kv[0])):
+        out.append("")
+        out.append(f"=== {int(n):,} participants, {s['episodes']:,} episodes "
+                   f"({s['episodes_per_participant']} per participant), as of {s['as_of']} ===")
+        rows = []
+        labels = {"tracking_csv": "tracking sheet CSV (cp1252, ;)", "participants_csv": "participants CSV (long)",
+                  "episodes_csv": "episodes CSV (long)", "tracking_xlsx": "tracking sheet XLSX"}
+        for key, label in labels.items():
+            r = s.get("ingest", {}).get(key, {})
+            if "skipped" in r or "error" in r:
+                rows.append([label, None, None, None, None, None, None, r.get("skipped") or "ERROR " + r["error"][:60]])
+                continue
+            b = r.get("bare", {})
+            rows.append([label, _n(r.get("rows_read")), _n(r.get("seconds"), 2), _n(r.get("rows_per_s")),
+                         _n(b.get("rows_per_s")), _n(r.get("ratio_ours_bare"), 3),
+                         _n(r.get("peak_mb")), _n(r.get("store_mb"), 1)])
+        out.append(_table(["ingestion (strict, fresh store)", "rows", "s", "rows/s", "bare rows/s", "ours/bare",
+                           "peak RSS MB", "store MB"], rows))
+        for key in ("tracking_csv", "episodes_csv", "tracking_xlsx"):
+            phases = s.get("ingest", {}).get(key, {}).get("phases_s")
+            if phases:
+                total = s["ingest"][key]["seconds"]
+                top = [f"{k} {v:.2f}s ({v / total:.0%})" for k, v in phases.items() if v / total >= 0.03]
+                out.append(f"  phases {key}: " + "; ".join(top))
+        lat = s.get("latency", {})
+        if lat and "error" not in lat:
+            rows = []
+            names = [("status_summary", "metrics.status_summary"), ("targets_evaluate", "targets.evaluate (%d targets)"
+                      % lat["targets_evaluate"].get("targets", 0)),
+                     ("compare_cohort", "compare(by=cohort) + curves (%d groups)" % lat["compare_cohort"].get("groups", 0)),
+                     ("pandas_status", "pandas: same status question")]
+            for key, label in names:
+                r = lat[key]
+                rows.append([label, _n(r["median_s"] * 1000, 1), _n(r["min_s"] * 1000, 1), _n(r["max_s"] * 1000, 1),
+                             len(r["runs_s"])])
+            rep = lat.get("report_pdf", {})
+            rows.append(["report.write_report (pdf)" if "median_s" in rep else rep.get("skipped")] + (
+                [_n(rep["median_s"] * 1000, 0), _n(rep["min_s"] * 1000, 0), _n(rep["max_s"] * 1000, 0),
+                 len(rep["runs_s"])] if "median_s" in rep else [None, None, None, None]))
+            out.append("")
+            out.append(_table(["latency (1 warm-up, then median)", "median ms", "min ms", "max ms", "runs"], rows))
+            p = lat["pandas_status"]
+            speed = lat["pandas_status"]["median_s"] / lat["status_summary"]["median_s"]
+            out.append(f"  status: ours {speed:.1f}× faster than pandas (pandas read of the tables, not timed: "
+                       f"{p['load_s']:.2f} s); same figures: {'yes' if p['agrees_with_ours'] else 'NO ' + str(p['disagreements'])}")
+        elif lat:
+            out.append(f"latency: ERROR {lat['error']}")
+        pages = s.get("pages", {})
+        if pages.get("pages"):
+            rows = [[page, _n(r["cold_s"], 2), _n(r["change_s"], 2), _n(r["peak_mb"]),
+                     ("ERROR: " + r["errors"][0][:70]) if r["errors"] else ""] for page, r in pages["pages"].items()]
+            out.append("")
+            out.append(_table(["dashboard page (AppTest)", "cold s", "after as-of change s", "peak RSS MB", ""],
+                              rows, "lrrrl"))
+            out.append(f"  first AppTest run in the process (imports): {pages['first_run_s']:.2f} s; "
+                       f"dashboard process peak RSS {pages['peak_mb']:.0f} MB")
+        elif pages:
+            out.append(f"pages: {pages.get('skipped') or 'ERROR ' + str(pages.get('error'))}")
+    out.append("")
+    rows = [[g["what"], f"{g['goal_scale']:,}", _n(g["measured_at"]), _n(g["value"], 2), g["limit"],
+             {True: "yes", False: "NO", None: "–"}[g["met"]], g.get("note", "")] for g in results["goals"]]
+    out.append(_table(["goal", "goal at", "measured at", "value", "limit", "met", "note"], rows, "lrrrllll"))
+    for note in results.get("notes", []):
+        out.append(f"Note: {note}")
+    return "\n".join(out)
+
+
+# =========================================================================== main
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--scales", default=DEFAULT_SCALES,
+                        help=f"participants per scale, comma-separated (default {DEFAULT_SCALES})")
+    parser.add_argument("--quick", action="store_true", help="10,000 participants only")
+    parser.add_argument("--repeat", type=int, default=5, help="timed runs per latency figure (default 5)")
+    parser.add_argument("--xlsx-max", type=int, default=1_000_000,
+                        help="largest scale with an XLSX tracking sheet (default 1,000,000)")
+    parser.add_argument("--parts", default="ingest,latency,pages",
+                        help="what to measure (default ingest,latency,pages); parts left out keep the "
+                             "figures of the previous results file and reuse its stores")
+    parser.add_argument("--data", default=str(DATA_DIR), help="folder for generated files and stores")
+    parser.add_argument("--out", default=str(RESULTS), help="results JSON (default bench/results.json)")
+    parser.add_argument("--child", help=argparse.SUPPRESS)
+    return parser.parse_args(argv)
+
+
+def main(argv=None) -> int:
+    args = parse_args(argv)
+    if args.child:
+        task = json.loads(args.child)
+        result = CHILDREN[task["task"]](task)
+        print(RESULT_PREFIX + json.dumps(result, default=str), flush=True)
+        return 0
+    args.parts = {p.strip() for p in args.parts.split(",") if p.strip()}
+    unknown = args.parts - {"ingest", "latency", "pages"}
+    if unknown:
+        raise SystemExit(f"unknown part(s): {', '.join(sorted(unknown))}")
+    args.previous = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {}
+    scales = [10_000] if args.quick else [int(s.replace("_", "")) for s in args.scales.split(",") if s.strip()]
+    started = time.perf_counter()
+
+    def log(message: str) -> None:
+        print(f"[{time.perf_counter() - started:7.1f}s] {message}", flush=True)
+
+    results: dict = {"started": dt.datetime.now().isoformat(timespec="seconds"), "machine": machine_info(),
+                     "args": {"scales": scales, "repeat": args.repeat, "xlsx_max": args.xlsx_max,
+                              "parts": sorted(args.parts)},
+                     "scales": {}, "notes": [
+                         "Wall-clock figures on a shared machine: other processes (tests, other benchmarks) "
+                         "add noise; compare medians, not single runs.",
+                         "Ingestion times include archiving the raw file beside the store (as `outcomes ingest`).",
+                         "Bare read_csv of the cp1252 tracking sheet uses encoding = 'latin-1'.",
+                     ]}
+    for n in scales:
+        log(f"scale {n:,}")
+        results["scales"][str(n)] = run_scale(n, args, log)
+        results["goals"] = evaluate_goals(results)
+        Path(args.out).parent.mkdir(parents=True, exist_ok=True)
+        Path(args.out).write_text(json.dumps(results, indent=2, default=str))   # partial results survive
+    for n in scales:
+        rep = results["scales"][str(n)].get("latency", {}).get("report_pdf", {})
+        if "skipped" in rep:
+            print(rep["skipped"])
+            results["notes"].append(rep["skipped"])
+            break
+    results["finished"] = dt.datetime.now().isoformat(timespec="seconds")
+    results["total_s"] = round(time.perf_counter() - started, 1)
+    results["goals"] = evaluate_goals(results)
+    Path(args.out).write_text(json.dumps(results, indent=2, default=str))
+    print()
+    print(render(results))
+    print(f"\nResults: {args.out} (total {results['total_s']:.0f} s)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
