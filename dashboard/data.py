@@ -86,8 +86,9 @@ def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date, lang: str):
 
 @st.cache_data(show_spinner=False)
 def progress(key: str, program_ids: tuple[str, ...], as_of: dt.date, lang: str):
+    cards = overview(key, program_ids, as_of, lang)["targets"]   # cached: the overview asked the same
     with reading() as con:
-        return views.progress(con, list(program_ids), as_of, lang)
+        return views.progress(con, list(program_ids), as_of, lang, cards=cards)
 
 
 @st.cache_data(show_spinner=False)

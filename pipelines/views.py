@@ -152,9 +152,11 @@ def monthly_activity(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_
     return frame.rename(columns={"new": "count"})[["month", "series", "count"]]
 
 
-def progress(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.date, lang: str = "de") -> dict:
-    """Everything the progress page draws."""
-    cards = overview(con, program_ids, as_of, lang)["targets"]
+def progress(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.date, lang: str = "de",
+             cards: list[dict] | None = None) -> dict:
+    """Everything the progress page draws (`cards`: the overview's target cards, if already at hand)."""
+    if cards is None:
+        cards = overview(con, program_ids, as_of, lang)["targets"]
     outcome_statuses = [s for s, c in metrics.vocabulary(con, tuple(program_ids)).items() if c == "outcome"]
     used = {r[0] for r in con.execute(
         "select distinct status from episode where program_id in (select unnest(?))", [list(program_ids)]).fetchall()}

@@ -1,12 +1,8 @@
 -- Per status of the vocabulary of $program: participants active on $as_of and participants
 -- with a start in [$start, $as_of] ($start null = open). Rows: status, active, reached.
-with scoped as (
-    select p.program_id, p.participant_id
-    from participant p
-    where __SCOPE__
-),
-
-statuses as (
+-- The scope is the whole program, so the program's episodes are read directly: every episode
+-- belongs to a participant of the program (ingestion refuses others, deletion removes both).
+with statuses as (
     select distinct status
     from status_vocabulary
     where program_id = '*' or program_id = $program
@@ -15,7 +11,6 @@ statuses as (
 episodes as (
     select e.participant_id, e.status, e.start_date, e.end_date
     from episode e
-    semi join scoped s using (program_id, participant_id)
     where e.program_id = $program
 )
 
