@@ -11,7 +11,9 @@ import datetime as dt
 import json
 import os
 import sys
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Iterator
 
 from pipelines import db, fmt
 
@@ -40,6 +42,16 @@ def _json_default(value):
     if hasattr(value, "item"):  # numpy scalars
         return value.item()
     raise TypeError(f"not JSON-serialisable: {type(value).__name__}")
+
+
+@contextmanager
+def _store(args) -> Iterator:
+    """The store for a question: read-only when it exists (so a running dashboard is no obstacle)."""
+    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
+    try:
+        yield con
+    finally:
+        con.close()
 
 
 def _say(lang: str, de: str, en: str) -> str:
@@ -196,13 +208,10 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 def cmd_status(args) -> int:
     from pipelines import metrics
 
-    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
-    try:
+    with _store(args) as con:
         result = metrics.status_summary(con, _program_ids(con, [args.program])[0], args.as_of)
         labels = {s: (de if args.lang == "de" else en)
                   for s, de, en in con.execute("select status, label_de, label_en from status_vocabulary").fetchall()}
-    finally:
-        con.close()
     if args.json:
         _print_json(result)
         return EXIT_OK
@@ -219,12 +228,9 @@ def cmd_status(args) -> int:
 def cmd_targets(args) -> int:
     from pipelines import targets, views
 
-    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
-    try:
+    with _store(args) as con:
         program = _program_ids(con, [args.program])[0]
         cards = targets.evaluate(con, program, args.as_of, lang=args.lang)
-    finally:
-        con.close()
     keys = ["id", "label", "measure", "status", "direction", "achieved", "target", "attainment", "state",
             "expected", "forecast", "forecast_window_months", "needed_per_month", "probability",
             "period_start", "period_end", "valid_from"]
@@ -248,15 +254,13 @@ def cmd_compare(args) -> int:
         print(_say(args.lang, "--by FELD oder --cohort 'NAME: FILTER' angeben.",
                    "Give --by FIELD or --cohort 'NAME: FILTER'."), file=sys.stderr)
         return EXIT_ERROR
-    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
-    try:
-        programs = _program_ids(con, args.program or ["all"])
-        groups = compare.compare(con, programs, args.status, args.as_of, by=args.by,
-                                 cohorts=args.cohort or None, lang=args.lang)
-    except ValueError as exc:
-        raise _Refused(str(exc)) from None
-    finally:
-        con.close()
+    with _store(args) as con:
+        try:
+            programs = _program_ids(con, args.program or ["all"])
+            groups = compare.compare(con, programs, args.status, args.as_of, by=args.by,
+                                     cohorts=args.cohort or None, lang=args.lang)
+        except ValueError as exc:
+            raise _Refused(str(exc)) from None
     if args.json:
         _print_json(groups)
         return EXIT_OK
@@ -273,13 +277,10 @@ def cmd_compare(args) -> int:
 def cmd_indicators(args) -> int:
     from pipelines import indicators
 
-    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
-    try:
+    with _store(args) as con:
         rows = indicators.indicator_table(con, program=args.program, indicator=args.indicator, year=args.year,
                                           fund=args.fund, indicator_type=args.indicator_type,
                                           level=args.level)
-    finally:
-        con.close()
     keys = ["program", "title", "fund", "indicator", "indicator_type", "breakdown", "year", "target",
             "achieved", "attainment", "flag"]
     if args.json:
@@ -305,17 +306,15 @@ def cmd_report(args) -> int:
 
     from pipelines import report
 
-    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
     started = time.perf_counter()
-    try:
-        programs = _program_ids(con, args.program)
-        path = report.write_report(con, programs, args.period_from, args.period_to, args.as_of, args.format,
-                                   args.out, lang=args.lang, threshold=args.threshold,
-                                   publication=not args.internal)
-    except ValueError as exc:   # ReportError: a period or format a person chose
-        raise _Refused(str(exc)) from None
-    finally:
-        con.close()
+    with _store(args) as con:
+        try:
+            programs = _program_ids(con, args.program)
+            path = report.write_report(con, programs, args.period_from, args.period_to, args.as_of, args.format,
+                                       args.out, lang=args.lang, threshold=args.threshold,
+                                       publication=not args.internal)
+        except ValueError as exc:   # ReportError: a period or format a person chose
+            raise _Refused(str(exc)) from None
     print(_say(args.lang, f"Bericht geschrieben: {path} ({time.perf_counter() - started:.1f} s)",
                f"Report written: {path} ({time.perf_counter() - started:.1f} s)"))
     return EXIT_OK
