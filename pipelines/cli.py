@@ -328,6 +328,11 @@ def build_parser() -> argparse.ArgumentParser:
     common.add_argument("--lang", choices=fmt.LANGS, default=_lang_default(),
                         help="language of messages (default: $OUTCOMES_LANG or de)")
 
+    one_program_on_a_day = argparse.ArgumentParser(add_help=False)
+    one_program_on_a_day.add_argument("--program", required=True)
+    one_program_on_a_day.add_argument("--as-of", type=_date, required=True, help="YYYY-MM-DD or DD.MM.YYYY")
+    one_program_on_a_day.add_argument("--json", action="store_true")
+
     parser = argparse.ArgumentParser(
         prog="outcomes",
         description="Wirkungsmonitor: Teilnehmenden-Verläufe laden, Ziele und Kennzahlen auswerten.",
@@ -381,18 +386,12 @@ def build_parser() -> argparse.ArgumentParser:
     group.add_argument("--exited-before", type=_date, help="delete everyone who left before this date")
     p.set_defaults(func=cmd_delete)
 
-    p = sub.add_parser("status", parents=[common], help="headline numbers of a program on a date",
+    p = sub.add_parser("status", parents=[common, one_program_on_a_day], help="headline numbers of a program on a date",
                        epilog="example: outcomes status --program sozialwirtschaft-integriert --as-of 2020-08-31 --json")
-    p.add_argument("--program", required=True)
-    p.add_argument("--as-of", type=_date, required=True, help="YYYY-MM-DD or DD.MM.YYYY")
-    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_status)
 
-    p = sub.add_parser("targets", parents=[common], help="target attainment, state and forecast on a date",
+    p = sub.add_parser("targets", parents=[common, one_program_on_a_day], help="target attainment, state and forecast on a date",
                        epilog="example: outcomes targets --program sozialwirtschaft-integriert --as-of 2020-08-31")
-    p.add_argument("--program", required=True)
-    p.add_argument("--as-of", type=_date, required=True)
-    p.add_argument("--json", action="store_true")
     p.set_defaults(func=cmd_targets)
 
     p = sub.add_parser(

@@ -63,8 +63,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def _msg(key: str, lang: str, **values: Any) -> str:
-    de, en = _MESSAGES[key]
-    return (de if lang == "de" else en).format(**values)
+    return fmt.pick(_MESSAGES, key, lang, **values)
 
 
 class CohortError(ValueError):

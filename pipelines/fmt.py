@@ -18,6 +18,12 @@ def _check(lang: str) -> str:
     return lang
 
 
+def pick(catalog: dict[str, tuple[str, str]], key: str, lang: str = "de", /, **values) -> str:
+    """A text of a (German, English) catalog in `lang`, with its {placeholders} filled in (None -> '')."""
+    de, en = catalog[key]
+    return (de if _check(lang) == "de" else en).format(**{k: ("" if v is None else v) for k, v in values.items()})
+
+
 def number(value: float | int | None, lang: str = "de", decimals: int = 0) -> str:
     """Format a number: number(1234.5, 'de', 1) -> '1.234,5'; None/NaN -> '–'."""
     _check(lang)

@@ -223,8 +223,7 @@ def _lang_index(lang: str) -> int:
 
 def message(code: str, lang: str = "de", **params) -> str:
     """The validation message for `code` in `lang`, parameters filled in."""
-    template = MESSAGES[code][_lang_index(lang)]
-    return template.format(**{k: ("" if v is None else v) for k, v in params.items()})
+    return fmt.pick(MESSAGES, code, lang, **params)
 
 
 def flag_label(flag: str | None, lang: str = "de") -> str:

@@ -6,6 +6,8 @@ of whoever reads it. Codes are stable (stored in `rejected_row.reason_code`).
 
 from __future__ import annotations
 
+from pipelines import fmt
+
 MESSAGES: dict[str, tuple[str, str]] = {
     # file-level
     "not_found": ("Datei nicht gefunden.", "File not found."),
@@ -84,13 +86,13 @@ LINE_WORD = {"de": "Zeile", "en": "line"}
 
 
 def text(code: str, lang: str = "de", **params) -> str:
-    """The message for `code` in `lang`, with parameters filled in."""
-    de, en = MESSAGES.get(code, (code, code))
-    template = de if lang == "de" else en
+    """The message for `code` in `lang`, with parameters filled in (an unknown code reads as itself)."""
+    if code not in MESSAGES:
+        return code
     try:
-        return template.format(**{k: ("" if v is None else v) for k, v in params.items()})
-    except (KeyError, IndexError):
-        return template
+        return fmt.pick(MESSAGES, code, lang, **params)
+    except (KeyError, IndexError):   # a placeholder without a value: the template as it is
+        return MESSAGES[code][0 if lang == "de" else 1]
 
 
 def locate(file: str, line: int | None, column: str | None, lang: str = "de") -> str:

@@ -198,8 +198,7 @@ _HINTS: dict[str, tuple[str, str]] = {
 
 def message(key: str, lang: str = "de", **values: Any) -> str:
     """A user-facing message of this module in German ('de') or English ('en')."""
-    de, en = _MESSAGES[key]
-    return (de if fmt._check(lang) == "de" else en).format(**values)
+    return fmt.pick(_MESSAGES, key, lang, **values)
 
 
 def _hint(spec: FieldSpec, lang: str) -> str:

@@ -234,8 +234,7 @@ _MEASURE_WORDS = {
 
 def word(key: str, lang: str = "de", **values: Any) -> str:
     """A report text in German ('de') or English ('en')."""
-    de, en = _WORDS[key]
-    return (de if fmt._check(lang) == "de" else en).format(**values)
+    return fmt.pick(_WORDS, key, lang, **values)
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:

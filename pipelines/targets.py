@@ -131,8 +131,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def _msg(name: str, lang: str, /, **values: Any) -> str:
-    de, en = _MESSAGES[name]
-    return (de if lang == "de" else en).format(**values)
+    return fmt.pick(_MESSAGES, name, lang, **values)
 
 
 class TargetSpecError(ValueError):

@@ -24,3 +24,11 @@ def test_parse_date_accepts_both_forms_only():
     assert fmt.parse_date("2020-08-31") == dt.date(2020, 8, 31)
     with pytest.raises(ValueError):
         fmt.parse_date("31.02.2020")
+
+
+def test_pick_fills_a_catalog_text_in_either_language():
+    catalog = {"x": ("{key} fehlt in Zeile {line}", "{key} missing on line {line}")}
+    assert fmt.pick(catalog, "x", "de", key="Eintritt", line=3) == "Eintritt fehlt in Zeile 3"
+    assert fmt.pick(catalog, "x", "en", key="entry", line=None) == "entry missing on line "
+    with pytest.raises(ValueError):
+        fmt.pick(catalog, "x", "fr", key="a", line=1)
