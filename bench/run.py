@@ -232,7 +232,7 @@ class TimedConnection:
 
 def _wrap_python_phases(phases: dict[str, float]) -> None:
     """Time the Python-side steps of staging (decode, Excel cells) as phases of their own."""
-    from pipelines import formats
+    from pipelines.ingest import readers
 
     def timed(name, fn):
         def inner(*args, **kwargs):
@@ -243,17 +243,17 @@ def _wrap_python_phases(phases: dict[str, float]) -> None:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - t0
         return inner
 
-    formats.decode = timed("py: decode", formats.decode)
-    formats._record_lines = timed("py: record lines", formats._record_lines)
-    formats.stage_csv = timed("_stage_csv_total", formats.stage_csv)
-    formats.stage_excel = timed("_stage_excel_total", formats.stage_excel)
+    readers.decode = timed("py: decode", readers.decode)
+    readers._record_lines = timed("py: record lines", readers._record_lines)
+    readers.stage_csv = timed("_stage_csv_total", readers.stage_csv)
+    readers.stage_excel = timed("_stage_excel_total", readers.stage_excel)
 
 
 def child_ingest(task: dict) -> dict:
     """Load task['setup'] files untimed, then task['file'] timed, into a fresh store."""
     import duckdb
 
-    from pipelines import db
+    from pipelines.store import db
     from pipelines.ingest import Ingestor
 
     store = Path(task["db"])
@@ -339,7 +339,10 @@ def pandas_status(p, e, start, as_of, statuses):
 
 
 def child_latency(task: dict) -> dict:
-    from pipelines import compare, db, metrics, targets
+    from pipelines.metrics import compare
+    from pipelines.store import db
+    from pipelines import metrics
+    from pipelines import targets
 
     con = db.connect(task["db"], read_only=True)
     program, as_of = task["program"], dt.date.fromisoformat(task["as_of"])

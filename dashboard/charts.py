@@ -93,7 +93,7 @@ def curves(curves_frame: pd.DataFrame, L: Labels, title: str = "") -> go.Figure:
 def progress(series: pd.DataFrame, target: dict, L: Labels) -> go.Figure:
     """Cumulative achieved vs the target line, milestones, and the forecast with its band.
 
-    series: month_end, cumulative. target: the view of pipelines.views.progress for one target.
+    series: month_end, cumulative. target: the view of pipelines.metrics.panels.progress for one target.
     """
     fig = go.Figure()
     line = target["target_line"]

@@ -13,7 +13,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipelines import db, metrics, store_info, views
+from pipelines.store import db
+from pipelines import metrics
+from pipelines.store import catalog
+from pipelines.metrics import panels
 
 
 def store_path() -> Path:
@@ -61,47 +64,47 @@ def marker() -> str:
 @st.cache_data(show_spinner=False)
 def programs(key: str, what: str):
     with reading() as con:
-        return store_info.programs(con)
+        return catalog.programs(con)
 
 
 @st.cache_data(show_spinner=False)
 def vocabulary(key: str, program_ids: tuple[str, ...]):
     """status -> (label_de, label_en, category)."""
     with reading() as con:
-        frame = store_info.statuses(con, list(program_ids))
+        frame = catalog.statuses(con, list(program_ids))
     return {r.status: (r.label_de, r.label_en, r.category) for r in frame.itertuples()}
 
 
 @st.cache_data(show_spinner=False)
 def data_date(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
     with reading() as con:
-        return store_info.data_date(con, list(program_ids))
+        return catalog.data_date(con, list(program_ids))
 
 
 @st.cache_data(show_spinner=False)
 def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date, lang: str):
     with reading() as con:
-        return views.overview(con, list(program_ids), as_of, lang)
+        return panels.overview(con, list(program_ids), as_of, lang)
 
 
 @st.cache_data(show_spinner=False)
 def progress(key: str, program_ids: tuple[str, ...], as_of: dt.date, lang: str):
     cards = overview(key, program_ids, as_of, lang)["targets"]   # cached: the overview asked the same
     with reading() as con:
-        return views.progress(con, list(program_ids), as_of, lang, cards=cards)
+        return panels.progress(con, list(program_ids), as_of, lang, cards=cards)
 
 
 @st.cache_data(show_spinner=False)
 def comparison(key: str, program_ids: tuple[str, ...], status: str, as_of: dt.date, by: str | None,
                cohorts: tuple[str, ...], lang: str):
     with reading() as con:
-        return views.comparison(con, list(program_ids), status, as_of, by, list(cohorts), lang)
+        return panels.comparison(con, list(program_ids), status, as_of, by, list(cohorts), lang)
 
 
 @st.cache_data(show_spinner=False)
 def group_values(key: str, program_ids: tuple[str, ...]):
     with reading() as con:
-        return views.filter_values(con, list(program_ids))
+        return panels.filter_values(con, list(program_ids))
 
 
 @st.cache_data(show_spinner=False)
@@ -113,12 +116,12 @@ def funnel(key: str, program_ids: tuple[str, ...], as_of: dt.date):
 @st.cache_data(show_spinner=False)
 def targets_of(key: str, program_id: str):
     with reading() as con:
-        return views.target_rows(con, program_id)
+        return panels.target_rows(con, program_id)
 
 
 @st.cache_data(show_spinner=False)
 def program_toml(key: str, program_id: str) -> str:
-    from pipelines import programs as programs_mod
+    from pipelines.ingest import programs as programs_mod
 
     with reading() as con:
         return programs_mod.program_to_toml(con, program_id)
@@ -127,14 +130,14 @@ def program_toml(key: str, program_id: str) -> str:
 @st.cache_data(show_spinner=False)
 def load_history(key: str):
     with reading() as con:
-        return store_info.load_history(con)
+        return catalog.load_history(con)
 
 
 @st.cache_data(show_spinner=False)
 def quality(key: str, program_ids: tuple[str, ...]):
     with reading() as con:
-        return (store_info.missing_attributes(con, list(program_ids)), store_info.staleness(con),
-                store_info.episode_order_problems(con, list(program_ids)))
+        return (catalog.missing_attributes(con, list(program_ids)), catalog.staleness(con),
+                catalog.episode_order_problems(con, list(program_ids)))
 
 
 # --------------------------------------------------------------------------- aggregate indicators

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pipelines import fmt
+from pipelines import text
 
 LABELS: dict[str, tuple[str, str]] = {
     # app / sidebar
@@ -320,7 +320,7 @@ class Labels:
     """Labels in one language: L = Labels('de'); L('page.overview') -> 'Übersicht'."""
 
     def __init__(self, lang: str = "de"):
-        self.lang = lang if lang in fmt.LANGS else "de"
+        self.lang = lang if lang in text.LANGS else "de"
 
     def __call__(self, key: str, **params) -> str:
         de, en = LABELS.get(key, (key, key))
@@ -329,13 +329,13 @@ class Labels:
 
     # formatting in the same language
     def num(self, value, decimals: int = 0) -> str:
-        return fmt.number(value, self.lang, decimals)
+        return text.number(value, self.lang, decimals)
 
     def pct(self, value, decimals: int = 0) -> str:
-        return fmt.percent(value, self.lang, decimals)
+        return text.percent(value, self.lang, decimals)
 
     def date(self, value) -> str:
-        return fmt.date(value, self.lang)
+        return text.date(value, self.lang)
 
     @property
     def date_input_format(self) -> str:
@@ -346,7 +346,7 @@ class Labels:
         """The label of a status ('training' -> 'Ausbildung'), from the store's vocabulary if given."""
         if vocabulary is not None and status in vocabulary:
             return vocabulary[status][0 if self.lang == "de" else 1]
-        from pipelines.db import BUILTIN_STATUSES
+        from pipelines.store.db import BUILTIN_STATUSES
 
         if status in BUILTIN_STATUSES:
             return BUILTIN_STATUSES[status][1 if self.lang == "de" else 2]

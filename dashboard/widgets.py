@@ -6,12 +6,12 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import Labels
-from pipelines import export
+from pipelines.report import spreadsheets
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, L: Labels, key: str) -> None:
     """A download button for a chart's or table's data, as a German/English CSV (injection-safe)."""
-    st.download_button(L("download.csv"), export.csv_bytes(frame, lang=L.lang), file_name=file_name,
+    st.download_button(L("download.csv"), spreadsheets.csv_bytes(frame, lang=L.lang), file_name=file_name,
                        mime="text/csv", key=f"csv-{key}", icon=":material/download:")
 
 

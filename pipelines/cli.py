@@ -15,19 +15,20 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from pipelines import db, fmt
+from pipelines.store import db
+from pipelines import text
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
 
 
 def _lang_default() -> str:
     lang = os.environ.get("OUTCOMES_LANG", "de")
-    return lang if lang in fmt.LANGS else "de"
+    return lang if lang in text.LANGS else "de"
 
 
-def _date(text: str) -> dt.date:
+def _date(value: str) -> dt.date:
     try:
-        return fmt.parse_date(text)
+        return text.parse_date(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 
@@ -145,13 +146,13 @@ def cmd_programs(args) -> int:
                      for r in rows])
         return EXIT_OK
     for pid, name, start, end, n in rows:
-        print(f"{pid:40} {name:40} {fmt.date(start, args.lang)}–{fmt.date(end, args.lang)}  "
-              f"{fmt.number(n, args.lang)}")
+        print(f"{pid:40} {name:40} {text.date(start, args.lang)}–{text.date(end, args.lang)}  "
+              f"{text.number(n, args.lang)}")
     return EXIT_OK
 
 
 def cmd_export_program(args) -> int:
-    from pipelines import programs
+    from pipelines.ingest import programs
 
     con = db.connect(args.db)
     try:
@@ -170,7 +171,7 @@ def cmd_export_program(args) -> int:
 
 
 def cmd_delete(args) -> int:
-    from pipelines import retention
+    from pipelines.store import retention
 
     con = db.connect(args.db)
     try:
@@ -216,17 +217,18 @@ def cmd_status(args) -> int:
         _print_json(result)
         return EXIT_OK
     L = lambda de, en: _say(args.lang, de, en)  # noqa: E731
-    print(f"{result['program']} – {L('Stichtag', 'as of')} {fmt.date(result['as_of'], args.lang)}")
-    print(f"  {L('Eingetreten', 'Entered')}: {fmt.number(result['entered'], args.lang)}")
-    print(f"  {L('Im Programm', 'In the program')}: {fmt.number(result['in_program'], args.lang)}")
-    rows = [[labels.get(s, s), fmt.number(result["active"][s], args.lang), fmt.number(result["reached"][s], args.lang)]
+    print(f"{result['program']} – {L('Stichtag', 'as of')} {text.date(result['as_of'], args.lang)}")
+    print(f"  {L('Eingetreten', 'Entered')}: {text.number(result['entered'], args.lang)}")
+    print(f"  {L('Im Programm', 'In the program')}: {text.number(result['in_program'], args.lang)}")
+    rows = [[labels.get(s, s), text.number(result["active"][s], args.lang), text.number(result["reached"][s], args.lang)]
             for s in result["active"]]
     print(_table(rows, ["Status", L("aktiv am Stichtag", "active on date"), L("erreicht seit Beginn", "reached since start")]))
     return EXIT_OK
 
 
 def cmd_targets(args) -> int:
-    from pipelines import targets, views
+    from pipelines import targets
+    from pipelines.metrics import panels
 
     with _store(args) as con:
         program = _program_ids(con, [args.program])[0]
@@ -241,14 +243,14 @@ def cmd_targets(args) -> int:
         print(_say(args.lang, "Keine Ziele hinterlegt.", "No targets."))
     for c in cards:
         print(f"{c['label']} [{c['state_label']}]")
-        print(f"  {views.value_text(c, c['achieved'], args.lang)} / {views.value_text(c, c['target'], args.lang)}"
-              f" = {fmt.percent(c['attainment'], args.lang)}")
-        print(f"  {views.forecast_sentence(c, args.lang)}")
+        print(f"  {panels.value_text(c, c['achieved'], args.lang)} / {panels.value_text(c, c['target'], args.lang)}"
+              f" = {text.percent(c['attainment'], args.lang)}")
+        print(f"  {panels.forecast_sentence(c, args.lang)}")
     return EXIT_OK
 
 
 def cmd_compare(args) -> int:
-    from pipelines import compare
+    from pipelines.metrics import compare
 
     if not args.by and not args.cohort:
         print(_say(args.lang, "--by FELD oder --cohort 'NAME: FILTER' angeben.",
@@ -265,9 +267,9 @@ def cmd_compare(args) -> int:
         _print_json(groups)
         return EXIT_OK
     small = _say(args.lang, "zu klein", "too small")
-    rows = [[str(g["group"]), fmt.number(g["n"], args.lang), fmt.number(g["reached"], args.lang),
-             fmt.percent(g["share"], args.lang, 1),
-             f"{fmt.percent(g['ci_low'], args.lang, 1)} – {fmt.percent(g['ci_high'], args.lang, 1)}",
+    rows = [[str(g["group"]), text.number(g["n"], args.lang), text.number(g["reached"], args.lang),
+             text.percent(g["share"], args.lang, 1),
+             f"{text.percent(g['ci_low'], args.lang, 1)} – {text.percent(g['ci_high'], args.lang, 1)}",
              small if g["small"] else ""] for g in groups]
     print(_table(rows, [_say(args.lang, "Gruppe", "Group"), "n", _say(args.lang, "erreicht", "reached"),
                         _say(args.lang, "Anteil", "share"), "95 %", ""]))
@@ -291,8 +293,8 @@ def cmd_indicators(args) -> int:
         return EXIT_OK
     table = [[r["program"], r["indicator"], r["indicator_type"],
               ", ".join(f"{v}" for v in r["breakdown"].values()) or "–", str(r["year"]),
-              fmt.number(r["achieved"], args.lang), fmt.number(r["target"], args.lang),
-              fmt.percent(r["attainment"], args.lang), indicators.flag_label(r["flag"], args.lang) if r["flag"] else ""]
+              text.number(r["achieved"], args.lang), text.number(r["target"], args.lang),
+              text.percent(r["attainment"], args.lang), indicators.flag_label(r["flag"], args.lang) if r["flag"] else ""]
              for r in rows]
     print(_table(table, [_say(args.lang, "Programm", "Programme"), _say(args.lang, "Indikator", "Indicator"),
                          _say(args.lang, "Typ", "Type"), _say(args.lang, "Aufschlüsselung", "Breakdown"),
@@ -322,10 +324,23 @@ def cmd_report(args) -> int:
 
 # --------------------------------------------------------------------------- parser
 
+def _bench(argv: list[str]) -> int:
+    """`outcomes bench …`: runs `python -m bench.run …` in the source checkout (bench/ is not part of
+    the package, and pipelines never imports it)."""
+    root = Path(__file__).resolve().parents[1]
+    if not (root / "bench" / "run.py").exists():
+        print("The benchmark lives in bench/ of a source checkout; it is not part of an installed package.",
+              file=sys.stderr)
+        return EXIT_ERROR
+    import subprocess
+
+    return subprocess.call([sys.executable, "-m", "bench.run", *argv], cwd=root)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
     common.add_argument("--db", help="DuckDB file (default: $OUTCOMES_DB or data/outcomes.duckdb)")
-    common.add_argument("--lang", choices=fmt.LANGS, default=_lang_default(),
+    common.add_argument("--lang", choices=text.LANGS, default=_lang_default(),
                         help="language of messages (default: $OUTCOMES_LANG or de)")
 
     one_program_on_a_day = argparse.ArgumentParser(add_help=False)
@@ -445,9 +460,7 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
     if argv[:1] == ["bench"]:   # the benchmark parses its own options
-        from pipelines import bench
-
-        return bench.main(argv[1:])
+        return _bench(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import db, metrics
+from pipelines.store import db
+from pipelines import metrics
 from pipelines.ingest import Ingestor
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # bench/ is a folder of the checkout

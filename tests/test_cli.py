@@ -9,7 +9,7 @@ import sys
 
 import pytest
 
-from pipelines import db
+from pipelines.store import db
 from pipelines.cli import main
 
 from ingest_helpers import csv_file, program_file
@@ -85,7 +85,7 @@ def test_init_programs_and_export_program(tmp_path, files, capsys):
     listed = json.loads(capsys.readouterr().out)
     assert listed == [{"program": "test-programm", "name": "Testprogramm test-programm", "start": "2019-01-01",
                        "end": "2021-12-31", "participants": 0}]
-    out = tmp_path / "export.toml"
+    out = tmp_path / "spreadsheets.toml"
     assert main(["export-program", "--program", "test-programm", "--db", str(store), "--out", str(out)]) == 0
     assert 'id = "test-programm"' in out.read_text(encoding="utf-8")
     assert main(["export-program", "--program", "nope", "--db", str(store)]) == 2

@@ -7,7 +7,7 @@ import json
 import pytest
 
 from pipelines import metrics
-from pipelines.compare import CohortError, cohort_text, compare, parse_cohort
+from pipelines.metrics.compare import CohortError, cohort_text, compare, parse_cohort
 from pipelines.metrics import Scope
 from tests.fixtures_metrics import D, build
 

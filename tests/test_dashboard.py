@@ -18,7 +18,10 @@ import plotly.io
 import pytest
 import streamlit as st
 
-from pipelines import db, demo, metrics, store_info
+from pipelines.store import db
+from pipelines import demo
+from pipelines import metrics
+from pipelines.store import catalog
 from dashboard.i18n import LABELS
 from dashboard_helpers import (APP, ARTIFACTS, AUGUST_2020, CORE_PAGES, KASSEL, PAGES, PERMENTI, MediaRecorder, choose,
                                cli_json, download, new_app, open_page, problems, tiles)
@@ -111,7 +114,7 @@ def kassel(demo_db):
 def data_date(path, programs=None):
     con = db.connect(path, read_only=True)
     try:
-        return store_info.data_date(con, programs)
+        return catalog.data_date(con, programs)
     finally:
         con.close()
 

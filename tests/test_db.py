@@ -1,4 +1,4 @@
-from pipelines import db
+from pipelines.store import db
 
 
 def test_fresh_store_has_current_schema_and_builtin_statuses(con):

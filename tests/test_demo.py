@@ -4,8 +4,9 @@ import datetime as dt
 
 import pytest
 
-from pipelines import db, demo
-from pipelines.demo_data import DEMO_FILES
+from pipelines.store import db
+from pipelines import demo
+from pipelines.demo.generate import DEMO_FILES
 
 AS_OF = dt.date(2020, 8, 31)
 KASSEL = "sozialwirtschaft-integriert"

@@ -14,8 +14,8 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipelines import demo_data
-from pipelines.demo_data import DEMO_FILES, write_demo_files
+from pipelines.demo import generate
+from pipelines.demo.generate import DEMO_FILES, write_demo_files
 
 DEMO_DIR = pathlib.Path(__file__).resolve().parents[1] / "data" / "demo"
 KASSEL_XLSX = DEMO_DIR / "sozialwirtschaft-integriert_teilnehmerinnen.xlsx"
@@ -108,7 +108,7 @@ def test_regenerating_twice_gives_the_committed_bytes(tmp_path):
     for a, b in zip(first, second):
         assert a.read_bytes() == b.read_bytes(), a.name
         assert a.read_bytes() == (DEMO_DIR / a.name).read_bytes(), (
-            f"data/demo/{a.name} is stale: run `python -m pipelines.demo_data`")
+            f"data/demo/{a.name} is stale: run `python -m pipelines.demo.generate`")
 
 
 def test_demo_directory_holds_exactly_the_manifest():
@@ -310,7 +310,7 @@ def test_cross_mentoring_first_sheet():
 
 def test_generator_self_check_matches_the_file(kassel):
     """The generator's own figure function agrees with the pandas recount."""
-    rows = demo_data.kassel_rows()
-    assert demo_data.kassel_figures(rows, dt.date(2020, 8, 31)) == {
+    rows = generate.kassel_rows()
+    assert generate.kassel_figures(rows, dt.date(2020, 8, 31)) == {
         "entered": 155, "coaching": 106, "employment": 14, "training": 37}
     assert [row["Teilnehmer-ID"] for row in rows] == list(kassel[0]["Teilnehmer-ID"])

@@ -15,8 +15,9 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipelines import export, suppression
-from pipelines.export import safe_text
+from pipelines.report import spreadsheets
+from pipelines.report import suppression
+from pipelines.report.spreadsheets import safe_text
 
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "-2 Kassel", "@SUM(A1)", "\tx", "\rx"]
 
@@ -50,7 +51,7 @@ def test_safe_text_neutralises_formula_starts_and_keeps_numbers():
 
 
 def test_german_csv_bytes(sites):
-    data = export.csv_bytes(sites)
+    data = spreadsheets.csv_bytes(sites)
     assert data.startswith(b"\xef\xbb\xbfStandort;Teilnehmende;Quote;Stichtag\r\n")
     assert data.count(b"\r\n") == 7 and b"\n" not in data.replace(b"\r\n", b"")
     assert b"\n\r\n" not in data and not re.search(rb"[^\r]\n", data)
@@ -70,7 +71,7 @@ def test_german_csv_bytes(sites):
 
 def test_english_csv_and_several_tables_in_one_file(sites):
     counts = pd.DataFrame({"n": [3, 4]}, index=pd.Index(["=x", "Fulda"], name="site"))
-    data = export.csv_bytes({"Sites": sites.head(2), "-Counts": counts}, lang="en")
+    data = spreadsheets.csv_bytes({"Sites": sites.head(2), "-Counts": counts}, lang="en")
     rows = read_csv_text(data, ",")
     assert rows == [
         ["Sites"],
@@ -86,11 +87,11 @@ def test_english_csv_and_several_tables_in_one_file(sites):
 
 
 def test_csv_is_deterministic_and_written_to_a_file(sites, tmp_path):
-    first = export.write_csv(sites, tmp_path / "a.csv")
-    second = export.write_csv(sites.copy(), tmp_path / "b.csv")
-    assert first.read_bytes() == second.read_bytes() == export.csv_bytes(sites, lang="de")
+    first = spreadsheets.write_csv(sites, tmp_path / "a.csv")
+    second = spreadsheets.write_csv(sites.copy(), tmp_path / "b.csv")
+    assert first.read_bytes() == second.read_bytes() == spreadsheets.csv_bytes(sites, lang="de")
     with pytest.raises(ValueError, match="unknown language"):
-        export.csv_bytes(sites, lang="fr")
+        spreadsheets.csv_bytes(sites, lang="fr")
 
 
 def test_csv_of_a_suppressed_display_table(tmp_path):
@@ -98,7 +99,7 @@ def test_csv_of_a_suppressed_display_table(tmp_path):
                          index=pd.Index(["Kassel", "Fulda"], name="Standort"),
                          columns=pd.Index(["w", "m", "d"], name="Geschlecht"))
     text, _ = suppression.display_table(table)
-    rows = read_csv_text(export.csv_bytes(text), ";")
+    rows = read_csv_text(spreadsheets.csv_bytes(text), ";")
     assert rows == [
         ["Standort", "w", "m", "d", "Gesamt"],
         ["Kassel", "*", "9", "*", "14"],
@@ -114,7 +115,7 @@ def xml_parts(path) -> dict[str, str]:
 
 
 def test_xlsx_reads_back_with_numbers_as_numbers_and_text_as_text(sites, tmp_path):
-    path = export.write_xlsx({"Standorte": sites}, tmp_path / "r.xlsx", title="Bericht 2020",
+    path = spreadsheets.write_xlsx({"Standorte": sites}, tmp_path / "r.xlsx", title="Bericht 2020",
                              notes=["* = weniger als 3 Personen"])
     book = CalamineWorkbook.from_path(str(path))
     assert book.sheet_names == ["Standorte", "Hinweise"]
@@ -131,7 +132,7 @@ def test_xlsx_reads_back_with_numbers_as_numbers_and_text_as_text(sites, tmp_pat
 
 
 def test_xlsx_never_holds_a_formula(sites, tmp_path):
-    path = export.write_xlsx({"Standorte": sites, "=Sheet": sites.set_index("Standort")},
+    path = spreadsheets.write_xlsx({"Standorte": sites, "=Sheet": sites.set_index("Standort")},
                              tmp_path / "r.xlsx", title="=title", notes=["+note"])
     parts = xml_parts(path)
     sheets = [text for name, text in parts.items() if name.startswith("xl/worksheets/")]
@@ -145,7 +146,7 @@ def test_xlsx_never_holds_a_formula(sites, tmp_path):
 
 
 def test_xlsx_layout_bold_frozen_header_and_widths(sites, tmp_path):
-    path = export.write_xlsx({"Standorte": sites}, tmp_path / "r.xlsx")
+    path = spreadsheets.write_xlsx({"Standorte": sites}, tmp_path / "r.xlsx")
     parts = xml_parts(path)
     sheet = parts["xl/worksheets/sheet1.xml"]
     assert '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>' in sheet
@@ -159,24 +160,24 @@ def test_xlsx_layout_bold_frozen_header_and_widths(sites, tmp_path):
 
 
 def test_xlsx_bytes_are_identical_across_runs(sites, tmp_path):
-    first = export.write_xlsx({"Standorte": sites}, tmp_path / "a.xlsx", title="Bericht")
+    first = spreadsheets.write_xlsx({"Standorte": sites}, tmp_path / "a.xlsx", title="Bericht")
     time.sleep(1.1)  # a clock-dependent timestamp would differ now
-    second = export.write_xlsx({"Standorte": sites.copy()}, tmp_path / "b.xlsx", title="Bericht")
+    second = spreadsheets.write_xlsx({"Standorte": sites.copy()}, tmp_path / "b.xlsx", title="Bericht")
     assert first.read_bytes() == second.read_bytes()
     core = xml_parts(first)["docProps/core.xml"]
     assert "<dcterms:created xsi:type=\"dcterms:W3CDTF\">1980-01-01T00:00:00Z" in core
-    stamped = export.xlsx_bytes({"Standorte": sites}, created=dt.date(2020, 8, 31))
+    stamped = spreadsheets.xlsx_bytes({"Standorte": sites}, created=dt.date(2020, 8, 31))
     assert b"2020-08-31T00:00:00Z" in zipfile.ZipFile(io.BytesIO(stamped)).read("docProps/core.xml")
 
 
 def test_sheet_names_are_made_valid_and_unique(sites, tmp_path):
     names = {"Teilnehmende nach Standort und Geschlecht 2020": sites,
              "a/b": sites, "A/B": sites, "": sites}
-    path = export.write_xlsx(names, tmp_path / "r.xlsx", lang="en", notes=["x"])
+    path = spreadsheets.write_xlsx(names, tmp_path / "r.xlsx", lang="en", notes=["x"])
     assert CalamineWorkbook.from_path(str(path)).sheet_names == [
         "Teilnehmende nach Standort und ", "a_b", "A_B (2)", "Sheet", "Notes"
     ]
 
 
 def test_docstring_examples():
-    assert doctest.testmod(export).failed == 0
+    assert doctest.testmod(spreadsheets).failed == 0

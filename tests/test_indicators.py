@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from pipelines import db
+from pipelines.store import db
 from pipelines import indicators as ind
 
 DATA = Path(__file__).parent / "data" / "indicators"

@@ -8,7 +8,7 @@ import hashlib
 import pandas as pd
 import pytest
 
-from pipelines import db
+from pipelines.store import db
 from pipelines.ingest import Ingestor, ingest_files
 
 from ingest_helpers import csv_file, program_file, xlsx_file

@@ -14,7 +14,9 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines import db, report, suppression
+from pipelines.store import db
+from pipelines import report
+from pipelines.report import suppression
 from pipelines.report import ReportError, build_report
 from tests.report_helpers import AS_OF, END, START, tiny_store
 

@@ -15,8 +15,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from pipelines import suppression
-from pipelines.suppression import (
+from pipelines.report import suppression
+from pipelines.report.suppression import (
     Relation,
     display_table,
     suppress_cells,

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
 from dashboard.widgets import chart, download_csv, table as show_table
-from pipelines import views
+from pipelines.metrics import panels
 
 L = Labels(state.language())
 st.title(L("page.compare"))
@@ -21,7 +21,7 @@ if chosen:
     # first visit: the URL decides (a shared link), then the widgets do
     if "cmp_mode" not in st.session_state:
         st.session_state["cmp_mode"] = "cohorts" if q.get_all("cohort") else "by"
-        st.session_state["cmp_by"] = q.get("by") if q.get("by") in views.GROUP_FIELDS else (
+        st.session_state["cmp_by"] = q.get("by") if q.get("by") in panels.GROUP_FIELDS else (
             "site" if len(chosen) == 1 else "program")
         st.session_state["cmp_status"] = q.get("status") if q.get("status") in statuses else (
             "training" if "training" in statuses else statuses[0])
@@ -49,7 +49,7 @@ if chosen:
                  format_func=lambda m: L(f"compare.mode.{m}"))
         st.selectbox(L("compare.status"), statuses, key="cmp_status", format_func=lambda s: L.status(s, vocab))
         if st.session_state["cmp_mode"] == "by":
-            st.selectbox(L("compare.by"), views.GROUP_FIELDS, key="cmp_by", format_func=lambda f: L(f"field.{f}"))
+            st.selectbox(L("compare.by"), panels.GROUP_FIELDS, key="cmp_by", format_func=lambda f: L(f"field.{f}"))
     cohorts: list[str] = []
     if st.session_state["cmp_mode"] == "cohorts":
         with right:

@@ -6,7 +6,7 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
 from dashboard.widgets import chart, table as show_table
-from pipelines import views
+from pipelines.metrics import panels
 
 L = Labels(state.language())
 st.title(L("page.funnel"))
@@ -17,7 +17,7 @@ if chosen:
     vocab = data.vocabulary(key, chosen)
     st.caption(f"{L('app.as_of')}: {L.date(as_of)}")
 
-    stages = views.funnel_stages(result)
+    stages = panels.funnel_stages(result)
     stages["label"] = [L(f"funnel.{s}") if s != "reached" else L.status(st_, vocab)
                        for s, st_ in zip(stages["stage"], stages["status"])]
     left, right = st.columns([3, 2])
@@ -33,13 +33,13 @@ if chosen:
     left, right = st.columns(2)
     with left:
         st.subheader(L("funnel.exits"))
-        exits = views.exit_reasons(result)
+        exits = panels.exit_reasons(result)
         exits["label"] = [L(f"exit.{r}") for r in exits["reason"]]
         chart(charts.bars(exits, "label", "n", L, color=charts.PALETTE[5]), exits, L("funnel.exits_caption"),
               "austrittsgruende.csv", L, "exits")
     with right:
         st.subheader(L("funnel.stay"))
-        stay = views.length_of_stay(result)
+        stay = panels.length_of_stay(result)
         stay["group"] = [L(f"funnel.stay.{g}") for g in stay["group"]]
         stay = stay.rename(columns={"group": L("compare.group"), "n": "n", "median_months": L("funnel.median"),
                                     "p25_months": L("funnel.p25"), "p75_months": L("funnel.p75"),

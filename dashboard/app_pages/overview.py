@@ -4,7 +4,7 @@ import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import LABELS, Labels
-from pipelines import views
+from pipelines.metrics import panels
 
 L = Labels(state.language())
 st.title(L("page.overview"))
@@ -37,17 +37,17 @@ if chosen:
                 st.badge(f"{charts.STATE_ICONS[card['state']]} {state_word}",
                          color={"met": "green", "on_track": "blue", "at_risk": "orange", "missed": "red",
                                 "not_started": "gray"}[card["state"]])
-                achieved = views.value_text(card, card["achieved"], L.lang)
-                target = views.value_text(card, card["target"], L.lang)
+                achieved = panels.value_text(card, card["achieved"], L.lang)
+                target = panels.value_text(card, card["target"], L.lang)
                 text = (L("targets.at_most_of", achieved=achieved, target=target) if card["direction"] == "at_most"
                         else L("targets.achieved_of", achieved=achieved, target=target))
                 st.markdown(f"### {text} · {L.pct(card['attainment'])}")
                 st.plotly_chart(charts.attainment_bar(card["attainment"], card["state"]), width="stretch",
                                 config={"staticPlot": True}, key=f"bar-{card['program']}-{card['id']}")
-                st.write(views.forecast_sentence(card, L.lang))
+                st.write(panels.forecast_sentence(card, L.lang))
                 st.caption(" · ".join([
                     L("targets.period", start=L.date(card["period_start"]), end=L.date(card["period_end"])),
-                    L("targets.expected", expected=views.value_text(card, card["expected"], L.lang)),
+                    L("targets.expected", expected=panels.value_text(card, card["expected"], L.lang)),
                     *([L("targets.window", months=L.num(card["forecast_window_months"], 0))]
                       if card.get("forecast_window_months") else []),
                 ]))

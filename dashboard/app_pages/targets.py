@@ -8,7 +8,9 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.i18n import Labels
-from pipelines import programs, targets as targets_mod, views
+from pipelines.ingest import programs
+from pipelines import targets as targets_mod
+from pipelines.metrics import panels
 
 L = Labels(state.language())
 st.title(L("page.targets"))
@@ -69,15 +71,15 @@ if chosen:
                               value=base.get("period_start") or program_row.get("start_date") or dt.date.today())
         end = c3.date_input(L("tedit.end"), format=L.date_input_format,
                             value=base.get("period_end") or program_row.get("end_date") or dt.date.today())
-        where_text = st.text_input(L("tedit.where"), value=views.where_text(base.get("scope_json")))
-        milestones_text = st.text_area(L("tedit.milestones"), value=views.milestones_text(base.get("milestones_json"), L.lang),
+        where_text = st.text_input(L("tedit.where"), value=panels.where_text(base.get("scope_json")))
+        milestones_text = st.text_area(L("tedit.milestones"), value=panels.milestones_text(base.get("milestones_json"), L.lang),
                                        height=90)
         c1, c2 = st.columns([1, 1])
         save = c1.form_submit_button(L("tedit.save"), type="primary")
         delete = c2.form_submit_button(L("tedit.delete"), disabled=choice is None)
 
     if save:
-        table, problems = views.target_table_from_form(
+        table, problems = panels.target_table_from_form(
             target_id=(choice or target_id).strip(), label=label, funder=funder, measure=measure, status=status,
             direction=direction, value=value, start=start, end=end, where=where_text, milestones=milestones_text,
             lang=L.lang)

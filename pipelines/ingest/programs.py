@@ -81,7 +81,7 @@ class ProgramSpec:
 
 def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang: str = "de") -> ProgramSpec:
     """Parse and validate a program TOML file; raises ProgramFileError listing every problem."""
-    from pipelines.db import BUILTIN_STATUSES
+    from pipelines.store.db import BUILTIN_STATUSES
 
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     try:
@@ -256,7 +256,7 @@ def _put(tables: list[dict], table: dict, replace_id: str | None) -> list[dict]:
 def _rewrite_targets(con, program_id: str, change, lang: str, saved_by: str | None) -> list[str]:
     import hashlib
 
-    from pipelines.db import BUILTIN_STATUSES, transaction
+    from pipelines.store.db import BUILTIN_STATUSES, transaction
 
     known = [*BUILTIN_STATUSES, *(r[0] for r in con.execute(
         "select status from status_vocabulary where program_id = ?", [program_id]).fetchall())]

@@ -7,7 +7,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from pipelines.db import quote_ident
+from pipelines.store.db import quote_ident
 
 ATTRIBUTES = ["site", "cohort", "gender", "birth_year", "origin_region", "qualification_level",
               "german_level", "coach_id", "mentor_id"]

@@ -12,8 +12,8 @@ What is counted (all numbers come from `metrics`, `targets` and `views`):
 
 - period: [period_start, min(period_end, as_of)] — nothing after the as-of date is counted.
 - targets: `targets.evaluate` on as_of (the revision in force that day), the sentence of
-  `views.forecast_sentence`.
-- progress: the cumulative series of every entered/reached target (`views.target_progress`,
+  `panels.forecast_sentence`.
+- progress: the cumulative series of every entered/reached target (`panels.target_progress`,
   i.e. `metrics.monthly_series`) at half-year ends and on the evaluation date.
 - characteristics at entry: `metrics.entered` of the period per gender, age band, ISCED
   group (0–2, 3–4, 5–8), German level and — where recorded and allowed — origin region.
@@ -48,7 +48,11 @@ from typing import Any, Iterable, Sequence
 import duckdb
 import pandas as pd
 
-from pipelines import fmt, metrics, suppression, targets, views
+from pipelines import text
+from pipelines import metrics
+from pipelines.report import suppression
+from pipelines import targets
+from pipelines.metrics import panels
 from pipelines.metrics import Scope
 
 FORMATS = ("pdf", "xlsx", "csv")
@@ -234,7 +238,7 @@ _MEASURE_WORDS = {
 
 def word(key: str, lang: str = "de", **values: Any) -> str:
     """A report text in German ('de') or English ('en')."""
-    return fmt.pick(_WORDS, key, lang, **values)
+    return text.pick(_WORDS, key, lang, **values)
 
 
 def _pick(pair: tuple[str, str], lang: str) -> str:
@@ -414,8 +418,8 @@ def _share(k_cell: tuple, n_cell: tuple, k: int, n: int, lang: str) -> _Text:
     """k of n as a percentage; hidden with k or n — except 0 of a non-empty group, which is 0 %
     whatever n is (a hidden n is at least 1)."""
     if k == 0 and n > 0:
-        return _Text(fmt.percent(0.0, lang), (k_cell,))
-    return _Text(fmt.percent(k / n if n else None, lang), (k_cell, n_cell))
+        return _Text(text.percent(0.0, lang), (k_cell,))
+    return _Text(text.percent(k / n if n else None, lang), (k_cell, n_cell))
 
 
 @dataclass
@@ -447,7 +451,7 @@ def _render(draft: _Draft, values: dict[tuple, int], hidden: frozenset, lang: st
         for spec in row:
             if isinstance(spec, _Count):
                 gone = spec.cell in hidden
-                texts.append(HIDDEN if gone else fmt.number(values[spec.cell], lang))
+                texts.append(HIDDEN if gone else text.number(values[spec.cell], lang))
                 cells.append(HIDDEN if gone else int(values[spec.cell]))
             else:
                 gone = any(c in hidden for c in spec.depends)
@@ -457,11 +461,11 @@ def _render(draft: _Draft, values: dict[tuple, int], hidden: frozenset, lang: st
         text_rows.append(texts)
         mask_rows.append(masks)
         sheet_rows.append(cells)
-    text = pd.DataFrame(text_rows, columns=draft.columns, dtype=object)
+    shown = pd.DataFrame(text_rows, columns=draft.columns, dtype=object)
     mask = pd.DataFrame(mask_rows, columns=draft.columns, dtype=bool)
     sheet = pd.DataFrame(sheet_rows, columns=draft.columns, dtype=object)
     data = pd.DataFrame(draft.data)
-    return Table(draft.key, draft.section, draft.title, data, text, mask, draft.note,
+    return Table(draft.key, draft.section, draft.title, data, shown, mask, draft.note,
                  draft.align or tuple("L" for _ in draft.columns),
                  draft.widths or tuple(1.0 for _ in draft.columns), tuple(draft.strong),
                  draft.group_columns, draft.span_column, draft.label_columns, sheet,
@@ -488,7 +492,7 @@ class _Ctx:
         return Scope(self.programs)
 
     def d(self, day: Any) -> str:
-        return fmt.date(day, self.lang)
+        return text.date(day, self.lang)
 
     def w(self, key: str, **values: Any) -> str:
         return word(key, self.lang, **values)
@@ -530,16 +534,16 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
         ReportError: no or unknown programs, a period ending before it starts or starting
             after as_of, a threshold below 1 (message in `lang`).
     """
-    fmt._check(lang)
+    text.check_lang(lang)
     programs = tuple(dict.fromkeys(programs or ()))
     if not programs:
         raise ReportError(word("e_no_programs", lang))
     start, stop, as_of = (_date(period_start, "period_start", lang), _date(period_end, "period_end", lang),
                           _date(as_of, "as_of", lang))
     if stop < start:
-        raise ReportError(word("e_period", lang, start=fmt.date(start, lang), end=fmt.date(stop, lang)))
+        raise ReportError(word("e_period", lang, start=text.date(start, lang), end=text.date(stop, lang)))
     if start > as_of:
-        raise ReportError(word("e_after_as_of", lang, start=fmt.date(start, lang), as_of=fmt.date(as_of, lang)))
+        raise ReportError(word("e_after_as_of", lang, start=text.date(start, lang), as_of=text.date(as_of, lang)))
     if int(threshold) < 1:
         raise ReportError(word("e_threshold", lang, threshold=threshold))
     threshold = int(threshold)
@@ -669,15 +673,15 @@ def _targets_draft(ctx: _Ctx, cells: _Cells, cards: list[dict]) -> _Draft:
     for card in cards:
         depends = _target_cells(ctx, cells, card)
         achieved = (_Count(depends[0]) if depends and card["measure"] not in ("share",)
-                    else _Text(views.value_text(card, card["achieved"], ctx.lang), depends))
+                    else _Text(panels.value_text(card, card["achieved"], ctx.lang), depends))
         direction = "≥ " if card["direction"] == "at_least" else "≤ "
-        sentence = views.forecast_sentence(card, ctx.lang)
+        sentence = panels.forecast_sentence(card, ctx.lang)
         row: list[_Count | _Text] = ([_Text(ctx.program_name(card["program"]))] if many else []) + [
             _Text(card["label"]),
             _Text(f"{ctx.d(card['period_start'])} – {ctx.d(card['period_end'])}"),
             achieved,
-            _Text(direction + views.value_text(card, card["target"], ctx.lang)),
-            _Text(fmt.percent(card["attainment"], ctx.lang), depends),
+            _Text(direction + panels.value_text(card, card["target"], ctx.lang)),
+            _Text(text.percent(card["attainment"], ctx.lang), depends),
             _Text(card["state_label"], depends),
             _Text(sentence, depends, instead=ctx.w("forecast_hidden")),
         ]
@@ -727,7 +731,7 @@ def _progress_draft(ctx: _Ctx, cells: _Cells, cards: list[dict]) -> tuple[_Draft
     for card in cards:
         if card["measure"] not in ("entered", "reached") or card["achieved"] is None:
             continue
-        progress = views.target_progress(ctx.con, card, ctx.as_of)
+        progress = panels.target_progress(ctx.con, card, ctx.as_of)
         if progress["series"].empty:
             continue
         programs, where = (card["program"],), card.get("scope") or {}
@@ -796,7 +800,7 @@ def _breakdown(ctx: _Ctx, cells: _Cells, key: str, title: str,
                   [_Text(label), _Count(cell), _share(cell, total, value, total_value, ctx.lang)])
     cells.relate(total, parts)
     draft.add({"category": None, "where": {}, "n": total_value, "share": 1.0 if total_value else None},
-              [_Text(ctx.w("total")), _Count(total), _Text(fmt.percent(1.0 if total_value else None, ctx.lang),
+              [_Text(ctx.w("total")), _Count(total), _Text(text.percent(1.0 if total_value else None, ctx.lang),
                                                            (total,))], strong=True)
     return draft
 
@@ -820,7 +824,7 @@ def _entry_drafts(ctx: _Ctx, cells: _Cells) -> list[_Draft]:
     ]
     allowed = [p for p in ctx.programs if ctx.info[p]["special_categories"]]
     barred = [ctx.program_name(p) for p in ctx.programs if not ctx.info[p]["special_categories"]]
-    regions = views.filter_values(ctx.con, allowed)["origin_region"] if allowed else []
+    regions = panels.filter_values(ctx.con, allowed)["origin_region"] if allowed else []
     origin_note = ""
     if not allowed:
         origin_note = ctx.w("n_origin_off", why=ctx.w("n_origin_disabled", programs=", ".join(barred)))
@@ -1012,11 +1016,11 @@ def _with_cover(report: Report, ctx: _Ctx) -> Report:
         ("region", word("region", lang), joined(i["region"] for i in infos) or "–"),
         ("funders", word("funders", lang), joined(funders) or "–"),
         ("program_period", word("program_period", lang),
-         joined(f"{fmt.date(i['start_date'], lang)}–{fmt.date(i['end_date'], lang)}" for i in infos)),
+         joined(f"{text.date(i['start_date'], lang)}–{text.date(i['end_date'], lang)}" for i in infos)),
         ("period", word("period", lang),  # counted up to the as-of date at most
-         f"{fmt.date(report.period_start, lang)}–{fmt.date(min(report.period_end, report.as_of), lang)}"),
-        ("as_of", word("as_of", lang), fmt.date(report.as_of, lang)),
-        ("created", word("created", lang), fmt.date(report.created, lang)),
+         f"{text.date(report.period_start, lang)}–{text.date(min(report.period_end, report.as_of), lang)}"),
+        ("as_of", word("as_of", lang), text.date(report.as_of, lang)),
+        ("created", word("created", lang), text.date(report.created, lang)),
         ("status", word("status_pub", lang), report.marking),
         ("suppression", word("suppression_rule", lang), _rule(report.threshold, report.publication, lang)),
         ("fingerprint", word("fingerprint", lang), report.fingerprint),
@@ -1110,8 +1114,8 @@ _METHOD = {
 def _method(ctx: _Ctx, threshold: int, publication: bool) -> list[tuple[str, str]]:
     values = {"start": ctx.d(ctx.start), "end": ctx.d(ctx.end), "as_of": ctx.d(ctx.as_of),
               "rule": _rule(threshold, publication, ctx.lang),
-              "window": fmt.number(targets.FORECAST_WINDOW_MONTHS, ctx.lang)}
-    return [(heading, text.format(**values)) for heading, text in _METHOD[ctx.lang]]
+              "window": text.number(targets.FORECAST_WINDOW_MONTHS, ctx.lang)}
+    return [(heading, body.format(**values)) for heading, body in _METHOD[ctx.lang]]
 
 
 # --------------------------------------------------------------------------------------
@@ -1258,7 +1262,7 @@ def pdf_bytes(report: Report, *, compress: bool = True) -> bytes:
             self.set_y(-12)
             self.set_font("DejaVu", "", 7)
             self.set_text_color(110, 110, 110)
-            self.cell(0, 4, f"{word('as_of', lang)} {fmt.date(report.as_of, lang)}", align="L")
+            self.cell(0, 4, f"{word('as_of', lang)} {text.date(report.as_of, lang)}", align="L")
             self.set_x(self.l_margin)
             self.cell(0, 4, word("page", lang, n=self.page_no(), total="{nb}"), align="C")
             self.set_x(self.l_margin)
@@ -1361,12 +1365,12 @@ def pdf_bytes(report: Report, *, compress: bool = True) -> bytes:
     pdf.add_page()
     pdf.set_font("DejaVu", "B", 14)
     pdf.cell(0, 8, word("s_method", lang), new_x="LMARGIN", new_y="NEXT")
-    for heading, text in report.method:
+    for heading, body in report.method:
         pdf.ln(2)
         pdf.set_font("DejaVu", "B", 10)
         pdf.multi_cell(0, 5.5, heading, align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_font("DejaVu", "", 9)
-        pdf.multi_cell(0, 4.6, text, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.multi_cell(0, 4.6, body, align="L", new_x="LMARGIN", new_y="NEXT")
     return bytes(pdf.output())
 
 
@@ -1496,14 +1500,14 @@ def _notes(report: Report) -> list[str]:
 
 def xlsx_bytes(report: Report) -> bytes:
     """The report as an Excel workbook: cover sheet, one sheet per table, method sheet and
-    the notes sheet of `export.xlsx_bytes` (marking, rule, fingerprint, table notes).
+    the notes sheet of `spreadsheets.xlsx_bytes` (marking, rule, fingerprint, table notes).
 
     Text goes through `export` (never a formula), the creation date is the report's, so
     the same report gives the same bytes.
     """
-    from pipelines import export
+    from pipelines.report import spreadsheets
 
-    return export.xlsx_bytes(sheets(report), title=f"{report.title} – {_cover(report, 'programs')}",
+    return spreadsheets.xlsx_bytes(sheets(report), title=f"{report.title} – {_cover(report, 'programs')}",
                              notes=_notes(report), created=report.created, lang=report.lang)
 
 
@@ -1541,10 +1545,10 @@ def csv_frame(report: Report) -> pd.DataFrame:
 
 def csv_bytes(report: Report) -> bytes:
     """The report as one CSV (`csv_frame`): German ``;`` and UTF-8 with BOM, or English ``,``;
-    injection-safe and byte-identical for the same report (`export.csv_bytes`)."""
-    from pipelines import export
+    injection-safe and byte-identical for the same report (`spreadsheets.csv_bytes`)."""
+    from pipelines.report import spreadsheets
 
-    return export.csv_bytes(csv_frame(report), lang=report.lang)
+    return spreadsheets.csv_bytes(csv_frame(report), lang=report.lang)
 
 
 def write_csv(report: Report, path: str | os.PathLike) -> Path:

@@ -50,7 +50,9 @@ from typing import Any, Iterable, Mapping
 
 import duckdb
 
-from pipelines import db, fmt, metrics
+from pipelines.store import db
+from pipelines import text
+from pipelines import metrics
 from pipelines.metrics import Scope
 
 MEASURES = ("entered", "active", "reached", "upon_leaving", "six_months_after", "share")
@@ -131,7 +133,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def _msg(name: str, lang: str, /, **values: Any) -> str:
-    return fmt.pick(_MESSAGES, name, lang, **values)
+    return text.pick(_MESSAGES, name, lang, **values)
 
 
 class TargetSpecError(ValueError):
@@ -240,7 +242,7 @@ def _check_target(raw: Mapping[str, Any], ctx: str, lang: str, program_id: str,
             end = _date_or_problem(period["end"], "period.end", ctx, lang, problems)
         if start and end and end < start:
             problems.append(_msg("end_before_start", lang, t=ctx,
-                                 start=fmt.date(start, lang), end=fmt.date(end, lang)))
+                                 start=text.date(start, lang), end=text.date(end, lang)))
             start = end = None
     out["period_start"], out["period_end"] = start, end
 
@@ -267,11 +269,11 @@ def _check_target(raw: Mapping[str, Any], ctx: str, lang: str, program_id: str,
             if date is None:
                 continue
             if date in seen:
-                problems.append(_msg("milestone_twice", lang, t=ctx, date=fmt.date(date, lang)))
+                problems.append(_msg("milestone_twice", lang, t=ctx, date=text.date(date, lang)))
             seen.add(date)
             if start and end and not start <= date <= end:
-                problems.append(_msg("milestone_outside", lang, t=ctx, date=fmt.date(date, lang),
-                                     start=fmt.date(start, lang), end=fmt.date(end, lang)))
+                problems.append(_msg("milestone_outside", lang, t=ctx, date=text.date(date, lang),
+                                     start=text.date(start, lang), end=text.date(end, lang)))
             checked.append({"date": date.isoformat(), "value": _number(value)})
     out["milestones_json"] = json.dumps(sorted(checked, key=lambda m: m["date"]))
 
@@ -317,7 +319,7 @@ def parse_targets(tables: list[dict], program_id: str, lang: str = "de",
     Raises:
         TargetSpecError: listing every problem found, in `lang`.
     """
-    fmt._check(lang)
+    text.check_lang(lang)
     known_statuses = tuple(statuses) if statuses is not None else tuple(db.BUILTIN_STATUSES)
     problems: list[str] = []
     rows: list[dict[str, Any]] = []
@@ -373,7 +375,7 @@ def parse_targets(tables: list[dict], program_id: str, lang: str = "de",
             else:
                 valid_from = _date_or_problem(revision["valid_from"], "valid_from", rctx, lang, problems)
             if valid_from:
-                rctx = _msg("revision", lang, t=ctx, date=fmt.date(valid_from, lang))
+                rctx = _msg("revision", lang, t=ctx, date=text.date(valid_from, lang))
             for key in revision:
                 if key not in REVISION_KEYS:
                     problems.append(_msg("unknown_key", lang, t=rctx, key=key,
@@ -381,9 +383,9 @@ def parse_targets(tables: list[dict], program_id: str, lang: str = "de",
             if valid_from and first_from:
                 if valid_from < first_from:
                     problems.append(_msg("revision_too_early", lang, t=rctx,
-                                         date=fmt.date(valid_from, lang), first=fmt.date(first_from, lang)))
+                                         date=text.date(valid_from, lang), first=text.date(first_from, lang)))
                 elif valid_from == first_from or valid_from in (v for v, _, _ in parsed):
-                    problems.append(_msg("revision_twice", lang, t=ctx, date=fmt.date(valid_from, lang)))
+                    problems.append(_msg("revision_twice", lang, t=ctx, date=text.date(valid_from, lang)))
             parsed.append((valid_from, rctx, revision))
         # each revision applies on top of the version before it, in order of valid_from
         previous_raw = base_raw
@@ -736,7 +738,7 @@ def _state(row, achieved, expected, as_of, start, end) -> str:
 def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: Any,
                  lang: str = "de") -> dict[str, Any]:
     """Evaluate one target version on `as_of` (see `evaluate`)."""
-    fmt._check(lang)
+    text.check_lang(lang)
     as_of = metrics._as_date(as_of)
     start, end = metrics._as_date(row["period_start"]), metrics._as_date(row["period_end"])
     where = json.loads(row.get("scope_json") or "{}")

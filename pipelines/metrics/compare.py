@@ -23,7 +23,9 @@ from typing import Any, Iterable, Sequence
 
 import duckdb
 
-from pipelines import fmt, metrics
+from pipelines import text
+from pipelines.text import check_lang
+from pipelines import metrics
 from pipelines.metrics import FIELDS, Scope
 
 _OPERATOR = re.compile(r"(>=|<=|!=|<>|==|≥|≤|≠|=|>|<)")
@@ -63,7 +65,7 @@ _MESSAGES: dict[str, tuple[str, str]] = {
 
 
 def _msg(key: str, lang: str, **values: Any) -> str:
-    return fmt.pick(_MESSAGES, key, lang, **values)
+    return text.pick(_MESSAGES, key, lang, **values)
 
 
 class CohortError(ValueError):
@@ -105,7 +107,7 @@ def parse_cohort(text: str, lang: str = "de",
     Raises:
         CohortError: listing every problem (unknown fields, operators, values).
     """
-    fmt._check(lang)
+    check_lang(lang)
     name, sep, body = text.partition(":")
     if not sep:
         name, body = text, text
@@ -303,7 +305,7 @@ def compare(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | None, stat
         the cohort's name, "<cohort> – <value>" when both, or "all". Groups by value are
         sorted (numbers numerically, unknown last); cohorts keep their order.
     """
-    fmt._check(lang)
+    text.check_lang(lang)
     base = Scope(tuple(programs) if programs is not None else None)
     field = None
     group = None

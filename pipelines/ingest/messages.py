@@ -6,7 +6,7 @@ of whoever reads it. Codes are stable (stored in `rejected_row.reason_code`).
 
 from __future__ import annotations
 
-from pipelines import fmt
+from pipelines import text
 
 MESSAGES: dict[str, tuple[str, str]] = {
     # file-level
@@ -85,12 +85,12 @@ COLUMN_WORD = {"de": "Spalte", "en": "column"}
 LINE_WORD = {"de": "Zeile", "en": "line"}
 
 
-def text(code: str, lang: str = "de", **params) -> str:
+def say(code: str, lang: str = "de", **params) -> str:
     """The message for `code` in `lang`, with parameters filled in (an unknown code reads as itself)."""
     if code not in MESSAGES:
         return code
     try:
-        return fmt.pick(MESSAGES, code, lang, **params)
+        return text.pick(MESSAGES, code, lang, **params)
     except (KeyError, IndexError):   # a placeholder without a value: the template as it is
         return MESSAGES[code][0 if lang == "de" else 1]
 

@@ -13,7 +13,7 @@ The Kassel sheet is a snapshot as of 31.08.2020 and reproduces the published fig
 "Sozialwirtschaft integriert": 155 women entered, 106 in coaching, 14 in employment and 37
 who started vocational training.
 
-Run `python -m pipelines.demo_data` to regenerate `data/demo/`.
+Run `python -m pipelines.demo.generate` to regenerate `data/demo/`.
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ DEMO_FILES: list[tuple[str, str | None]] = [
     ("cross-mentoring-duesseldorf-koeln_tracking.xlsx", None),
 ]
 
-DEFAULT_DIR = pathlib.Path(__file__).resolve().parents[1] / "data" / "demo"
+DEFAULT_DIR = pathlib.Path(__file__).resolve().parents[2] / "data" / "demo"
 
 # Participant columns shared by all formats (the `Programm` column is added where present).
 PARTICIPANT_COLUMNS = [

@@ -12,7 +12,8 @@ import math
 LANGS = ("de", "en")
 
 
-def _check(lang: str) -> str:
+def check_lang(lang: str) -> str:
+    """`lang` if it is a language of the catalog, else ValueError."""
     if lang not in LANGS:
         raise ValueError(f"unknown language {lang!r}; use one of {LANGS}")
     return lang
@@ -21,12 +22,12 @@ def _check(lang: str) -> str:
 def pick(catalog: dict[str, tuple[str, str]], key: str, lang: str = "de", /, **values) -> str:
     """A text of a (German, English) catalog in `lang`, with its {placeholders} filled in (None -> '')."""
     de, en = catalog[key]
-    return (de if _check(lang) == "de" else en).format(**{k: ("" if v is None else v) for k, v in values.items()})
+    return (de if check_lang(lang) == "de" else en).format(**{k: ("" if v is None else v) for k, v in values.items()})
 
 
 def number(value: float | int | None, lang: str = "de", decimals: int = 0) -> str:
     """Format a number: number(1234.5, 'de', 1) -> '1.234,5'; None/NaN -> '–'."""
-    _check(lang)
+    check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     text = f"{value:,.{decimals}f}"  # 1,234.5
@@ -37,7 +38,7 @@ def number(value: float | int | None, lang: str = "de", decimals: int = 0) -> st
 
 def percent(value: float | None, lang: str = "de", decimals: int = 0) -> str:
     """Format a fraction as percent: percent(0.74) -> '74 %' (de) / '74%' (en)."""
-    _check(lang)
+    check_lang(lang)
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "–"
     body = number(value * 100, lang, decimals)
@@ -46,7 +47,7 @@ def percent(value: float | None, lang: str = "de", decimals: int = 0) -> str:
 
 def date(value: dt.date | str | None, lang: str = "de") -> str:
     """Format a date: DD.MM.YYYY in German, ISO in English; None -> '–'."""
-    _check(lang)
+    check_lang(lang)
     if value is None or value == "":
         return "–"
     if isinstance(value, str):

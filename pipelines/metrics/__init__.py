@@ -35,9 +35,10 @@ from typing import Any, Iterable, Mapping, Sequence
 import duckdb
 import pandas as pd
 
-from pipelines import db, fmt
+from pipelines.store import db
+from pipelines import text
 
-SQL_DIR = Path(__file__).with_name("sql")
+SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 
 CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
 GENDERS = ("female", "male", "diverse")
@@ -198,7 +199,7 @@ _HINTS: dict[str, tuple[str, str]] = {
 
 def message(key: str, lang: str = "de", **values: Any) -> str:
     """A user-facing message of this module in German ('de') or English ('en')."""
-    return fmt.pick(_MESSAGES, key, lang, **values)
+    return text.pick(_MESSAGES, key, lang, **values)
 
 
 def _hint(spec: FieldSpec, lang: str) -> str:
@@ -335,7 +336,7 @@ def parse_where(where: Mapping[str, Any] | None, lang: str = "de") -> tuple[dict
         (canonical where — same shape, values normalised, JSON-able via Scope.to_json;
          the list of conditions; the list of problems in `lang`, empty if all is well).
     """
-    fmt._check(lang)
+    text.check_lang(lang)
     if where is None:
         return {}, [], []
     if not isinstance(where, Mapping):
@@ -509,7 +510,7 @@ def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        return fmt.parse_date(value)
+        return text.parse_date(value)
     raise TypeError(f"not a date: {value!r}")
 
 

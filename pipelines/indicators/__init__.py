@@ -35,11 +35,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines import fmt
-from pipelines.db import quote_ident
+from pipelines import text
+from pipelines.store.db import quote_ident
 
 SOURCES = ("esif_open_data", "generic")
-SQL_DIR = Path(__file__).with_name("sql")
+SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 
 # Columns of indicator_value that normalise() returns (everything except load_id), in order.
 ROW_COLUMNS = [
@@ -223,7 +223,7 @@ def _lang_index(lang: str) -> int:
 
 def message(code: str, lang: str = "de", **params) -> str:
     """The validation message for `code` in `lang`, parameters filled in."""
-    return fmt.pick(MESSAGES, code, lang, **params)
+    return text.pick(MESSAGES, code, lang, **params)
 
 
 def flag_label(flag: str | None, lang: str = "de") -> str:
@@ -874,10 +874,10 @@ def implausible_targets(con: duckdb.DuckDBPyConnection, lang: str = "de") -> pd.
         known = not pd.isna(r["achieved"]) and not pd.isna(r["target"]) and r["target"] > 0
         factor = r["achieved"] / r["target"] if known else None
         return REASONS[r["flag"]][idx].format(
-            target=fmt.number(r["target"], fmt_lang, _decimals(r["target"])),
-            achieved=fmt.number(r["achieved"], fmt_lang, _decimals(r["achieved"])),
+            target=text.number(r["target"], fmt_lang, _decimals(r["target"])),
+            achieved=text.number(r["achieved"], fmt_lang, _decimals(r["achieved"])),
             unit=r["unit"] or "–",
-            factor=fmt.number(factor, fmt_lang, 1),
+            factor=text.number(factor, fmt_lang, 1),
         )
 
     last["reason"] = [reason(r) for r in last.to_dict("records")]

@@ -42,7 +42,7 @@ import numpy as np
 import pandas as pd
 import xlsxwriter
 
-from pipelines import fmt
+from pipelines import text
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIXED_CREATED = dt.datetime(1980, 1, 1)
@@ -113,8 +113,8 @@ def _csv_number(value: numbers.Number, lang: str) -> str:
 def _csv_datetime(value: dt.date, lang: str) -> str:
     if isinstance(value, dt.datetime) and value.time() != dt.time(0):
         clock = value.strftime("%H:%M:%S")
-        return f"{fmt.date(value.date(), lang)} {clock}"
-    return fmt.date(value, lang)
+        return f"{text.date(value.date(), lang)} {clock}"
+    return text.date(value, lang)
 
 
 def _csv_cell(value: object, lang: str) -> str:
@@ -129,7 +129,7 @@ def _csv_cell(value: object, lang: str) -> str:
 
 def csv_bytes(frames: Frames, lang: str = "de") -> bytes:
     """One table (or several, one after another) as CSV bytes; see the module docstring."""
-    fmt.number(0, lang)  # validates lang
+    text.number(0, lang)  # validates lang
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=_SEPARATOR[lang], lineterminator="\r\n",
                         quoting=csv.QUOTE_MINIMAL)
@@ -188,7 +188,7 @@ def xlsx_bytes(
     lang: str = "de",
 ) -> bytes:
     """The workbook of :func:`write_xlsx` as bytes."""
-    fmt.number(0, lang)  # validates lang
+    text.number(0, lang)  # validates lang
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(buffer, {
         "in_memory": True,              # fixed zip timestamps, no temporary files
@@ -214,9 +214,9 @@ def xlsx_bytes(
         flat = _with_index(frame)
         widths = []
         for col, label in enumerate(flat.columns):
-            text = safe_text(_header(label))
-            sheet.write_string(0, col, text, bold)
-            widths.append(len(text))
+            header = safe_text(_header(label))
+            sheet.write_string(0, col, header, bold)
+            widths.append(len(header))
         for r, row in enumerate(flat.itertuples(index=False, name=None), start=1):
             for col, value in enumerate(row):
                 widths[col] = max(widths[col], _width(value))

@@ -1,13 +1,13 @@
 """The demo store: the committed files under data/demo/, loaded through the same pipeline a
-user's files go through (`outcomes demo`). The files themselves are made by demo_data.py."""
+user's files go through (`outcomes demo`). The files themselves are made by generate.py."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
-from pipelines import db
-from pipelines.demo_data import DEFAULT_DIR, DEMO_FILES
+from pipelines.store import db
+from pipelines.demo.generate import DEFAULT_DIR, DEMO_FILES
 from pipelines.ingest import Ingestor, LoadResult
 
 # Public programme-level figures (EU open data, ESF 2014–2020, Germany) for the ministry view.

@@ -94,7 +94,7 @@ from typing import Literal
 
 import pandas as pd
 
-from pipelines import fmt
+from pipelines import text
 
 Cell = Hashable
 SUPPRESSED = "*"
@@ -701,16 +701,16 @@ def display_table(
         ``(text, mask)``: a DataFrame of strings (a Series becomes one column, named
         after it or "n") and a boolean DataFrame of the same shape, True where ``*``.
     """
-    fmt.number(0, lang)  # validates lang
+    text.number(0, lang)  # validates lang
     if not isinstance(table, Protected):
         table = suppress_table(table, threshold, totals=totals, total_label=TOTAL_LABELS[lang])
     counts, mask = table.table, table.mask
     if isinstance(counts, pd.Series):
         name = counts.name if counts.name is not None else "n"
         counts, mask = counts.to_frame(name), mask.to_frame(name)
-    text = pd.DataFrame(
+    shown = pd.DataFrame(
         [
-            [SUPPRESSED if mask.iat[i, j] else fmt.number(int(counts.iat[i, j]), lang)
+            [SUPPRESSED if mask.iat[i, j] else text.number(int(counts.iat[i, j]), lang)
              for j in range(counts.shape[1])]
             for i in range(counts.shape[0])
         ],
@@ -720,7 +720,7 @@ def display_table(
     )
     out_mask = mask.copy()
     for column, (numerator, denominator) in (shares or {}).items():
-        if column in text.columns:
+        if column in shown.columns:
             raise ValueError(f"share column {column!r} already exists")
         for needed in (numerator, denominator):
             if needed is not None and needed not in counts.columns:
@@ -738,11 +738,11 @@ def display_table(
                 cells.append(SUPPRESSED)
                 hidden.append(True)
             else:
-                cells.append(fmt.percent(int(k) / int(n) if n else None, lang, share_decimals))
+                cells.append(text.percent(int(k) / int(n) if n else None, lang, share_decimals))
                 hidden.append(False)
-        text[column] = pd.Series(cells, index=text.index, dtype=object)
-        out_mask[column] = pd.Series(hidden, index=text.index, dtype=bool)
-    return text, out_mask.astype(bool)
+        shown[column] = pd.Series(cells, index=shown.index, dtype=object)
+        out_mask[column] = pd.Series(hidden, index=shown.index, dtype=bool)
+    return shown, out_mask.astype(bool)
 
 
 def _total_row(table: Protected) -> bool:

@@ -10,7 +10,7 @@ import datetime as dt
 
 import duckdb
 
-from pipelines.db import transaction
+from pipelines.store.db import transaction
 
 
 def _delete(con: duckdb.DuckDBPyConnection, program_id: str, where: str, params: list,

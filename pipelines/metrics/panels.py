@@ -13,8 +13,9 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines import metrics, targets
-from pipelines.db import quote_ident
+from pipelines import metrics
+from pipelines import targets
+from pipelines.store.db import quote_ident
 
 TILE_STATUSES = [("active", "coaching"), ("active", "mentoring"), ("reached", "training"), ("active", "employment")]
 
@@ -173,7 +174,7 @@ GROUP_FIELDS = ["program", "site", "cohort", "entry_year", "coach_id", "mentor_i
 def comparison(con: duckdb.DuckDBPyConnection, program_ids: list[str], status: str, as_of: dt.date,
                by: str | None = None, cohorts: list[str] | None = None, lang: str = "de") -> dict:
     """Groups side by side: table (n, reached, share, Wilson interval, small flag) and KM curves."""
-    from pipelines import compare
+    from pipelines.metrics import compare
 
     groups = compare.compare(con, list(program_ids), status, as_of, by=by if not cohorts else None,
                              cohorts=cohorts or None, lang=lang)
@@ -256,13 +257,13 @@ _SENTENCES = {
 
 def value_text(card: dict, value, lang: str) -> str:
     """A target's value as shown: a share as percent (74,0 %), a count without decimals unless it has some."""
-    from pipelines import fmt
+    from pipelines import text
 
     if value is None:
         return "–"
     if card["measure"] == "share":
-        return fmt.percent(float(value) / 100, lang, 1)
-    return fmt.number(value, lang, 0 if float(value).is_integer() else 1)
+        return text.percent(float(value) / 100, lang, 1)
+    return text.number(value, lang, 0 if float(value).is_integer() else 1)
 
 
 def forecast_sentence(card: dict, lang: str = "de") -> str:
@@ -270,7 +271,7 @@ def forecast_sentence(card: dict, lang: str = "de") -> str:
 
     e.g. "Bei aktuellem Tempo 46 von 50 bis 31.12.2022 – nötig sind 1,1 pro Monat; Wahrscheinlichkeit 38 %."
     """
-    from pipelines import fmt
+    from pipelines import text
 
     i = 0 if lang == "de" else 1
     forecast = card.get("forecast")
@@ -280,10 +281,10 @@ def forecast_sentence(card: dict, lang: str = "de") -> str:
         "achieved": value_text(card, card["achieved"], lang),
         "target": value_text(card, card["target"], lang),
         "forecast": value_text(card, forecast, lang),
-        "needed": fmt.number(card.get("needed_per_month"), lang, 1),
-        "probability": fmt.percent(card.get("probability"), lang),
-        "start": fmt.date(card["period_start"], lang),
-        "end": fmt.date(card["period_end"], lang),
+        "needed": text.number(card.get("needed_per_month"), lang, 1),
+        "probability": text.percent(card.get("probability"), lang),
+        "start": text.date(card["period_start"], lang),
+        "end": text.date(card["period_end"], lang),
     }
     state = card["state"]
     if state in ("met", "missed", "not_started") and not (state == "met" and card["direction"] == "at_most"):
@@ -318,9 +319,9 @@ def where_text(scope_json: str | None) -> str:
 def milestones_text(milestones_json: str | None, lang: str = "de") -> str:
     import json
 
-    from pipelines import fmt
+    from pipelines import text
 
-    return "\n".join(f"{fmt.date(m['date'], lang)} = {fmt.number(m['value'], lang, 0 if float(m['value']).is_integer() else 1)}"
+    return "\n".join(f"{text.date(m['date'], lang)} = {text.number(m['value'], lang, 0 if float(m['value']).is_integer() else 1)}"
                      for m in json.loads(milestones_json or "[]"))
 
 
@@ -331,7 +332,8 @@ def target_table_from_form(*, target_id: str, label: str, funder: str, measure: 
 
     The table itself is validated by targets.parse_targets when it is saved.
     """
-    from pipelines import compare, fmt
+    from pipelines.metrics import compare
+    from pipelines import text
 
     problems: list[str] = []
     table: dict[str, Any] = {"id": target_id, "label": label.strip(), "measure": measure,
@@ -354,7 +356,7 @@ def target_table_from_form(*, target_id: str, label: str, funder: str, measure: 
         day, _, amount = line.partition("=")
         try:
             amount_value = float(amount.strip().replace(".", "").replace(",", ".") if lang == "de" else amount.strip())
-            points.append({"date": fmt.parse_date(day), "value": int(amount_value) if amount_value.is_integer() else amount_value})
+            points.append({"date": text.parse_date(day), "value": int(amount_value) if amount_value.is_integer() else amount_value})
         except ValueError:
             problems.append(("Meilenstein Zeile {n}: »{line}« – erwartet TT.MM.JJJJ = Zahl" if lang == "de" else
                              "Milestone line {n}: '{line}' — expected DATE = number").format(n=number, line=line.strip()))

@@ -1,6 +1,6 @@
 """Read → normalise → validate → load, one file at a time, each in one transaction.
 
-A data file is staged as text (formats.stage), its headers are mapped to canonical fields,
+A data file is staged as text (readers.stage), its headers are mapped to canonical fields,
 every rule is checked in SQL over the whole file, and then:
 - strict (default): any problem → nothing is written, every problem is reported;
 - lenient: good rows load, every bad row goes to `rejected_row` and a rejects CSV.
@@ -24,8 +24,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from pipelines import formats, messages
-from pipelines.db import quote_ident, resolve_path, transaction
+from pipelines.ingest import readers
+from pipelines.ingest import messages
+from pipelines.store.db import quote_ident, resolve_path, transaction
 
 PARTICIPANT_FIELDS = [
     "site", "cohort", "entry_date", "exit_date", "exit_reason", "gender", "birth_year",
@@ -66,7 +67,7 @@ class Problem:
     def message(self, lang: str = "de") -> str:
         if self.text is not None:
             return self.text
-        return messages.text(self.code, lang, value=self.value, **self.params)
+        return messages.say(self.code, lang, value=self.value, **self.params)
 
     def describe(self, lang: str = "de") -> str:
         return f"{messages.locate(self.file, self.line, self.column, lang)}: {self.message(lang)}"
@@ -132,7 +133,7 @@ class Mapping:
             doc = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise _Failed([Problem("bad_mapping", Path(path).name, params={"detail": str(exc)})]) from None
-        columns = {formats.header_key(k): str(v) for k, v in doc.get("columns", {}).items()}
+        columns = {readers.header_key(k): str(v) for k, v in doc.get("columns", {}).items()}
         values = {f: {str(k).strip().lower(): str(v) for k, v in table.items()}
                   for f, table in doc.get("values", {}).items()}
         return cls(columns, values, hashlib.sha256(raw).hexdigest())
@@ -167,16 +168,16 @@ def map_headers(headers: list[str], file: str, mapping: Mapping, status_words: d
     problems: list[Problem] = []
     known_statuses = set(status_words.values())
     for header in headers:
-        key = formats.header_key(header)
+        key = readers.header_key(header)
         target = mapping.columns.get(key)
         if target is None:
-            what = formats.identifier_kind(header)
+            what = readers.identifier_kind(header)
             if what:
                 problems.append(Problem("identifier_column", file, column=header, params={"what": what}))
                 continue
-            target = formats.ALIAS_INDEX.get(key)
+            target = readers.ALIAS_INDEX.get(key)
             if target is None:
-                hit = formats.status_column(header, status_words)
+                hit = readers.status_column(header, status_words)
                 if hit:
                     target = f"{hit[0]}.{hit[1]}"
         if target is None:
@@ -412,7 +413,7 @@ class Ingestor:
 
     # -- public -------------------------------------------------------------------------
     def ingest(self, spec: str | Path) -> LoadResult:
-        path, sheet = formats.split_sheet(spec)
+        path, sheet = readers.split_sheet(spec)
         result = LoadResult(file=path.name)
         try:
             mapping = Mapping.read(self.mapping_path)
@@ -431,7 +432,7 @@ class Ingestor:
 
     # -- program files ------------------------------------------------------------------
     def _ingest_program(self, path: Path, result: LoadResult) -> None:
-        from pipelines import programs
+        from pipelines.ingest import programs
 
         if not path.exists():
             raise _Failed([Problem("not_found", path.name)])
@@ -457,8 +458,8 @@ class Ingestor:
     def _ingest_data(self, path: Path, sheet: str | None, mapping: Mapping, result: LoadResult) -> None:
         con = self.con
         try:
-            staged = formats.stage(con, path, "_stg", sheet)
-        except formats.FileProblem as exc:
+            staged = readers.stage(con, path, "_stg", sheet)
+        except readers.FileProblem as exc:
             raise _Failed([Problem(exc.code, path.name, line=exc.line, params=exc.params)]) from None
         result.rows_read = staged.rows
         result.details = {k: v for k, v in (("encoding", staged.encoding), ("delimiter", staged.delimiter),
@@ -483,7 +484,7 @@ class Ingestor:
             problems = [Problem("unknown_kind", path.name, params={"headers": ", ".join(staged.headers)})]
             if "participant_id" not in layout.fields or "entry_date" not in layout.fields:
                 problems.append(Problem("missing_column", path.name, params={
-                    "field": missing, "example": formats.FIELD_ALIASES[missing][0]}))
+                    "field": missing, "example": readers.FIELD_ALIASES[missing][0]}))
             raise _Failed(problems)
         result.kind = kind
         if kind == "tracking" and "entry_date" not in layout.fields:
@@ -540,9 +541,9 @@ class Ingestor:
         for status, de, en in self.con.execute(
                 "select status, label_de, label_en from status_vocabulary where program_id <> '*'").fetchall():
             extra.setdefault(status, []).extend(w for w in (de, en) if w)
-        words = formats.status_words(extra)
+        words = readers.status_words(extra)
         for key, status in mapping.values.get("status", {}).items():
-            words[formats.header_key(key)] = status
+            words[readers.header_key(key)] = status
         return words
 
     def _value_alias_table(self, mapping: Mapping, words: dict[str, str]) -> None:
@@ -556,7 +557,7 @@ class Ingestor:
         for status, label_de, label_en in self.con.execute(
                 "select status, label_de, label_en from status_vocabulary").fetchall():
             rows += [("status", w.lower(), status) for w in (status, label_de, label_en) if w]
-        for word, status in formats.STATUS_ALIASES.items():
+        for word, status in readers.STATUS_ALIASES.items():
             rows += [("status", w.lower(), word) for w in status]
         rows += [("status", k, s) for k, s in mapping.values.get("status", {}).items()]
         frame = pd.DataFrame(rows, columns=["field", "key", "value"]).drop_duplicates(["field", "key"], keep="last")
@@ -688,7 +689,7 @@ class Ingestor:
     def _store_rejects(self, load_id: int, file: str) -> None:
         problems = self.con.execute("select code, line, column_name, value, other from _problems").df()
         messages_text = [
-            messages.text(r.code, self.lang, value=r.value, other=r.other)
+            messages.say(r.code, self.lang, value=r.value, other=r.other)
             for r in problems.itertuples()
         ]
         problems["reason"] = messages_text
@@ -703,7 +704,7 @@ class Ingestor:
     def _write_rejects(self, load_id: int, path: Path, problems: list[Problem]) -> Path | None:
         if self.store_dir is None:
             return None
-        from pipelines import export
+        from pipelines.report import spreadsheets
 
         target = self.store_dir / "rejects" / f"{load_id:05d}-{path.stem}.rejects.csv"
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -718,11 +719,11 @@ class Ingestor:
                                     "column_name": "Spalte" if self.lang == "de" else "column",
                                     "value": "Wert" if self.lang == "de" else "value",
                                     "reason": "Grund" if self.lang == "de" else "reason"})
-        export.write_csv(rows, target, lang=self.lang)
+        spreadsheets.write_csv(rows, target, lang=self.lang)
         return target
 
     # -- indicator files ----------------------------------------------------------------
-    def _ingest_indicators(self, path: Path, staged: formats.Staged, source_kind: str, sha: str,
+    def _ingest_indicators(self, path: Path, staged: readers.Staged, source_kind: str, sha: str,
                            result: LoadResult) -> None:
         from pipelines import indicators
 
@@ -793,10 +794,10 @@ def ingest_files(con: duckdb.DuckDBPyConnection, files: list[str | Path], **opti
     rank = {"program": 0, "indicators": 1, "participants": 2, "tracking": 2, "episodes": 3}
 
     def order(spec) -> int:
-        path, sheet = formats.split_sheet(spec)
+        path, sheet = readers.split_sheet(spec)
         if path.suffix.lower() == ".toml":
             return rank["program"]
-        layout = map_headers(formats.peek_headers(path, sheet), path.name, mapping, words)
+        layout = map_headers(readers.peek_headers(path, sheet), path.name, mapping, words)
         return rank.get(layout.kind(), 2)
 
     return [ingestor.ingest(spec) for spec in sorted(files, key=order)]  # stable: ties keep order

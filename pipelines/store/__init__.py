@@ -1,0 +1,1 @@
+"""The store: open and migrate (db), schema, what it holds (catalog), retention."""
