@@ -6,7 +6,6 @@ data/outcomes.duckdb.
 
 from __future__ import annotations
 
-import datetime as dt
 import sys
 from pathlib import Path
 

@@ -51,11 +51,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "targets.heading": ("Zielvereinbarungen", "Target agreements"),
     "targets.none": ("Für die gewählten Programme sind keine Ziele hinterlegt. Ziele lassen sich auf der Seite »Ziele« anlegen.",
                      "No targets for the selected programs. Targets can be added on the 'Targets' page."),
-    "state.met": ("erreicht", "met"),
-    "state.on_track": ("im Plan", "on track"),
-    "state.at_risk": ("gefährdet", "at risk"),
-    "state.missed": ("verfehlt", "missed"),
-    "state.not_started": ("nicht begonnen", "not started"),
     "targets.achieved_of": ("{achieved} von {target}", "{achieved} of {target}"),
     "targets.at_most_of": ("{achieved} (höchstens {target})", "{achieved} (at most {target})"),
     "targets.forecast": ("Bei aktuellem Tempo {forecast} von {target} bis {end} – nötig sind {needed} pro Monat; "
@@ -114,19 +109,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare.months": ("Monate seit Eintritt", "Months since entry"),
     "compare.link": ("Dieser Vergleich steht in der Adresse des Browsers – Link kopieren und teilen.",
                      "This comparison lives in the browser's address — copy the link to share it."),
-    "field.program": ("Programm", "Program"),
-    "field.site": ("Standort", "Site"),
-    "field.cohort": ("Kohorte", "Cohort"),
-    "field.entry_year": ("Eintrittsjahr", "Entry year"),
-    "field.coach_id": ("Coach", "Coach"),
-    "field.mentor_id": ("Mentorin", "Mentor"),
-    "field.gender": ("Geschlecht", "Gender"),
-    "field.age_band": ("Altersgruppe", "Age band"),
-    "field.origin_region": ("Herkunftsregion", "Origin region"),
-    "field.qualification_level": ("ISCED-Niveau", "ISCED level"),
-    "field.german_level": ("Deutschniveau", "German level"),
-    "field.birth_year": ("Geburtsjahr", "Birth year"),
-    "field.exit_reason": ("Austrittsgrund", "Exit reason"),
     # funnel
     "funnel.entered": ("Eingetreten", "Entered"),
     "funnel.support": ("In Begleitung gewesen", "Had support"),
@@ -152,12 +134,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "funnel.p25": ("25 %", "25%"),
     "funnel.p75": ("75 %", "75%"),
     "funnel.mean": ("Mittelwert", "Mean"),
-    "exit.unknown": ("Grund unbekannt", "reason unknown"),
-    "exit.completed": ("abgeschlossen", "completed"),
-    "exit.dropped_out": ("abgebrochen", "dropped out"),
-    "exit.moved": ("verzogen", "moved"),
-    "exit.other": ("sonstiges", "other"),
-    "exit.none": ("noch im Programm", "still in the program"),
     # targets page
     "tedit.program": ("Programm", "Program"),
     "tedit.intro": ("Ziele dieses Programms. Änderungen werden geprüft, in der Datenbank gespeichert und als "
@@ -188,12 +164,6 @@ LABELS: dict[str, tuple[str, str]] = {
     "tedit.deleted": ("Gelöscht.", "Deleted."),
     "tedit.invalid": ("Nicht gespeichert:", "Not saved:"),
     "tedit.download": ("Programmdatei (TOML) herunterladen", "Download program file (TOML)"),
-    "measure.entered": ("Eintritte", "entries"),
-    "measure.active": ("aktiv am Stichtag", "active on the date"),
-    "measure.reached": ("erreicht (begonnen)", "reached (started)"),
-    "measure.upon_leaving": ("bei Austritt (binnen 4 Wochen)", "upon leaving (within 4 weeks)"),
-    "measure.six_months_after": ("sechs Monate nach Austritt", "six months after leaving"),
-    "measure.share": ("Anteil in %", "share in %"),
     # data page
     "data.upload": ("Dateien hochladen", "Upload files"),
     "data.upload_help": ("Programmdateien (TOML), Teilnehmende, Episoden oder Tracking-Blätter als CSV, XLSX oder "
@@ -315,6 +285,8 @@ LABELS: dict[str, tuple[str, str]] = {
     "no": ("nein", "no"),
 }
 
+PAGE_WORDS = text.Catalog(LABELS)
+
 
 class Labels:
     """Labels in one language: L = Labels('de'); L('page.overview') -> 'Übersicht'."""
@@ -323,9 +295,12 @@ class Labels:
         self.lang = lang if lang in text.LANGS else "de"
 
     def __call__(self, key: str, **params) -> str:
-        de, en = LABELS.get(key, (key, key))
-        text = de if self.lang == "de" else en
-        return text.format(**params) if params else text
+        """The page label `key`, else the shared word of `pipelines.text` (states, fields, measures …)."""
+        if key in PAGE_WORDS:
+            return PAGE_WORDS.say(key, self.lang, **params)
+        if key in text.CATALOG:
+            return text.say(key, self.lang, **params)
+        return key
 
     # formatting in the same language
     def num(self, value, decimals: int = 0) -> str:
@@ -346,8 +321,7 @@ class Labels:
         """The label of a status ('training' -> 'Ausbildung'), from the store's vocabulary if given."""
         if vocabulary is not None and status in vocabulary:
             return vocabulary[status][0 if self.lang == "de" else 1]
-        from pipelines.store.db import BUILTIN_STATUSES
 
-        if status in BUILTIN_STATUSES:
-            return BUILTIN_STATUSES[status][1 if self.lang == "de" else 2]
+        if f"status.{status}" in text.CATALOG:
+            return text.say(f"status.{status}", self.lang)
         return status

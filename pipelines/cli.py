@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
+from pipelines import dates
 from pipelines.store import db
 from pipelines import text
 
@@ -28,7 +29,7 @@ def _lang_default() -> str:
 
 def _date(value: str) -> dt.date:
     try:
-        return text.parse_date(value)
+        return dates.parse_date(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
 

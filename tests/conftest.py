@@ -1,10 +1,12 @@
-"""Shared fixtures: tiny stores in memory or in a temporary file."""
+"""Shared fixtures: tiny stores in memory or in a temporary file, and the demo store built once."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
-from pipelines import db
+from pipelines.store import db
 
 
 @pytest.fixture
@@ -19,3 +21,31 @@ def con():
 def db_path(tmp_path):
     """Path of a fresh (not yet created) store file."""
     return tmp_path / "store.duckdb"
+
+
+@pytest.fixture(scope="session")
+def demo_path(tmp_path_factory) -> Path:
+    """The demo store, built once per test session through the real pipeline. Read it only;
+    a test that changes data takes `demo_copy`."""
+    from pipelines import demo
+
+    path = tmp_path_factory.mktemp("demo") / "outcomes.duckdb"
+    results = demo.build(path)
+    assert all(r.outcome == "loaded" for r in results), [(r.file, r.problems[:3]) for r in results]
+    return path
+
+
+@pytest.fixture
+def demo_copy(demo_path, tmp_path) -> Path:
+    """A private copy of the demo store (with its raw/ archive) that a test may change."""
+    from tests.helpers.stores import copy_store
+
+    return copy_store(demo_path, tmp_path / "demo-copy")
+
+
+@pytest.fixture
+def demo_con(demo_path):
+    """A read-only connection to the session's demo store."""
+    connection = db.connect(demo_path, read_only=True)
+    yield connection
+    connection.close()

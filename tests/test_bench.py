@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
 from pathlib import Path
 
 import pytest
@@ -15,7 +14,7 @@ from pipelines.store import db
 from pipelines import metrics
 from pipelines.ingest import Ingestor
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))   # bench/ is a folder of the checkout
+# bench/ is a folder of the checkout, importable because pytest puts the root on sys.path (pythonpath)
 from bench import generate as gen  # noqa: E402
 from bench import run  # noqa: E402
 

@@ -3,22 +3,14 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 
 import pytest
 
 from pipelines.store import db
 from pipelines.cli import main
 
-from ingest_helpers import csv_file, program_file
-
-
-def run(*args, env=None):
-    """Run the real console entry point in a subprocess."""
-    return subprocess.run([sys.executable, "-m", "pipelines.cli", *map(str, args)], capture_output=True,
-                          text=True, env={**os.environ, **(env or {})}, timeout=120)
+from tests.helpers.cli import run, run_subprocess
+from tests.helpers.files import csv_file, program_file
 
 
 @pytest.fixture
@@ -32,8 +24,9 @@ def files(tmp_path):
 
 
 def test_ingest_good_files_exit_0_and_rows_stored(tmp_path, files):
+    """The installed entry point in a child process, as a user starts it."""
     store = tmp_path / "s.duckdb"
-    r = run("ingest", files["program"], files["good"], "--program", "test-programm", "--db", store)
+    r = run_subprocess("ingest", files["program"], files["good"], "--program", "test-programm", "--db", store)
     assert r.returncode == 0, r.stderr
     assert "gut.csv [Tracking-Blatt]: geladen – gelesen 2, geladen 2, abgewiesen 0" in r.stdout
     con = db.connect(store, read_only=True)
@@ -111,13 +104,9 @@ def test_bad_date_argument_is_a_usage_error(tmp_path):
 
 # --------------------------------------------------------------------------- metrics commands on the demo
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    from pipelines import demo
-
-    path = tmp_path_factory.mktemp("cli-demo") / "outcomes.duckdb"
-    assert all(r.ok for r in demo.build(path))
-    return path
+@pytest.fixture
+def demo_db(demo_path):
+    return demo_path
 
 
 def test_status_json_reproduces_kassel_august_2020(demo_db):

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 import shlex
-import subprocess
-import sys
 from pathlib import Path
+
+from tests.helpers.cli import run
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 
@@ -37,7 +37,8 @@ def test_readme_quick_start_is_the_two_make_commands():
     assert [line.split("#")[0].strip() for line in quick.strip().splitlines()] == ["make run", "make test"]
 
 
-def test_readme_session_runs_and_prints_what_it_shows(tmp_path):
+def test_readme_session_runs_and_prints_what_it_shows(tmp_path, monkeypatch):
+    monkeypatch.chdir(README.parent)
     store = tmp_path / "outcomes.duckdb"
     steps = console_session()
     assert steps[0][0].startswith("outcomes demo")
@@ -47,8 +48,7 @@ def test_readme_session_runs_and_prints_what_it_shows(tmp_path):
         args = [str(store) if a == "data/outcomes.duckdb" else a for a in args[1:]]
         if "--db" not in args:
             args += ["--db", str(store)]
-        result = subprocess.run([sys.executable, "-m", "pipelines.cli", *args], capture_output=True, text=True,
-                                timeout=120, cwd=README.parent)
+        result = run(*args)
         assert result.returncode == 0, (command, result.stderr)
         output = [line.rstrip() for line in result.stdout.replace(str(store), "data/outcomes.duckdb").splitlines()]
         for line in shown:

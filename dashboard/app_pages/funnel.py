@@ -1,6 +1,5 @@
 """Verläufe der Teilnehmenden: entered → support → outcome, exit reasons, length of stay."""
 
-import pandas as pd
 import streamlit as st
 
 from dashboard import charts, data, state
@@ -34,7 +33,7 @@ if chosen:
     with left:
         st.subheader(L("funnel.exits"))
         exits = panels.exit_reasons(result)
-        exits["label"] = [L(f"exit.{r}") for r in exits["reason"]]
+        exits["label"] = [L(f"exit_reason.{r}") for r in exits["reason"]]
         chart(charts.bars(exits, "label", "n", L, color=charts.PALETTE[5]), exits, L("funnel.exits_caption"),
               "austrittsgruende.csv", L, "exits")
     with right:

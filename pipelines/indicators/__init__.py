@@ -7,7 +7,7 @@ columns named by the file's headers plus `_line` (line in the file, header = 1):
   (ms, cci, title, fund, indicator_type_code, ind_code, …, year, ir_ver, target_value,
   implemented_value, measurement_unit).
 - ``generic``: one row per programme × indicator × breakdown × year (or Stichtag) with
-  achieved and target values, German or English headers (see `GENERIC_ALIASES`).
+  achieved and target values, German or English headers (see `vocab.GENERIC_ALIASES`).
 
 Values are cumulative to the end of the year (or to the Stichtag): years are never added.
 A programme's indicator may be split by breakdowns (priority axis, investment priority,
@@ -27,19 +27,18 @@ from __future__ import annotations
 import json
 import math
 import re
-import unicodedata
 from functools import cache
-from pathlib import Path
 
 import duckdb
 import numpy as np
 import pandas as pd
 
-from pipelines import text
+from pipelines import text, vocab
+from pipelines.vocab import header_key
+from pipelines.store import db
 from pipelines.store.db import quote_ident
 
 SOURCES = ("esif_open_data", "generic")
-SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 
 # Columns of indicator_value that normalise() returns (everything except load_id), in order.
 ROW_COLUMNS = [
@@ -95,49 +94,7 @@ ESIF_BREAKDOWNS = {
     "region_category": "category_of_region",
 }
 
-# Generic format: canonical field -> accepted headers (compared by `header_key`: case, spaces,
-# dashes, underscores and umlauts do not matter). The first alias is the one shown in messages.
-GENERIC_ALIASES: dict[str, tuple[str, ...]] = {
-    "program": ("Programm", "Programm-ID", "Programmnummer", "Programmcode", "Operationelles Programm",
-                "OP", "CCI", "Vorhaben", "Vorhaben-ID", "Projekt-ID", "program", "program_id",
-                "programme", "programme_id", "programme code", "operation", "operation_id",
-                "project_id"),
-    "title": ("Titel", "Programmtitel", "Programmname", "Programmbezeichnung", "Projekttitel",
-              "title", "programme title", "program title", "programme name", "program name"),
-    "fund": ("Fonds", "Förderfonds", "Fondsart", "fund"),
-    "indicator_type": ("Indikatortyp", "Indikatorart", "Typ", "indicator_type", "indicator type",
-                       "type"),
-    "indicator": ("Indikator", "Code", "Indikatorcode", "Indikator-ID", "Indikatornummer",
-                  "Kennziffer", "indicator", "indicator_code", "indicator id", "ind_code"),
-    "indicator_name": ("Indikatorname", "Bezeichnung", "Indikatorbezeichnung", "Beschreibung",
-                       "Kurzbezeichnung", "indicator_name", "indicator label", "description",
-                       "label"),
-    "year": ("Jahr", "Berichtsjahr", "year", "reporting year", "report year"),
-    "report_date": ("Stichtag", "Berichtsstichtag", "Berichtsdatum", "Datum", "report_date",
-                    "reporting date", "as of", "as of date", "cut-off date", "date"),
-    "achieved": ("Ist", "Ist-Wert", "Erreicht", "Erreichter Wert", "Ist kumuliert", "Wert",
-                 "achieved", "achieved value", "actual", "actual value", "implemented",
-                 "implemented_value", "value"),
-    "target": ("Soll", "Soll-Wert", "Ziel", "Zielwert", "Zielvorgabe", "Planwert", "target",
-               "target value", "target_value"),
-    "unit": ("Einheit", "Maßeinheit", "Messeinheit", "unit", "measurement unit", "measurement_unit"),
-    "version": ("Version", "Berichtsversion", "report version", "ir_ver"),
-}
-# Declared breakdown columns: breakdown key -> accepted headers. Any other breakdown is written
-# as "Aufschlüsselung: <Name>" (or "Merkmal: …", "breakdown: …"); other unknown headers are errors.
-BREAKDOWN_ALIASES: dict[str, tuple[str, ...]] = {
-    "priority": ("Priorität", "Prioritätsachse", "Achse", "priority", "priority axis", "priority_code"),
-    "investment_priority": ("Investitionspriorität", "IP", "investment priority", "investment_priority"),
-    "specific_objective": ("Spezifisches Ziel", "specific objective"),
-    "region_category": ("Regionenkategorie", "Regionskategorie", "Kategorie der Region",
-                        "region category", "category of region", "category_of_region"),
-    "gender": ("Geschlecht", "gender", "sex"),
-    "age_group": ("Altersgruppe", "age group"),
-    "target_group": ("Zielgruppe", "target group"),
-    "region": ("Region", "Bundesland", "Land", "Landkreis", "Kreis", "state", "district"),
-    "site": ("Standort", "site"),
-    "cohort": ("Kohorte", "cohort"),
-}
+# Header aliases (vocab.GENERIC_ALIASES, vocab.BREAKDOWN_ALIASES) live in pipelines.vocab.
 BREAKDOWN_PREFIX = re.compile(
     r"^\s*(?:aufschl(?:ü|ue)sselung|merkmal|breakdown|dimension)\s*[:=]\s*(.+?)\s*$", re.IGNORECASE
 )
@@ -235,32 +192,14 @@ def flag_label(flag: str | None, lang: str = "de") -> str:
 
 # --------------------------------------------------------------------------- headers
 
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def header_key(header: str) -> str:
-    """Normalise a header for alias lookup: 'Investitions-Priorität' -> 'investitionsprioritaet'."""
-    text = unicodedata.normalize("NFC", str(header)).replace("\ufeff", "").strip().lower()
-    text = unicodedata.normalize("NFKD", text.translate(_UMLAUTS))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]", "", text)
-
-
-def _slug(text: str) -> str:
-    """Breakdown key from a free header: 'Landkreis (Sitz)' -> 'landkreis_sitz'."""
-    text = unicodedata.normalize("NFKD", str(text).strip().lower().translate(_UMLAUTS))
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]+", "_", text).strip("_") or "breakdown"
-
-
 @cache
 def _alias_index() -> dict[str, tuple[str, str]]:
     """header_key -> ('field', name) or ('breakdown', key)."""
     index: dict[str, tuple[str, str]] = {}
-    for field, aliases in GENERIC_ALIASES.items():
+    for field, aliases in vocab.GENERIC_ALIASES.items():
         for alias in aliases:
             index.setdefault(header_key(alias), ("field", field))
-    for key, aliases in BREAKDOWN_ALIASES.items():
+    for key, aliases in vocab.BREAKDOWN_ALIASES.items():
         for alias in aliases:
             index.setdefault(header_key(alias), ("breakdown", key))
     return index
@@ -284,7 +223,7 @@ def _generic_mapping(columns) -> tuple[dict[str, str], dict[str, str], list[dict
     for column in _data_columns(columns):
         prefixed = BREAKDOWN_PREFIX.match(column)
         if prefixed:
-            kind, name = "breakdown", _slug(prefixed.group(1))
+            kind, name = "breakdown", vocab.slug(prefixed.group(1), fallback="breakdown")
         elif header_key(column) in index:
             kind, name = index[header_key(column)]
         else:
@@ -465,7 +404,7 @@ def normalise(df: pd.DataFrame, source_kind: str, lang: str = "de") -> tuple[pd.
     (the 2021 target rows) rank below any version. Two rows with the same key and the same
     version are a duplicate_key error.
 
-    Generic: see GENERIC_ALIASES / BREAKDOWN_ALIASES; a column "Aufschlüsselung: X" is a
+    Generic: see vocab.GENERIC_ALIASES / vocab.BREAKDOWN_ALIASES; a column "Aufschlüsselung: X" is a
     breakdown X. The year comes from "Jahr" or from the year of "Stichtag".
 
     Args:
@@ -498,7 +437,7 @@ def normalise(df: pd.DataFrame, source_kind: str, lang: str = "de") -> tuple[pd.
         required = ("program", "fund", "indicator_type", "indicator", "year")
     else:
         fields, breakdown_cols, problems = _generic_mapping(df.columns)
-        known = ", ".join(f"»{aliases[0]}«" for aliases in GENERIC_ALIASES.values())
+        known = ", ".join(f"»{aliases[0]}«" for aliases in vocab.GENERIC_ALIASES.values())
         for p in problems:
             if p["code"] == "unknown_column":
                 errors.header("unknown_column", p["column"], column=p["column"], known=known)
@@ -509,7 +448,7 @@ def normalise(df: pd.DataFrame, source_kind: str, lang: str = "de") -> tuple[pd.
         if "year" not in fields and "report_date" not in fields:
             missing.append("year")
         for field in missing:
-            examples = ", ".join(f"»{a}«" for a in GENERIC_ALIASES[field][:3])
+            examples = ", ".join(f"»{a}«" for a in vocab.GENERIC_ALIASES[field][:3])
             if field == "year":
                 examples += ", »Stichtag«"
             errors.header("missing_column", _label(field, lang), field=_label(field, lang),
@@ -676,7 +615,7 @@ def load(con: duckdb.DuckDBPyConnection, rows: pd.DataFrame, load_id: int) -> in
 
 @cache
 def _sql(name: str) -> str:
-    return (SQL_DIR / f"indicators_{name}.sql").read_text(encoding="utf-8")
+    return db.sql(f"indicators_{name}")
 
 
 def _number(value):

@@ -25,6 +25,7 @@ import duckdb
 import pandas as pd
 
 from pipelines.ingest import readers
+from pipelines import vocab
 from pipelines.ingest import messages
 from pipelines.store.db import quote_ident, resolve_path, transaction
 
@@ -33,23 +34,6 @@ PARTICIPANT_FIELDS = [
     "origin_region", "qualification_level", "german_level", "coach_id", "mentor_id",
 ]
 DATE_FIELDS = {"entry_date", "exit_date", "start_date", "end_date"}
-ONE_DAY_STATUSES = {"qualification"}   # an event: stored as [day, day + 1)
-
-# Accepted cell values (compared lower-case, trimmed) -> canonical value.
-VALUE_ALIASES: dict[str, dict[str, list[str]]] = {
-    "exit_reason": {
-        "completed": ["abgeschlossen", "regulär beendet", "regulär", "beendet", "completed", "finished"],
-        "dropped_out": ["abgebrochen", "abbruch", "vorzeitig beendet", "dropped out", "dropped_out", "dropout"],
-        "moved": ["verzogen", "umzug", "weggezogen", "moved"],
-        "other": ["sonstiges", "sonstige", "anderer grund", "other"],
-    },
-    "gender": {
-        "female": ["weiblich", "w", "f", "frau", "female", "woman"],
-        "male": ["männlich", "maennlich", "m", "mann", "male", "man"],
-        "diverse": ["divers", "d", "x", "diverse", "non-binary"],
-    },
-}
-CEFR = ["A1", "A2", "B1", "B2", "C1", "C2"]
 
 
 @dataclass
@@ -133,7 +117,7 @@ class Mapping:
             doc = tomllib.loads(raw.decode("utf-8"))
         except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
             raise _Failed([Problem("bad_mapping", Path(path).name, params={"detail": str(exc)})]) from None
-        columns = {readers.header_key(k): str(v) for k, v in doc.get("columns", {}).items()}
+        columns = {vocab.header_key(k): str(v) for k, v in doc.get("columns", {}).items()}
         values = {f: {str(k).strip().lower(): str(v) for k, v in table.items()}
                   for f, table in doc.get("values", {}).items()}
         return cls(columns, values, hashlib.sha256(raw).hexdigest())
@@ -168,7 +152,7 @@ def map_headers(headers: list[str], file: str, mapping: Mapping, status_words: d
     problems: list[Problem] = []
     known_statuses = set(status_words.values())
     for header in headers:
-        key = readers.header_key(header)
+        key = vocab.header_key(header)
         target = mapping.columns.get(key)
         if target is None:
             what = readers.identifier_kind(header)
@@ -261,7 +245,7 @@ class _Sql:
                 col = f"s.{self.raw(name)}"
                 if name in DATE_FIELDS:
                     expr = _date_sql(col)
-                elif name in VALUE_ALIASES:
+                elif name in vocab.VALUE_ALIASES:
                     expr = self._alias(name, col)
                 elif name == "german_level":
                     expr = (f"(case when regexp_full_match(upper({col}), '[ABC][12]([.,+ -].*)?') "
@@ -484,7 +468,7 @@ class Ingestor:
             problems = [Problem("unknown_kind", path.name, params={"headers": ", ".join(staged.headers)})]
             if "participant_id" not in layout.fields or "entry_date" not in layout.fields:
                 problems.append(Problem("missing_column", path.name, params={
-                    "field": missing, "example": readers.FIELD_ALIASES[missing][0]}))
+                    "field": missing, "example": vocab.FIELD_ALIASES[missing][0]}))
             raise _Failed(problems)
         result.kind = kind
         if kind == "tracking" and "entry_date" not in layout.fields:
@@ -543,12 +527,12 @@ class Ingestor:
             extra.setdefault(status, []).extend(w for w in (de, en) if w)
         words = readers.status_words(extra)
         for key, status in mapping.values.get("status", {}).items():
-            words[readers.header_key(key)] = status
+            words[vocab.header_key(key)] = status
         return words
 
     def _value_alias_table(self, mapping: Mapping, words: dict[str, str]) -> None:
         rows = []
-        for field_name, table in VALUE_ALIASES.items():
+        for field_name, table in vocab.VALUE_ALIASES.items():
             for canonical, aliases in table.items():
                 rows += [(field_name, a.lower(), canonical) for a in [canonical, *aliases]]
         for field_name, table in mapping.values.items():
@@ -557,7 +541,7 @@ class Ingestor:
         for status, label_de, label_en in self.con.execute(
                 "select status, label_de, label_en from status_vocabulary").fetchall():
             rows += [("status", w.lower(), status) for w in (status, label_de, label_en) if w]
-        for word, status in readers.STATUS_ALIASES.items():
+        for word, status in vocab.STATUS_ALIASES.items():
             rows += [("status", w.lower(), word) for w in status]
         rows += [("status", k, s) for k, s in mapping.values.get("status", {}).items()]
         frame = pd.DataFrame(rows, columns=["field", "key", "value"]).drop_duplicates(["field", "key"], keep="last")
@@ -657,9 +641,9 @@ class Ingestor:
         for status, slot in layout.statuses.items():
             role = "start" if "start" in slot else "on"
             start = quote_ident(f"{status}.{role}")
-            if role == "on" or ("end" not in slot and status in ONE_DAY_STATUSES):
+            if role == "on" or ("end" not in slot and status in vocab.ONE_DAY_STATUSES):
                 end = f"{start} + interval 1 day"
-            elif status in ONE_DAY_STATUSES:   # an event given with end = start is the same one day
+            elif status in vocab.ONE_DAY_STATUSES:   # an event given with end = start is the same one day
                 end_col = quote_ident(f"{status}.end")
                 end = f"case when {end_col} is null or {end_col} = {start} then {start} + interval 1 day else {end_col} end"
             elif "end" in slot:
@@ -683,7 +667,7 @@ class Ingestor:
             "case when status in (select unnest($one_day)) and (end_date is null or end_date = start_date) "
             "then cast(start_date + interval 1 day as date) else end_date end, $load_id "
             "from _norm where _line not in (select _line from _bad)",
-            {"one_day": sorted(ONE_DAY_STATUSES), "load_id": load_id},
+            {"one_day": sorted(vocab.ONE_DAY_STATUSES), "load_id": load_id},
         )
 
     def _store_rejects(self, load_id: int, file: str) -> None:
@@ -765,9 +749,9 @@ def _allowed_values(layout: Layout, column: str | None) -> str:
     for name, header in layout.fields.items():
         if header == column:
             if name == "german_level":
-                return ", ".join(CEFR)
-            if name in VALUE_ALIASES:
-                return ", ".join(aliases[0] for aliases in VALUE_ALIASES[name].values())
+                return ", ".join(vocab.CEFR)
+            if name in vocab.VALUE_ALIASES:
+                return ", ".join(aliases[0] for aliases in vocab.VALUE_ALIASES[name].values())
     return "–"
 
 

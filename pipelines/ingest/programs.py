@@ -33,6 +33,7 @@ import duckdb
 import tomli_w
 
 from pipelines import targets as targets_mod
+from pipelines import vocab
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 PROGRAM_KEYS = {"id", "name", "organisation", "region", "funder", "start", "end", "special_categories"}
@@ -81,7 +82,6 @@ class ProgramSpec:
 
 def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang: str = "de") -> ProgramSpec:
     """Parse and validate a program TOML file; raises ProgramFileError listing every problem."""
-    from pipelines.store.db import BUILTIN_STATUSES
 
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     try:
@@ -134,7 +134,7 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
         name = str(entry.get("name", ""))
         if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", name):
             problem("status_name", value=name)
-        elif name in BUILTIN_STATUSES:
+        elif name in vocab.STATUSES:
             problem("builtin", value=name)
         if entry.get("category") not in ("support", "outcome"):
             problem("status_category", value=name)
@@ -146,7 +146,7 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
     target_rows: list[dict] = []
     tables = doc.get("target", [])
     if tables and program_id:
-        known = [*BUILTIN_STATUSES, *(s["status"] for s in statuses)]
+        known = [*vocab.STATUSES, *(s["status"] for s in statuses)]
         try:
             target_rows = targets_mod.parse_targets(tables, program_id, lang=lang, statuses=known)
         except targets_mod.TargetSpecError as exc:
@@ -256,9 +256,9 @@ def _put(tables: list[dict], table: dict, replace_id: str | None) -> list[dict]:
 def _rewrite_targets(con, program_id: str, change, lang: str, saved_by: str | None) -> list[str]:
     import hashlib
 
-    from pipelines.store.db import BUILTIN_STATUSES, transaction
+    from pipelines.store.db import transaction
 
-    known = [*BUILTIN_STATUSES, *(r[0] for r in con.execute(
+    known = [*vocab.STATUSES, *(r[0] for r in con.execute(
         "select status from status_vocabulary where program_id = ?", [program_id]).fetchall())]
     tables = change(target_tables(con, program_id))
     try:

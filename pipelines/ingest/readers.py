@@ -12,14 +12,15 @@ import datetime as dt
 import io
 import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pyarrow as pa
 
+from pipelines import vocab
 from pipelines.store.db import quote_ident
+from pipelines.vocab import header_key
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -61,17 +62,6 @@ def split_sheet(spec: str | Path) -> tuple[Path, str | None]:
 
 
 # --------------------------------------------------------------------------- headers
-
-_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
-
-
-def header_key(header: str) -> str:
-    """Normalise a header for alias lookup: 'Beschäftigung ab' -> 'beschaeftigungab'."""
-    text = unicodedata.normalize("NFC", str(header)).strip().lower().translate(_UMLAUTS)
-    text = unicodedata.normalize("NFKD", text)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch))
-    return re.sub(r"[^a-z0-9]", "", text)
-
 
 def _unique_headers(headers: list[str]) -> list[str]:
     seen: dict[str, int] = {}
@@ -323,73 +313,13 @@ def read_frame(path: Path, sheet: str | None = None):
 
 
 # --------------------------------------------------------------------------- header aliases
-# Canonical field -> accepted headers (compared by header_key: case, spaces, dashes, umlauts ignored).
+# Aliases live in pipelines.vocab.
 
-FIELD_ALIASES: dict[str, list[str]] = {
-    "participant_id": ["Teilnehmer-ID", "Teilnehmerin-ID", "Teilnehmende-ID", "TN-ID", "TN-Nr", "TN",
-                       "Teilnehmernummer", "Fallnummer", "Fall-Nr", "Kennung", "Pseudonym", "ID",
-                       "participant_id", "participant", "participant id", "case id", "case number"],
-    "program_id": ["Programm", "Programm-ID", "Projekt", "Projekt-ID", "program", "program_id",
-                   "programme", "project"],
-    "site": ["Standort", "Einsatzort", "site", "location"],
-    "cohort": ["Kohorte", "Kurs", "Durchgang", "cohort", "course"],
-    "entry_date": ["Eintritt", "Eintrittsdatum", "Eintritt am", "Aufnahme", "Aufnahmedatum",
-                   "entry", "entry_date", "entry date", "date of entry"],
-    "exit_date": ["Austritt", "Austrittsdatum", "Austritt am", "exit", "exit_date", "exit date",
-                  "date of exit"],
-    "exit_reason": ["Austrittsgrund", "Grund des Austritts", "exit_reason", "exit reason"],
-    "gender": ["Geschlecht", "gender", "sex"],
-    "birth_year": ["Geburtsjahr", "Jahrgang", "birth_year", "birth year", "year of birth"],
-    "origin_region": ["Herkunftsregion", "Herkunft", "Herkunftsland", "origin_region", "origin",
-                      "region of origin", "country of origin"],
-    "qualification_level": ["ISCED", "ISCED-Niveau", "Qualifikationsniveau", "Bildungsniveau",
-                            "qualification_level", "qualification level", "education level"],
-    "german_level": ["Deutschniveau", "Sprachniveau", "Sprachniveau Deutsch", "Deutschkenntnisse",
-                     "GER-Niveau", "german_level", "german level", "CEFR"],
-    "coach_id": ["Coach", "Coachin", "Coach-ID", "coach_id", "coach id"],
-    "mentor_id": ["Mentorin", "Mentor", "Mentor-ID", "Mentorin-ID", "mentor_id", "mentor id"],
-    # long episodes
-    "status": ["Status", "Maßnahme", "Art", "status", "episode status"],
-    "start_date": ["Beginn", "Start", "von", "ab", "Startdatum", "start_date", "start date", "from"],
-    "end_date": ["Ende", "bis", "Enddatum", "end_date", "end date", "until", "to"],
-}
-
-# Status -> words that name it in a header or a Status cell (built-in vocabulary).
-STATUS_ALIASES: dict[str, list[str]] = {
-    "coaching": ["Coaching"],
-    "mentoring": ["Mentoring", "Tandem"],
-    "language_course": ["Sprachkurs", "Deutschkurs", "Integrationskurs", "language course", "language_course"],
-    "internship": ["Praktikum", "internship"],
-    "training": ["Ausbildung", "Berufsausbildung", "training", "vocational training"],
-    "employment": ["Beschäftigung", "SV-Beschäftigung", "Arbeit", "Erwerbstätigkeit", "employment", "job"],
-    "qualification": ["Qualifikation", "Abschluss", "qualification"],
-    "education": ["Schule/Studium", "Schule", "Studium", "Bildung", "education"],
-}
-
-START_WORDS = ["ab", "von", "seit", "beginn", "start", "from", "since", "startdate", "begin"]
-END_WORDS = ["bis", "ende", "end", "until", "enddate", "to"]
-ON_WORDS = ["am", "on", "date", "datum"]        # one-day events: "Qualifikation am"
-
-# Headers that look like direct identifiers: refused, the store holds pseudonyms only.
-IDENTIFIER_KEYS: dict[str, str] = {
-    key: what for what, words in {
-        "Name": ["name", "vorname", "nachname", "familienname", "firstname", "lastname", "surname",
-                 "fullname", "givenname", "vollername", "rufname", "geburtsname"],
-        "E-Mail": ["email", "mail", "emailadresse", "mailadresse"],
-        "Telefon": ["telefon", "telefonnummer", "tel", "handy", "mobil", "mobilnummer", "phone",
-                    "phonenumber", "mobile"],
-        "Adresse": ["adresse", "anschrift", "strasse", "street", "address", "hausnummer", "wohnort",
-                    "streetaddress"],
-        "Geburtsdatum": ["geburtsdatum", "geburtstag", "dateofbirth", "birthdate", "dob", "birthday"],
-        "Ausweis/Sozialversicherung": ["ausweisnummer", "passnummer", "sozialversicherungsnummer",
-                                       "svnummer", "steuerid", "passportnumber", "iban"],
-    }.items() for key in words
-}
 
 
 def _alias_index() -> dict[str, str]:
     index = {}
-    for canonical, aliases in FIELD_ALIASES.items():
+    for canonical, aliases in vocab.FIELD_ALIASES.items():
         for alias in aliases:
             index[header_key(alias)] = canonical
     return index
@@ -400,13 +330,13 @@ ALIAS_INDEX = _alias_index()
 
 def identifier_kind(header: str) -> str | None:
     """'Vorname' -> 'Name'; None when the header does not look like a direct identifier."""
-    return IDENTIFIER_KEYS.get(header_key(header))
+    return vocab.IDENTIFIER_KEYS.get(header_key(header))
 
 
 def status_words(extra: dict[str, list[str]] | None = None) -> dict[str, str]:
     """header_key(word) -> status, for the built-in statuses and any program-specific ones."""
     index = {}
-    for status, words in (STATUS_ALIASES | (extra or {})).items():
+    for status, words in (vocab.STATUS_ALIASES | (extra or {})).items():
         for word in [status, *words]:
             index[header_key(word)] = status
     return index
@@ -418,7 +348,7 @@ def status_column(header: str, words: dict[str, str]) -> tuple[str, str] | None:
     Returns (status, 'start' | 'end' | 'on') or None.
     """
     key = header_key(header)
-    for role, suffixes in (("start", START_WORDS), ("end", END_WORDS), ("on", ON_WORDS)):
+    for role, suffixes in (("start", vocab.START_WORDS), ("end", vocab.END_WORDS), ("on", vocab.ON_WORDS)):
         for suffix in suffixes:
             if key.endswith(suffix) and key[: -len(suffix)] in words:
                 return words[key[: -len(suffix)]], role

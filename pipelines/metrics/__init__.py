@@ -24,29 +24,22 @@ Definitions, where DESIGN.md leaves room (all dates inclusive unless said otherw
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import json
 import math
 import re
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 import duckdb
 import pandas as pd
 
+from pipelines import dates
+from pipelines import text, vocab
 from pipelines.store import db
-from pipelines import text
+from pipelines.metrics.stats import SMALL_N, Z95, Rate, wilson  # noqa: F401  (the package's interface)
 
-SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
 
-CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
-GENDERS = ("female", "male", "diverse")
-EXIT_REASONS = ("completed", "dropped_out", "moved", "other")
-AGE_BANDS = ("<25", "25-34", "35-44", "45-54", "55+")
 
-Z95 = 1.959964          # two-sided 95 % normal quantile for the Wilson interval
-SMALL_N = 5             # groups under this many participants are flagged as too small
 UPON_LEAVING_DAYS = 28  # window after exit: day 0 (exit date) .. day 28, inclusive
 FOLLOW_UP_MONTHS = 6    # six_months_after
 MONTH_DAYS = 365.25 / 12  # length of a "month since entry" in time_to (30.4375 days)
@@ -81,15 +74,15 @@ FIELDS: dict[str, FieldSpec] = {
     "site": FieldSpec("p.site", "text"),
     # cohorts are usually numbered courses: ordered comparisons use the number
     "cohort": FieldSpec("p.cohort", "text", order_expr="try_cast(p.cohort as integer)"),
-    "gender": FieldSpec("p.gender", "enum", values=GENDERS),
+    "gender": FieldSpec("p.gender", "enum", values=vocab.GENDERS),
     "origin_region": FieldSpec("p.origin_region", "text"),
     "coach_id": FieldSpec("p.coach_id", "text"),
     "mentor_id": FieldSpec("p.mentor_id", "text"),
-    "exit_reason": FieldSpec("p.exit_reason", "enum", values=EXIT_REASONS),
+    "exit_reason": FieldSpec("p.exit_reason", "enum", values=vocab.EXIT_REASONS),
     "german_level": FieldSpec(
         "p.german_level", "cefr",
         order_expr="list_position(['A1', 'A2', 'B1', 'B2', 'C1', 'C2'], p.german_level)",
-        values=CEFR),
+        values=vocab.CEFR),
     "qualification_level": FieldSpec("p.qualification_level", "int",
                                      order_expr="p.qualification_level", low=0, high=8),
     "birth_year": FieldSpec("p.birth_year", "int", order_expr="p.birth_year"),
@@ -101,7 +94,7 @@ FIELDS: dict[str, FieldSpec] = {
         f"case when p.birth_year is null then null when {_AGE} < 25 then '<25' "
         f"when {_AGE} < 35 then '25-34' when {_AGE} < 45 then '35-44' "
         f"when {_AGE} < 55 then '45-54' else '55+' end",
-        "enum", values=AGE_BANDS),
+        "enum", values=vocab.AGE_BANDS),
     "entry_date": FieldSpec("p.entry_date", "date", order_expr="p.entry_date"),
     "exit_date": FieldSpec("p.exit_date", "date", order_expr="p.exit_date"),
 }
@@ -109,45 +102,6 @@ FIELDS: dict[str, FieldSpec] = {
 RANGE_KEYS = {
     "entry_from": ("entry_date", ">="), "entry_to": ("entry_date", "<="),
     "exit_from": ("exit_date", ">="), "exit_to": ("exit_date", "<="),
-}
-
-# Accepted spellings of field names (German and English), normalised by `_key`.
-_FIELD_ALIASES = {
-    "program": "program_id", "programm": "program_id", "programid": "program_id",
-    "projekt": "program_id",
-    "standort": "site", "ort": "site",
-    "kohorte": "cohort", "kurs": "cohort",
-    "geschlecht": "gender",
-    "herkunft": "origin_region", "herkunftsregion": "origin_region", "origin": "origin_region",
-    "coach": "coach_id", "mentor": "mentor_id", "mentorin": "mentor_id",
-    "austrittsgrund": "exit_reason",
-    "deutschniveau": "german_level", "deutsch": "german_level", "sprachniveau": "german_level",
-    "german": "german_level", "cefr": "german_level",
-    "qualifikation": "qualification_level", "qualifikationsniveau": "qualification_level",
-    "isced": "qualification_level", "qualification": "qualification_level",
-    "geburtsjahr": "birth_year",
-    "eintrittsjahr": "entry_year", "austrittsjahr": "exit_year",
-    "alter": "age", "altersgruppe": "age_band", "altersband": "age_band",
-    "eintritt": "entry_date", "eintrittsdatum": "entry_date", "entry": "entry_date",
-    "austritt": "exit_date", "austrittsdatum": "exit_date", "exit": "exit_date",
-    "eintrittvon": "entry_from", "eintrittbis": "entry_to",
-    "austrittvon": "exit_from", "austrittbis": "exit_to",
-}
-_VALUE_ALIASES = {
-    "gender": {
-        "f": "female", "w": "female", "weiblich": "female", "frau": "female", "frauen": "female",
-        "m": "male", "männlich": "male", "maennlich": "male", "mann": "male",
-        "d": "diverse", "divers": "diverse",
-    },
-    "exit_reason": {
-        "abgeschlossen": "completed", "regulär": "completed", "regulaer": "completed",
-        "abschluss": "completed",
-        "abbruch": "dropped_out", "abgebrochen": "dropped_out", "dropped out": "dropped_out",
-        "dropout": "dropped_out",
-        "umzug": "moved", "umgezogen": "moved", "verzogen": "moved", "weggezogen": "moved",
-        "sonstiges": "other", "sonstige": "other", "andere": "other", "anderes": "other",
-    },
-    "age_band": {"unter 25": "<25", "u25": "<25", "55 und älter": "55+", "ab 55": "55+"},
 }
 
 
@@ -165,7 +119,7 @@ def resolve_field(name: str) -> str | None:
     for canonical in list(FIELDS) + list(RANGE_KEYS):
         if _key(canonical) == k:
             return canonical
-    return _FIELD_ALIASES.get(k)
+    return vocab.SCOPE_FIELD_ALIASES.get(k)
 
 
 # --------------------------------------------------------------------------------------
@@ -308,7 +262,7 @@ def _normalise_value(name: str, spec: FieldSpec, value: Any, lang: str,
         if spec.kind == "cefr":
             text = text.upper()
         else:
-            text = _VALUE_ALIASES.get(field, {}).get(text.lower(), text.lower() if field != "age_band" else text)
+            text = vocab.canonical_value(field, text) or (text.lower() if field != "age_band" else text)
             text = text.replace("–", "-")
         return (text, None) if text in spec.values else bad()
     if spec.kind == "int":
@@ -464,7 +418,7 @@ def scope_sql(scope: Scope | None, prefix: str = "w") -> tuple[str, dict[str, An
                              else f"{spec.expr} is distinct from ${name}")
         else:
             if spec.kind == "cefr":
-                value = CEFR.index(value) + 1
+                value = vocab.CEFR.index(value) + 1
             elif cond.field == "cohort":
                 value = int(value)  # checked by parse_where
             params[name] = value
@@ -484,12 +438,6 @@ def group_expr(by: str) -> str:
 # Running SQL
 # --------------------------------------------------------------------------------------
 
-@functools.cache
-def sql_file(name: str) -> str:
-    """The text of pipelines/sql/<name>.sql (read once)."""
-    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
-
-
 def _render(template: str, scope: Scope | None, group: str | None = None) -> tuple[str, dict]:
     predicate, params = scope_sql(scope)
     sql = template.replace("__SCOPE__", f"({predicate})")
@@ -498,19 +446,13 @@ def _render(template: str, scope: Scope | None, group: str | None = None) -> tup
     return sql, params
 
 
-def run(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any]) -> duckdb.DuckDBPyConnection:
-    """Execute with the named parameters the statement uses (DuckDB refuses extra ones)."""
-    used = set(re.findall(r"\$([A-Za-z_]\w*)", sql))
-    return con.execute(sql, {k: v for k, v in params.items() if k in used})
-
-
 def _as_date(value: Any) -> dt.date:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
     if isinstance(value, str):
-        return text.parse_date(value)
+        return dates.parse_date(value)
     raise TypeError(f"not a date: {value!r}")
 
 
@@ -531,7 +473,7 @@ def vocabulary(con: duckdb.DuckDBPyConnection, programs: Iterable[str] | None = 
         "order by program_id = '*' desc, status",
         {"programs": None if programs is None else list(programs)},
     ).fetchall()
-    order = list(db.BUILTIN_STATUSES)
+    order = list(vocab.STATUSES)
     result = {status: category for _, status, category in rows}
     return dict(sorted(result.items(), key=lambda kv: (order.index(kv[0]) if kv[0] in order else len(order), kv[0])))
 
@@ -556,14 +498,14 @@ def _count(con, template: str, scope: Scope | None, by: str | Sequence[str] | No
     """
     sql, p = _render(template, scope)
     if by is None:
-        return int(run(con, sql, {**p, **params}).fetchone()[0])
+        return int(db.run(con, sql, {**p, **params}).fetchone()[0])
     fields = [by] if isinstance(by, str) else list(by)
     select = ", ".join(f"{group_expr(f)} as g{i}" for i, f in enumerate(fields))
     head = "select count(*) from participant p"
     if head not in sql:
         raise ValueError("this count cannot be grouped")
     sql = sql.replace(head, f"select {select}, count(*) from participant p", 1) + " group by all"
-    rows = run(con, sql, {**p, **params}).fetchall()
+    rows = db.run(con, sql, {**p, **params}).fetchall()
     if isinstance(by, str):
         return {row[0]: int(row[1]) for row in rows}
     return {tuple(row[:-1]): int(row[-1]) for row in rows}
@@ -640,49 +582,10 @@ def reached(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | S
 # Rates
 # --------------------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Rate:
-    """k of n, with the Wilson 95 % score interval; `small` when n < 5 (too small to compare).
-
-    share, ci_low and ci_high are None when n = 0.
-    """
-
-    k: int
-    n: int
-    share: float | None
-    ci_low: float | None
-    ci_high: float | None
-    small: bool
-
-    def as_dict(self) -> dict[str, Any]:
-        return {"k": self.k, "n": self.n, "share": self.share, "ci_low": self.ci_low,
-                "ci_high": self.ci_high, "small": self.small}
-
-
-def wilson(k: int, n: int, z: float = Z95) -> Rate:
-    """k of n as a `Rate` with the Wilson score interval (without continuity correction).
-
-    >>> r = wilson(81, 263); round(r.ci_low, 4), round(r.ci_high, 4)   # Newcombe (1998)
-    (0.2553, 0.3662)
-    """
-    k, n = int(k), int(n)
-    if n < 0 or not 0 <= k <= n:
-        raise ValueError(f"need 0 <= k <= n, got k={k}, n={n}")
-    if n == 0:
-        return Rate(0, 0, None, None, None, True)
-    p = k / n
-    z2 = z * z
-    denom = 1 + z2 / n
-    centre = (p + z2 / (2 * n)) / denom
-    half = z * math.sqrt(p * (1 - p) / n + z2 / (4 * n * n)) / denom
-    low = 0.0 if k == 0 else max(0.0, centre - half)
-    high = 1.0 if k == n else min(1.0, centre + half)
-    return Rate(k, n, p, low, high, n < SMALL_N)
-
 
 def _leaving(con, scope: Scope | None, status, a: Any, b: Any) -> tuple[int, int, int]:
-    sql, params = _render(sql_file("metrics_leaving_results"), scope)
-    row = run(con, sql, {
+    sql, params = _render(db.sql("metrics_leaving_results"), scope)
+    row = db.run(con, sql, {
         **params, "statuses": _statuses(con, scope, status), "a": _opt_date(a), "b": _opt_date(b),
         "window_days": UPON_LEAVING_DAYS, "follow_up_months": FOLLOW_UP_MONTHS,
     }).fetchone()
@@ -738,8 +641,8 @@ def share_reached(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: s
 def share_rows(con, scope: Scope | None, status, a: Any, b: Any,
                group: str | None = None) -> list[tuple[Any, int, int]]:
     """(group value, n entered in [a, b], reached by b) per group of `group_expr` (internal)."""
-    sql, params = _render(sql_file("metrics_share_reached"), scope, group)
-    rows = run(con, sql, {**params, "statuses": _statuses(con, scope, status),
+    sql, params = _render(db.sql("metrics_share_reached"), scope, group)
+    rows = db.run(con, sql, {**params, "statuses": _statuses(con, scope, status),
                           "a": _opt_date(a), "b": _as_date(b)}).fetchall()
     return [(g, int(n), int(k)) for g, n, k in rows]
 
@@ -788,10 +691,10 @@ def time_to_rows(con, scope: Scope | None, status, as_of: Any,
     """([(group value, month, at_risk, events, censored, share)], excluded at entry) (internal)."""
     statuses = _statuses(con, scope, status)
     params = {"statuses": statuses, "as_of": _as_date(as_of), "month_days": MONTH_DAYS}
-    sql, scope_params = _render(sql_file("metrics_time_to"), scope, group)
-    rows = run(con, sql, {**scope_params, **params}).fetchall()
-    sql, scope_params = _render(sql_file("metrics_time_to_excluded"), scope)
-    excluded = run(con, sql, {**scope_params, **params}).fetchone()[0]
+    sql, scope_params = _render(db.sql("metrics_time_to"), scope, group)
+    rows = db.run(con, sql, {**scope_params, **params}).fetchall()
+    sql, scope_params = _render(db.sql("metrics_time_to_excluded"), scope)
+    excluded = db.run(con, sql, {**scope_params, **params}).fetchone()[0]
     return ([(g, int(m), int(r), int(e), int(c), float(s)) for g, m, r, e, c, s in rows],
             int(excluded or 0))
 
@@ -820,8 +723,8 @@ def funnel(con: duckdb.DuckDBPyConnection, scope: Scope | None, as_of: Any) -> d
     """
     as_of = _as_date(as_of)
     scope = scope or ALL
-    sql, params = _render(sql_file("metrics_funnel"), scope)
-    rows = run(con, sql, {**params, "as_of": as_of}).fetchall()
+    sql, params = _render(db.sql("metrics_funnel"), scope)
+    rows = db.run(con, sql, {**params, "as_of": as_of}).fetchall()
     counts: dict[tuple[str, str | None], int] = {(stage, key): int(n) for stage, key, n in rows}
     outcomes = [s for s, c in vocabulary(con, scope.programs).items() if c == "outcome"]
     extra = sorted({k for s, k in counts if s == "reached" and k not in outcomes})
@@ -840,13 +743,13 @@ def funnel(con: duckdb.DuckDBPyConnection, scope: Scope | None, as_of: Any) -> d
          for s in ("entered", "supported", "reached_any")]
         + [{"stage": "reached", "status": s, "n": n, "share": share(n)} for s, n in reached_by.items()]
     )
-    reasons = {r: counts.get(("exit_reason", r), 0) for r in EXIT_REASONS + ("unknown",)}
+    reasons = {r: counts.get(("exit_reason", r), 0) for r in vocab.EXIT_REASONS + ("unknown",)}
     result["exit_reasons"] = reasons
     result["left"] = sum(reasons.values())
     result["in_program"] = in_program(con, scope, as_of)
-    sql, params = _render(sql_file("metrics_length_of_stay"), scope)
+    sql, params = _render(db.sql("metrics_length_of_stay"), scope)
     stats = {"left": None, "ongoing": None}
-    for row in run(con, sql, {**params, "as_of": as_of}).fetchall():
+    for row in db.run(con, sql, {**params, "as_of": as_of}).fetchall():
         kind, n, mean, median, p25, p75, low, high = row
         stats[kind] = {"n": int(n), "mean_days": _num(mean), "median_days": _num(median),
                        "p25_days": _num(p25), "p75_days": _num(p75),
@@ -896,8 +799,8 @@ def monthly_series(con: duckdb.DuckDBPyConnection, scope: Scope | None, measure:
         if status is None:
             raise ValueError(f"measure {measure!r} needs a status")
         params["statuses"] = _statuses(con, scope, status)
-    sql, scope_params = _render(sql_file(f"metrics_series_{measure}"), scope)
-    frame = run(con, sql, {**scope_params, **params}).df()
+    sql, scope_params = _render(db.sql(f"metrics_series_{measure}"), scope)
+    frame = db.run(con, sql, {**scope_params, **params}).df()
     return frame.astype({"new": "int64", "cumulative": "int64"}).reset_index(drop=True)
 
 
@@ -916,8 +819,8 @@ def status_summary(con: duckdb.DuckDBPyConnection, program_id: str, as_of: Any) 
         raise ValueError(f"unknown program {program_id!r}")
     start = row[0]
     scope = Scope((program_id,))
-    sql, params = _render(sql_file("metrics_status_summary"), scope)
-    counts = {s: (a, r) for s, a, r in run(con, sql, {**params, "program": program_id,
+    sql, params = _render(db.sql("metrics_status_summary"), scope)
+    counts = {s: (a, r) for s, a, r in db.run(con, sql, {**params, "program": program_id,
                                                        "start": start, "as_of": as_of}).fetchall()}
     statuses = list(vocabulary(con, (program_id,)))
     return {

@@ -23,7 +23,7 @@ from typing import Any, Iterable, Sequence
 
 import duckdb
 
-from pipelines import text
+from pipelines import text, vocab
 from pipelines.text import check_lang
 from pipelines import metrics
 from pipelines.metrics import FIELDS, Scope
@@ -32,16 +32,6 @@ _OPERATOR = re.compile(r"(>=|<=|!=|<>|==|≥|≤|≠|=|>|<)")
 _NORMAL_OP = {"==": "=", "<>": "!=", "≥": ">=", "≤": "<=", "≠": "!="}
 # fields whose values are free text: checked against the data when a connection is given
 _TEXT_FIELDS = ("program_id", "site", "cohort", "origin_region", "coach_id", "mentor_id")
-# field names as offered to German users in messages
-_GERMAN_NAMES = {
-    "program_id": "programm", "site": "standort", "cohort": "kohorte", "gender": "geschlecht",
-    "origin_region": "herkunft", "coach_id": "coach", "mentor_id": "mentor",
-    "exit_reason": "austrittsgrund", "german_level": "deutschniveau",
-    "qualification_level": "qualifikation", "birth_year": "geburtsjahr",
-    "entry_year": "eintrittsjahr", "exit_year": "austrittsjahr", "age": "alter",
-    "age_band": "altersgruppe", "entry_date": "eintritt", "exit_date": "austritt",
-}
-
 _MESSAGES: dict[str, tuple[str, str]] = {
     "empty": ("Die Kohorte hat keine Bedingungen.", "The cohort has no conditions."),
     "no_operator": ("„{cond}“: kein Vergleich gefunden (=, !=, >=, <=, >, <).",
@@ -77,7 +67,7 @@ class CohortError(ValueError):
 
 
 def _known_fields(lang: str) -> str:
-    names = [(_GERMAN_NAMES[f] if lang == "de" else f) for f in FIELDS]
+    names = [(vocab.GERMAN_FIELD_NAMES[f] if lang == "de" else f) for f in FIELDS]
     return ", ".join(names)
 
 
@@ -151,7 +141,7 @@ def parse_cohort(text: str, lang: str = "de",
         if not raw:
             problems.append(_msg("empty_value", lang, cond=cond))
             continue
-        ordered = ", ".join((_GERMAN_NAMES[f] if lang == "de" else f)
+        ordered = ", ".join((vocab.GERMAN_FIELD_NAMES[f] if lang == "de" else f)
                             for f, s in FIELDS.items() if s.order_expr)
 
         def value_of(text_value: str, ordered_op: bool = False) -> tuple[Any, bool]:
@@ -269,8 +259,8 @@ def _sort_key(field: str | None):
     def key(value: Any):
         if value is None:
             return (2, 0, "")
-        if field == "age_band" and value in metrics.AGE_BANDS:
-            return (0, metrics.AGE_BANDS.index(value), "")
+        if field == "age_band" and value in vocab.AGE_BANDS:
+            return (0, vocab.AGE_BANDS.index(value), "")
         if isinstance(value, (int, float)):
             return (0, value, "")
         text = str(value)

@@ -7,12 +7,13 @@ plain dicts and DataFrames with language-neutral keys; labels are the caller's b
 from __future__ import annotations
 
 import datetime as dt
-import math
 from typing import Any
 
 import duckdb
 import pandas as pd
 
+from pipelines import dates
+from pipelines.metrics import stats
 from pipelines import metrics
 from pipelines import targets
 from pipelines.store.db import quote_ident
@@ -65,39 +66,6 @@ def overview(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.d
 
 # --------------------------------------------------------------------------- progress
 
-def poisson_quantile(mean: float, q: float) -> int:
-    """Smallest k with P(X <= k) >= q for X ~ Poisson(mean).
-
-    Exact by summing the distribution up to a mean of 1,000; above that the normal
-    approximation (with continuity correction), which is then closer than one unit.
-    """
-    if mean <= 0:
-        return 0
-    if mean > 1000:
-        from statistics import NormalDist
-
-        return max(0, math.ceil(mean + NormalDist().inv_cdf(q) * math.sqrt(mean) - 0.5))
-    k, p = 0, math.exp(-mean)
-    cumulative = p
-    while cumulative < q and k < 100000:
-        k += 1
-        p *= mean / k
-        cumulative += p
-    return k
-
-
-def _month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
-    out, year, month = [], start.year, start.month
-    while True:
-        nxt = dt.date(year + (month == 12), month % 12 + 1, 1)
-        last = nxt - dt.timedelta(days=1)
-        if last >= end:
-            out.append(end)
-            return out
-        if last > start:
-            out.append(last)
-        year, month = nxt.year, nxt.month
-
 
 def target_progress(con: duckdb.DuckDBPyConnection, card: dict, as_of: dt.date) -> dict:
     """One target's chart data: cumulative achieved by month, target line, milestones, forecast band.
@@ -125,10 +93,10 @@ def target_progress(con: duckdb.DuckDBPyConnection, card: dict, as_of: dt.date) 
     if card["measure"] in ("entered", "reached") and start <= as_of < end and card.get("forecast") is not None:
         base, gain = card["achieved"], card["forecast"] - card["achieved"]
         span = (end - as_of).days
-        for day in [as_of, *_month_ends(as_of + dt.timedelta(days=1), end)]:
+        for day in [as_of, *dates.month_ends(as_of + dt.timedelta(days=1), end)]:
             mean = gain * (day - as_of).days / span
-            band.append({"date": day, "mid": base + mean, "low": base + poisson_quantile(mean, 0.10),
-                         "high": base + poisson_quantile(mean, 0.90)})
+            band.append({"date": day, "mid": base + mean, "low": base + stats.poisson_quantile(mean, 0.10),
+                         "high": base + stats.poisson_quantile(mean, 0.90)})
     return {**card, "series": series, "target_line": line,
             "milestones": [{"date": dt.date.fromisoformat(str(m["date"])), "value": m["value"]} for m in milestones],
             "forecast_band": band}
@@ -333,7 +301,6 @@ def target_table_from_form(*, target_id: str, label: str, funder: str, measure: 
     The table itself is validated by targets.parse_targets when it is saved.
     """
     from pipelines.metrics import compare
-    from pipelines import text
 
     problems: list[str] = []
     table: dict[str, Any] = {"id": target_id, "label": label.strip(), "measure": measure,
@@ -356,7 +323,7 @@ def target_table_from_form(*, target_id: str, label: str, funder: str, measure: 
         day, _, amount = line.partition("=")
         try:
             amount_value = float(amount.strip().replace(".", "").replace(",", ".") if lang == "de" else amount.strip())
-            points.append({"date": text.parse_date(day), "value": int(amount_value) if amount_value.is_integer() else amount_value})
+            points.append({"date": dates.parse_date(day), "value": int(amount_value) if amount_value.is_integer() else amount_value})
         except ValueError:
             problems.append(("Meilenstein Zeile {n}: »{line}« – erwartet TT.MM.JJJJ = Zahl" if lang == "de" else
                              "Milestone line {n}: '{line}' — expected DATE = number").format(n=number, line=line.strip()))

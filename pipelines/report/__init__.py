@@ -48,12 +48,14 @@ from typing import Any, Iterable, Sequence
 import duckdb
 import pandas as pd
 
-from pipelines import text
+from pipelines import dates
+from pipelines import text, vocab
 from pipelines import metrics
 from pipelines.report import suppression
 from pipelines import targets
 from pipelines.metrics import panels
 from pipelines.metrics import Scope
+from pipelines.store import db
 
 FORMATS = ("pdf", "xlsx", "csv")
 OUTCOME_COLUMNS = ("training", "employment")  # reached-columns of the sites/cohorts table
@@ -586,7 +588,7 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
 # --- helpers reading the store -----------------------------------------------------------
 
 def _program_info(con, programs: Sequence[str]) -> dict[str, dict[str, Any]]:
-    cursor = metrics.run(con, metrics.sql_file("report_programs"), {"programs": list(programs)})
+    cursor = db.run(con, db.sql("report_programs"), {"programs": list(programs)})
     names = [c[0] for c in cursor.description]
     return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}
 
@@ -810,16 +812,16 @@ def _entry_drafts(ctx: _Ctx, cells: _Cells) -> list[_Draft]:
     period = ctx.w("n_entry", start=ctx.d(ctx.start), end=ctx.d(ctx.end))  # no number: it may be hidden
     drafts = [
         _breakdown(ctx, cells, "entry_gender", ctx.w("t_gender"),
-                   [(_pick(_GENDER[g], lang), {"gender": g}) for g in metrics.GENDERS]
+                   [(_pick(_GENDER[g], lang), {"gender": g}) for g in vocab.GENDERS]
                    + [(none, {"gender": None})], period),
         _breakdown(ctx, cells, "entry_age_band", ctx.w("t_age_band"),
                    [(_pick(_AGE[b], lang) if b in _AGE else b.replace("-", "–"), {"age_band": b})
-                    for b in metrics.AGE_BANDS] + [(none, {"age_band": None})]),
+                    for b in vocab.AGE_BANDS] + [(none, {"age_band": None})]),
         _breakdown(ctx, cells, "entry_isced", ctx.w("t_isced"),
                    [(f"ISCED {low}–{high}", {"qualification_level": {">=": low, "<=": high}})
                     for _, low, high in ISCED_GROUPS] + [(none, {"qualification_level": None})]),
         _breakdown(ctx, cells, "entry_german", ctx.w("t_german"),
-                   [(level, {"german_level": level}) for level in metrics.CEFR]
+                   [(level, {"german_level": level}) for level in vocab.CEFR]
                    + [(none, {"german_level": None})]),
     ]
     allowed = [p for p in ctx.programs if ctx.info[p]["special_categories"]]
@@ -843,23 +845,10 @@ def _entry_drafts(ctx: _Ctx, cells: _Cells) -> list[_Draft]:
 
 # --- results upon leaving --------------------------------------------------------------------
 
-def last_complete_exit(as_of: dt.date, months: int = 0, days: int = 0) -> dt.date:
-    """The last exit date whose follow-up day (exit + months, + days) lies on or before as_of.
-
-    Months are calendar months clamped at month ends (as in metrics.six_months_after):
-    for as_of 29 Feb 2020 and 6 months it is 31 Aug 2019 (31 Aug + 6 months = 29 Feb).
-    """
-    if days:
-        return as_of - dt.timedelta(days=days)
-    day = targets.add_months(as_of, -months)
-    while targets.add_months(day + dt.timedelta(days=1), months) <= as_of:
-        day += dt.timedelta(days=1)
-    return day
-
 
 def _leaving_draft(ctx: _Ctx, cells: _Cells) -> _Draft:
-    upon_end = min(ctx.end, last_complete_exit(ctx.as_of, days=metrics.UPON_LEAVING_DAYS))
-    six_end = min(ctx.end, last_complete_exit(ctx.as_of, months=metrics.FOLLOW_UP_MONTHS))
+    upon_end = min(ctx.end, dates.last_complete_exit(ctx.as_of, days=metrics.UPON_LEAVING_DAYS))
+    six_end = min(ctx.end, dates.last_complete_exit(ctx.as_of, months=metrics.FOLLOW_UP_MONTHS))
     columns = [ctx.w("result"), ctx.w("upon"), ctx.w("share_upon"), ctx.w("six"), ctx.w("share_six")]
     draft = _Draft("leaving", "s_leaving", ctx.w("t_leaving"), columns, [], [],
                    align=("L", "R", "R", "R", "R"), widths=(2.6, 1.4, 1.0, 1.9, 1.0))
@@ -918,7 +907,7 @@ def _sites_draft(ctx: _Ctx, cells: _Cells) -> _Draft:
                    label_columns=3 if many else 2)
     draft.note = ctx.w("n_sites", outcomes=", ".join(ctx.labels.get(s, s) for s in OUTCOME_COLUMNS),
                        start=ctx.d(ctx.start), end=ctx.d(ctx.end))
-    rows = metrics.run(ctx.con, metrics.sql_file("report_site_cohorts"),
+    rows = db.run(ctx.con, db.sql("report_site_cohorts"),
                        {"programs": list(ctx.programs)}).fetchall()
     tree: dict[str, dict[Any, list[Any]]] = {p: {} for p in ctx.programs}
     for program_id, site, cohort in rows:
@@ -1537,8 +1526,8 @@ def csv_frame(report: Report) -> pd.DataFrame:
             label = " / ".join(str(record[c]) for c in labels if str(record[c]))
             for column in values:
                 rows.append((table.sheet_name, i, label, column, record[column]))
-    for i, (heading, text) in enumerate(report.method, start=1):
-        rows.append((word("sheet_method", lang), i, heading, word("text", lang), text))
+    for i, (heading, body) in enumerate(report.method, start=1):
+        rows.append((word("sheet_method", lang), i, heading, word("text", lang), body))
     names = [word(k, lang) for k in ("csv_table", "csv_number", "csv_row", "csv_column", "csv_value")]
     return pd.DataFrame(rows, columns=names, dtype=object)
 

@@ -2,33 +2,24 @@
 
 from __future__ import annotations
 
+import functools
 import os
+import re
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Iterator
+from typing import Any, Iterator, Mapping
 
 import duckdb
+
+from pipelines import text, vocab
 
 DEFAULT_DB = Path("data") / "outcomes.duckdb"
 SCHEMA_FILE = Path(__file__).with_name("schema.sql")
 
-# Built-in status vocabulary (DESIGN.md, "episode"): status -> (category, German, English).
-BUILTIN_STATUSES: dict[str, tuple[str, str, str]] = {
-    "coaching": ("support", "Coaching", "Coaching"),
-    "mentoring": ("support", "Mentoring", "Mentoring"),
-    "language_course": ("support", "Sprachkurs", "Language course"),
-    "internship": ("support", "Praktikum", "Internship"),
-    "training": ("outcome", "Ausbildung", "Vocational training"),
-    "employment": ("outcome", "Beschäftigung", "Employment"),
-    "qualification": ("outcome", "Qualifikation", "Qualification"),
-    "education": ("outcome", "Schule/Studium", "Education"),
-}
-
-
 def _seed_statuses(con: duckdb.DuckDBPyConnection) -> None:
     con.executemany(
         "insert or ignore into status_vocabulary values ('*', ?, ?, ?, ?)",
-        [(s, cat, de, en) for s, (cat, de, en) in BUILTIN_STATUSES.items()],
+        [(s, cat, text.say(f"status.{s}", "de"), text.say(f"status.{s}", "en")) for s, cat in vocab.STATUSES.items()],
     )
 
 
@@ -115,6 +106,22 @@ def transaction(con: duckdb.DuckDBPyConnection) -> Iterator[duckdb.DuckDBPyConne
         raise
     else:
         con.execute("commit")
+
+
+SQL_DIR = Path(__file__).resolve().parents[1] / "sql"
+
+
+@functools.cache
+def sql(name: str) -> str:
+    """The text of pipelines/sql/<name>.sql, read once: the one SQL loader."""
+    return (SQL_DIR / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run(con: duckdb.DuckDBPyConnection, statement: str, params: Mapping[str, Any] | None = None
+        ) -> duckdb.DuckDBPyConnection:
+    """Execute with the named parameters ($name) the statement uses (DuckDB refuses extra ones)."""
+    used = set(re.findall(r"\$([A-Za-z_]\w*)", statement))
+    return con.execute(statement, {k: v for k, v in (params or {}).items() if k in used})
 
 
 def quote_ident(name: str) -> str:

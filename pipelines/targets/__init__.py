@@ -50,8 +50,10 @@ from typing import Any, Iterable, Mapping
 
 import duckdb
 
+from pipelines import dates
+from pipelines.metrics import stats
 from pipelines.store import db
-from pipelines import text
+from pipelines import text, vocab
 from pipelines import metrics
 from pipelines.metrics import Scope
 
@@ -320,7 +322,7 @@ def parse_targets(tables: list[dict], program_id: str, lang: str = "de",
         TargetSpecError: listing every problem found, in `lang`.
     """
     text.check_lang(lang)
-    known_statuses = tuple(statuses) if statuses is not None else tuple(db.BUILTIN_STATUSES)
+    known_statuses = tuple(statuses) if statuses is not None else tuple(vocab.STATUSES)
     problems: list[str] = []
     rows: list[dict[str, Any]] = []
     seen_ids: set[str] = set()
@@ -617,29 +619,6 @@ def in_force(rows: Iterable[Mapping[str, Any]], as_of: Any) -> list[Mapping[str,
 # Evaluation
 # --------------------------------------------------------------------------------------
 
-def add_months(day: dt.date, months: int) -> dt.date:
-    """Calendar months later (or earlier), clamped at the month end: 31 Aug + 6 → 28/29 Feb."""
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    month += 1
-    next_first = dt.date(year + (month == 12), month % 12 + 1, 1)
-    return dt.date(year, month, min(day.day, (next_first - dt.timedelta(days=1)).day))
-
-
-def months_between(start: dt.date, end_exclusive: dt.date) -> float:
-    """Length of [start, end_exclusive) in calendar months; partial months pro rata by days.
-
-    >>> months_between(dt.date(2020, 3, 1), dt.date(2020, 9, 1))
-    6.0
-    """
-    if end_exclusive <= start:
-        return 0.0
-    whole = (end_exclusive.year - start.year) * 12 + end_exclusive.month - start.month
-    while whole > 0 and add_months(start, whole) > end_exclusive:
-        whole -= 1
-    anchor, following = add_months(start, whole), add_months(start, whole + 1)
-    return whole + (end_exclusive - anchor).days / (following - anchor).days
-
 
 def _measure_value(con, row: Mapping[str, Any], scope: Scope, day: dt.date) -> float | int | None:
     """The target's measure over [period start, day] (levels: on `day`)."""
@@ -687,34 +666,6 @@ def expected_value(row: Mapping[str, Any], as_of: Any) -> float:
     raise AssertionError("unreachable")
 
 
-def poisson_cdf(k: int, lam: float) -> float:
-    """P(N <= k) for N ~ Poisson(lam), summed in log space (stable for large lam)."""
-    if k < 0:
-        return 0.0
-    if lam <= 0:
-        return 1.0
-    logs = [-lam + i * math.log(lam) - math.lgamma(i + 1) for i in range(k + 1)]
-    top = max(logs)
-    return min(1.0, math.exp(top) * sum(math.exp(x - top) for x in logs))
-
-
-def poisson_sf(k: int, lam: float) -> float:
-    """P(N >= k) for N ~ Poisson(lam); sums the upper tail directly when it is the small side."""
-    if k <= 0:
-        return 1.0
-    if lam <= 0:
-        return 0.0
-    if k <= lam:
-        return max(0.0, 1.0 - poisson_cdf(k - 1, lam))
-    total, i = 0.0, k
-    term = math.exp(-lam + k * math.log(lam) - math.lgamma(k + 1))
-    while term > 0 and (total == 0 or term > total * 1e-17):
-        total += term
-        i += 1
-        term *= lam / i
-    return min(1.0, total)
-
-
 def _state(row, achieved, expected, as_of, start, end) -> str:
     if as_of < start:
         return "not_started"
@@ -753,16 +704,16 @@ def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: 
 
     forecast = window_months = needed = probability = None
     if as_of < start:
-        total = months_between(start, end + dt.timedelta(days=1))
+        total = dates.months_between(start, end + dt.timedelta(days=1))
         if row["direction"] == "at_least" and total:
             needed = target / total
     else:
-        window_start = max(start, add_months(at + dt.timedelta(days=1), -FORECAST_WINDOW_MONTHS))
-        window_months = months_between(window_start, at + dt.timedelta(days=1))
+        window_start = max(start, dates.add_months(at + dt.timedelta(days=1), -FORECAST_WINDOW_MONTHS))
+        window_months = dates.months_between(window_start, at + dt.timedelta(days=1))
         before = _measure_value(con, row, scope, window_start - dt.timedelta(days=1))
         if cumulative and before is None:
             before = 0
-        remaining = months_between(at + dt.timedelta(days=1), end + dt.timedelta(days=1))
+        remaining = dates.months_between(at + dt.timedelta(days=1), end + dt.timedelta(days=1))
         rate = None
         if achieved is not None and before is not None and window_months > 0:
             rate = (float(achieved) - float(before)) / window_months
@@ -784,14 +735,14 @@ def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: 
                     probability = 0.0
                 else:
                     need = math.ceil(target - value - 1e-9)
-                    probability = poisson_sf(need, lam)
+                    probability = stats.poisson_sf(need, lam)
             else:
                 if value > target:
                     probability = 0.0
                 elif remaining == 0:
                     probability = 1.0
                 else:
-                    probability = poisson_cdf(math.floor(target - value + 1e-9), lam)
+                    probability = stats.poisson_cdf(math.floor(target - value + 1e-9), lam)
 
     return {
         "id": row["target_id"],

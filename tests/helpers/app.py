@@ -5,19 +5,15 @@ from __future__ import annotations
 import ast
 import contextlib
 import datetime as dt
-import json
-import os
 import socket
-import subprocess
-import sys
 from pathlib import Path
 
 from streamlit.runtime import memory_media_file_storage
 from streamlit.testing.v1 import AppTest
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 APP = ROOT / "dashboard" / "app.py"
-ARTIFACTS = Path(__file__).resolve().parent / "artifacts"
+ARTIFACTS = ROOT / "tests" / "artifacts"
 
 KASSEL = "sozialwirtschaft-integriert"
 PERMENTI = "permenti-transfer"
@@ -47,12 +43,10 @@ CORE_PAGES = ["overview", "progress", "compare", "funnel", "targets", "data"]
 
 
 def cli_json(db: Path, *args: str) -> object:
-    """Run `outcomes <args> --json --db <db>` as a user would and parse its output."""
-    result = subprocess.run([sys.executable, "-m", "pipelines.cli", *args, "--json", "--db", str(db)],
-                            capture_output=True, text=True, timeout=120, cwd=ROOT,
-                            env={**os.environ, "OUTCOMES_DB": str(db)})
-    assert result.returncode == 0, result.stderr
-    return json.loads(result.stdout)
+    """`outcomes <args> --json --db <db>` as a user would call it (in-process), parsed."""
+    from tests.helpers.cli import run_json
+
+    return run_json(db, *args)
 
 
 def new_app() -> AppTest:

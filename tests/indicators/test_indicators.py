@@ -16,7 +16,7 @@ import pytest
 from pipelines.store import db
 from pipelines import indicators as ind
 
-DATA = Path(__file__).parent / "data" / "indicators"
+DATA = Path(__file__).resolve().parents[1] / "data" / "indicators"
 REFERENCE = Path("/work/shared/reference-data/esif1420_achievements_ESF_YEI_DE.csv")
 
 BREMEN = "2014DE05SFOP016"

@@ -1,4 +1,4 @@
-"""Small files for ingestion tests, written the way project leads' tools write them."""
+"""Small files for tests, written the way project leads' tools write them: program TOML, CSV, XLSX."""
 
 from __future__ import annotations
 

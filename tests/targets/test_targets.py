@@ -9,9 +9,11 @@ import tomllib
 
 import pytest
 
+from pipelines import dates
+from pipelines.metrics import stats
 from pipelines import targets
 from pipelines.targets import TargetSpecError, parse_targets
-from tests.fixtures_metrics import D, add_episode, add_participant, build
+from tests.helpers.stores import D, add_episode, add_participant, build
 
 KASSEL = """
 [[target]]
@@ -365,15 +367,15 @@ def test_a_level_is_decided_at_period_end(con):
 
 
 def test_months_between_and_add_months():
-    assert targets.add_months(D("2019-08-31"), 6) == D("2020-02-29")
-    assert targets.add_months(D("2020-08-31"), -6) == D("2020-02-29")
-    assert targets.months_between(D("2020-03-01"), D("2020-09-01")) == 6.0
-    assert targets.months_between(D("2020-04-01"), D("2020-06-16")) == pytest.approx(2.5)
-    assert targets.months_between(D("2020-01-01"), D("2020-01-01")) == 0.0
+    assert dates.add_months(D("2019-08-31"), 6) == D("2020-02-29")
+    assert dates.add_months(D("2020-08-31"), -6) == D("2020-02-29")
+    assert dates.months_between(D("2020-03-01"), D("2020-09-01")) == 6.0
+    assert dates.months_between(D("2020-04-01"), D("2020-06-16")) == pytest.approx(2.5)
+    assert dates.months_between(D("2020-01-01"), D("2020-01-01")) == 0.0
 
 
 def test_poisson_tails_against_scipy():
     scipy_stats = pytest.importorskip("scipy.stats")
     for k, lam in [(0, 3.0), (5, 6.0), (49, 6.8), (1000, 900.0)]:
-        assert targets.poisson_sf(k, lam) == pytest.approx(scipy_stats.poisson.sf(k - 1, lam), rel=1e-9)
-        assert targets.poisson_cdf(k, lam) == pytest.approx(scipy_stats.poisson.cdf(k, lam), rel=1e-9)
+        assert stats.poisson_sf(k, lam) == pytest.approx(scipy_stats.poisson.sf(k - 1, lam), rel=1e-9)
+        assert stats.poisson_cdf(k, lam) == pytest.approx(scipy_stats.poisson.cdf(k, lam), rel=1e-9)

@@ -19,13 +19,13 @@ import pytest
 import streamlit as st
 
 from pipelines.store import db
-from pipelines import demo
 from pipelines import metrics
 from pipelines.store import catalog
 from dashboard.i18n import LABELS
-from dashboard_helpers import (APP, ARTIFACTS, AUGUST_2020, CORE_PAGES, KASSEL, PAGES, PERMENTI, MediaRecorder, choose,
+from tests.helpers.app import (APP, ARTIFACTS, AUGUST_2020, CORE_PAGES, KASSEL, PAGES, PERMENTI, MediaRecorder, choose,
                                cli_json, download, new_app, open_page, problems, tiles)
-from ingest_helpers import PROGRAM_TOML
+from tests.helpers.files import PROGRAM_TOML
+from tests.helpers.stores import copy_store
 
 # German tile label -> where the CLI's `status --json` has that number
 TILE_SOURCES = {
@@ -60,12 +60,9 @@ def from_cli(status: dict, path: tuple[str, ...]) -> int:
 # --------------------------------------------------------------------------- fixtures
 
 @pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    """The demo store, built once for the module through the same pipeline as `outcomes demo`."""
-    path = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    results = demo.build(path)
-    assert results and {r.outcome for r in results} == {"loaded"}
-    return path
+def demo_store(demo_path, tmp_path_factory):
+    """A copy of the session's demo store for this module (its pages upload and edit)."""
+    return copy_store(demo_path, tmp_path_factory.mktemp("demo"))
 
 
 @pytest.fixture

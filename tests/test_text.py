@@ -2,6 +2,7 @@ import datetime as dt
 
 import pytest
 
+from pipelines import dates
 from pipelines import text
 
 
@@ -20,10 +21,10 @@ def test_percent_and_dates():
 
 
 def test_parse_date_accepts_both_forms_only():
-    assert text.parse_date("31.08.2020") == dt.date(2020, 8, 31)
-    assert text.parse_date("2020-08-31") == dt.date(2020, 8, 31)
+    assert dates.parse_date("31.08.2020") == dt.date(2020, 8, 31)
+    assert dates.parse_date("2020-08-31") == dt.date(2020, 8, 31)
     with pytest.raises(ValueError):
-        text.parse_date("31.02.2020")
+        dates.parse_date("31.02.2020")
 
 
 def test_pick_fills_a_catalog_text_in_either_language():

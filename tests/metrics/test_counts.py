@@ -10,7 +10,7 @@ import pytest
 
 from pipelines import metrics
 from pipelines.metrics import Scope
-from tests.fixtures_metrics import D, add_episode, add_participant, add_program, add_status, build
+from tests.helpers.stores import D, add_episode, add_participant, add_program, add_status, build
 
 ALL = Scope()
 P1 = Scope(("p1",))

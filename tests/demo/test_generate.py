@@ -17,7 +17,7 @@ from python_calamine import CalamineWorkbook
 from pipelines.demo import generate
 from pipelines.demo.generate import DEMO_FILES, write_demo_files
 
-DEMO_DIR = pathlib.Path(__file__).resolve().parents[1] / "data" / "demo"
+DEMO_DIR = pathlib.Path(__file__).resolve().parents[2] / "data" / "demo"
 KASSEL_XLSX = DEMO_DIR / "sozialwirtschaft-integriert_teilnehmerinnen.xlsx"
 TARA_CSV = DEMO_DIR / "tara-mentoring_tandems.csv"
 PERMENTI_PEOPLE = DEMO_DIR / "permenti-transfer_teilnehmende.csv"

@@ -16,8 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from pipelines import demo
-from dashboard_helpers import APP, ARTIFACTS, KASSEL, PAGES, ROOT, free_port
+from tests.helpers.stores import copy_store
+from tests.helpers.app import APP, ARTIFACTS, KASSEL, PAGES, ROOT, free_port
 
 pytestmark = pytest.mark.browser
 
@@ -61,12 +61,11 @@ def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    """`streamlit run dashboard/app.py` on a free port with a fresh demo store; stopped afterwards."""
+def server(demo_path, tmp_path_factory):
+    """`streamlit run dashboard/app.py` on a free port with a copy of the demo store; stopped afterwards."""
     _need_browser()
     folder = tmp_path_factory.mktemp("browser")
-    store = folder / "demo.duckdb"
-    assert all(r.ok for r in demo.build(store))
+    store = copy_store(demo_path, folder)
     port = free_port()
     log = folder / "streamlit.log"
     env = {**os.environ, "OUTCOMES_DB": str(store),

@@ -14,26 +14,22 @@ import duckdb
 import pandas as pd
 import pytest
 
-from pipelines.store import db
+from pipelines import dates
 from pipelines import report
 from pipelines.report import suppression
 from pipelines.report import ReportError, build_report
-from tests.report_helpers import AS_OF, END, START, tiny_store
+from tests.helpers.stores import AS_OF, END, START, tiny_store
 
 KASSEL = "sozialwirtschaft-integriert"
 KASSEL_ARGS = ([KASSEL], "2018-01-01", "2020-08-31", "2020-08-31")
 
 
-@pytest.fixture(scope="module")
-def demo_db(tmp_path_factory):
-    from pipelines import demo
-
-    path = tmp_path_factory.mktemp("report-demo") / "outcomes.duckdb"
-    assert all(r.ok for r in demo.build(path))
-    return path
+@pytest.fixture(scope="session")
+def demo_db(demo_path):
+    return demo_path
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def demo(demo_db):
     con = duckdb.connect(str(demo_db), read_only=True)
     yield con
@@ -232,10 +228,10 @@ def test_fingerprint_follows_the_data_not_the_load(tiny):
 
 
 def test_last_complete_exit_clamps_month_ends():
-    assert report.last_complete_exit(dt.date(2020, 2, 29), months=6) == dt.date(2019, 8, 31)
-    assert report.last_complete_exit(dt.date(2020, 8, 31), months=6) == dt.date(2020, 2, 29)
-    assert report.last_complete_exit(dt.date(2021, 6, 30), months=6) == dt.date(2020, 12, 31)
-    assert report.last_complete_exit(dt.date(2021, 6, 30), days=28) == dt.date(2021, 6, 2)
+    assert dates.last_complete_exit(dt.date(2020, 2, 29), months=6) == dt.date(2019, 8, 31)
+    assert dates.last_complete_exit(dt.date(2020, 8, 31), months=6) == dt.date(2020, 2, 29)
+    assert dates.last_complete_exit(dt.date(2021, 6, 30), months=6) == dt.date(2020, 12, 31)
+    assert dates.last_complete_exit(dt.date(2021, 6, 30), days=28) == dt.date(2021, 6, 2)
 
 
 @pytest.mark.parametrize("args, message", [

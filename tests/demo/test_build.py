@@ -4,7 +4,6 @@ import datetime as dt
 
 import pytest
 
-from pipelines.store import db
 from pipelines import demo
 from pipelines.demo.generate import DEMO_FILES
 
@@ -12,14 +11,9 @@ AS_OF = dt.date(2020, 8, 31)
 KASSEL = "sozialwirtschaft-integriert"
 
 
-@pytest.fixture(scope="module")
-def demo_store(tmp_path_factory):
-    path = tmp_path_factory.mktemp("demo") / "outcomes.duckdb"
-    results = demo.build(path)
-    assert all(r.outcome == "loaded" for r in results), [(r.file, r.problems[:3]) for r in results]
-    con = db.connect(path, read_only=True)
-    yield con
-    con.close()
+@pytest.fixture
+def demo_store(demo_con):
+    return demo_con
 
 
 def test_every_demo_file_loads_without_rejects(demo_store):

@@ -11,7 +11,7 @@ import pytest
 from pipelines.store import db
 from pipelines.ingest import Ingestor, ingest_files
 
-from ingest_helpers import csv_file, program_file, xlsx_file
+from tests.helpers.files import csv_file, program_file, xlsx_file
 
 D = dt.date
 PARTICIPANT_HEADER = "Teilnehmer-ID;Standort;Kohorte;Eintritt;Austritt;Austrittsgrund;Geschlecht;Geburtsjahr;Deutschniveau"

@@ -1,7 +1,12 @@
-"""Locale-aware formatting of numbers, percentages and dates (German first, English on request).
+"""Words at the edges: the one German/English catalog, `say()`, and locale formats.
 
-German: 1.234,5 and 31.08.2020; English: 1,234.5 and 2020-08-31 (ISO, unambiguous).
-Used by the CLI, the reports and the dashboard alike, so all three print the same text.
+Functions in `pipelines` return codes and numbers; only the CLI, the report writers and the
+dashboard turn them into words, with `say(key, lang, **values)` from this catalog (the pages'
+own labels live in `dashboard/i18n.py` and use the same `Catalog`). The catalog is assembled
+from one section per stage (`text/common.py`, `text/ingest.py`, …); keys carry the section
+as prefix (`ingest.bad_date`), and no key may be defined twice.
+
+Formats: German 1.234,5 · 31.08.2020 · 74 %; English 1,234.5 · 2020-08-31 · 74%.
 """
 
 from __future__ import annotations
@@ -23,6 +28,41 @@ def pick(catalog: dict[str, tuple[str, str]], key: str, lang: str = "de", /, **v
     """A text of a (German, English) catalog in `lang`, with its {placeholders} filled in (None -> '')."""
     de, en = catalog[key]
     return (de if check_lang(lang) == "de" else en).format(**{k: ("" if v is None else v) for k, v in values.items()})
+
+
+class Catalog:
+    """German/English texts by key. `catalog.say(key, lang, **values)`; a key that is missing is a bug
+    (KeyError), a placeholder without a value reads as empty."""
+
+    def __init__(self, *sections: dict[str, tuple[str, str]]):
+        self.entries: dict[str, tuple[str, str]] = {}
+        for section in sections:
+            twice = self.entries.keys() & section.keys()
+            if twice:
+                raise ValueError(f"catalog keys defined twice: {sorted(twice)}")
+            self.entries.update(section)
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.entries
+
+    def say(self, key: str, lang: str = "de", /, **values) -> str:
+        """The text for `key` in `lang` with its {placeholders} filled in."""
+        return pick(self.entries, key, lang, **values)
+
+
+def _catalog() -> Catalog:
+    from pipelines.text import cli, common, ingest, indicators, metrics, report, targets
+
+    return Catalog(common.WORDS, ingest.WORDS, metrics.WORDS, targets.WORDS, report.WORDS,
+                   indicators.WORDS, cli.WORDS)
+
+
+CATALOG = _catalog()
+
+
+def say(key: str, lang: str = "de", /, **values) -> str:
+    """The catalog's text for `key` in `lang`: say('state.met', 'en') -> 'met'."""
+    return CATALOG.say(key, lang, **values)
 
 
 def number(value: float | int | None, lang: str = "de", decimals: int = 0) -> str:
@@ -57,12 +97,3 @@ def date(value: dt.date | str | None, lang: str = "de") -> str:
     return value.strftime("%d.%m.%Y") if lang == "de" else value.isoformat()
 
 
-def parse_date(text: str) -> dt.date:
-    """Parse a user-typed date, DD.MM.YYYY or YYYY-MM-DD. Raises ValueError otherwise."""
-    text = text.strip()
-    for pattern in ("%d.%m.%Y", "%Y-%m-%d"):
-        try:
-            return dt.datetime.strptime(text, pattern).date()
-        except ValueError:
-            continue
-    raise ValueError(f"'{text}' is not a date (DD.MM.YYYY or YYYY-MM-DD)")

@@ -9,7 +9,7 @@ import pytest
 from pipelines import metrics
 from pipelines.metrics.compare import CohortError, cohort_text, compare, parse_cohort
 from pipelines.metrics import Scope
-from tests.fixtures_metrics import D, build
+from tests.helpers.stores import D, build
 
 
 @pytest.fixture

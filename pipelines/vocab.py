@@ -1,0 +1,224 @@
+"""The vocabulary of the data model: statuses, exit reasons, genders, CEFR, age bands, and every
+accepted spelling of headers, field names and cell values (German and English). One home each.
+
+Words shown to people (labels) live in `pipelines.text`; this module holds codes and the
+spellings that are *accepted* in files, mappings and filters.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# --------------------------------------------------------------------------- codes of the data model
+
+# Built-in statuses (DESIGN.md, "episode") and their category. Programs may add statuses.
+STATUSES: dict[str, str] = {
+    "coaching": "support", "mentoring": "support", "language_course": "support", "internship": "support",
+    "training": "outcome", "employment": "outcome", "qualification": "outcome", "education": "outcome",
+}
+CATEGORIES = ("support", "outcome")
+ONE_DAY_STATUSES = frozenset({"qualification"})   # an event: stored as [day, day + 1)
+EXIT_REASONS = ("completed", "dropped_out", "moved", "other")
+GENDERS = ("female", "male", "diverse")
+CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
+AGE_BANDS = ("<25", "25-34", "35-44", "45-54", "55+")
+ISCED_LEVELS = tuple(range(0, 9))
+
+# --------------------------------------------------------------------------- normalising
+
+_UMLAUTS = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "ß": "ss"})
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFC", str(text)).replace("\ufeff", "").strip().lower()
+    text = unicodedata.normalize("NFKD", text.translate(_UMLAUTS))
+    return "".join(ch for ch in text if not unicodedata.combining(ch))
+
+
+def header_key(header: str) -> str:
+    """Normalise a header or field name for lookup: 'Beschäftigung ab' -> 'beschaeftigungab'."""
+    return re.sub(r"[^a-z0-9]", "", _fold(header))
+
+
+def slug(text: str, fallback: str = "x", sep: str = "_") -> str:
+    """An id from a free text: slug('Landkreis (Sitz)') -> 'landkreis_sitz'; sep='-' for program ids."""
+    return re.sub(r"[^a-z0-9]+", sep, _fold(text)).strip(sep) or fallback
+
+
+# --------------------------------------------------------------------------- cell values
+
+# Accepted cell values (compared lower-case, trimmed) per canonical value.
+VALUE_ALIASES: dict[str, dict[str, list[str]]] = {
+    "exit_reason": {
+        "completed": ["abgeschlossen", "regulär beendet", "regulär", "regulaer", "beendet", "abschluss",
+                      "completed", "finished"],
+        "dropped_out": ["abgebrochen", "abbruch", "vorzeitig beendet", "dropped out", "dropped_out", "dropout"],
+        "moved": ["verzogen", "umzug", "umgezogen", "weggezogen", "moved"],
+        "other": ["sonstiges", "sonstige", "anderer grund", "andere", "anderes", "other"],
+    },
+    "gender": {
+        "female": ["weiblich", "w", "f", "frau", "frauen", "female", "woman"],
+        "male": ["männlich", "maennlich", "m", "mann", "male", "man"],
+        "diverse": ["divers", "d", "x", "diverse", "non-binary"],
+    },
+    "age_band": {
+        "<25": ["unter 25", "u25", "under 25"],
+        "55+": ["55 und älter", "ab 55", "55 and over"],
+    },
+}
+
+
+def canonical_value(field: str, text: str) -> str | None:
+    """The canonical value a cell or filter value stands for: ('gender', 'W') -> 'female'; None if unknown."""
+    key = str(text).strip().lower()
+    for canonical, aliases in VALUE_ALIASES.get(field, {}).items():
+        if key == canonical.lower() or key in aliases:
+            return canonical
+    return None
+
+
+# --------------------------------------------------------------------------- headers of participant files
+# Canonical field -> accepted headers (compared by header_key: case, spaces, dashes, umlauts ignored).
+
+FIELD_ALIASES: dict[str, list[str]] = {
+    "participant_id": ["Teilnehmer-ID", "Teilnehmerin-ID", "Teilnehmende-ID", "TN-ID", "TN-Nr", "TN",
+                       "Teilnehmernummer", "Fallnummer", "Fall-Nr", "Kennung", "Pseudonym", "ID",
+                       "participant_id", "participant", "participant id", "case id", "case number"],
+    "program_id": ["Programm", "Programm-ID", "Projekt", "Projekt-ID", "program", "program_id",
+                   "programme", "project"],
+    "site": ["Standort", "Einsatzort", "site", "location"],
+    "cohort": ["Kohorte", "Kurs", "Durchgang", "cohort", "course"],
+    "entry_date": ["Eintritt", "Eintrittsdatum", "Eintritt am", "Aufnahme", "Aufnahmedatum",
+                   "entry", "entry_date", "entry date", "date of entry"],
+    "exit_date": ["Austritt", "Austrittsdatum", "Austritt am", "exit", "exit_date", "exit date",
+                  "date of exit"],
+    "exit_reason": ["Austrittsgrund", "Grund des Austritts", "exit_reason", "exit reason"],
+    "gender": ["Geschlecht", "gender", "sex"],
+    "birth_year": ["Geburtsjahr", "Jahrgang", "birth_year", "birth year", "year of birth"],
+    "origin_region": ["Herkunftsregion", "Herkunft", "Herkunftsland", "origin_region", "origin",
+                      "region of origin", "country of origin"],
+    "qualification_level": ["ISCED", "ISCED-Niveau", "Qualifikationsniveau", "Bildungsniveau",
+                            "qualification_level", "qualification level", "education level"],
+    "german_level": ["Deutschniveau", "Sprachniveau", "Sprachniveau Deutsch", "Deutschkenntnisse",
+                     "GER-Niveau", "german_level", "german level", "CEFR"],
+    "coach_id": ["Coach", "Coachin", "Coach-ID", "coach_id", "coach id"],
+    "mentor_id": ["Mentorin", "Mentor", "Mentor-ID", "Mentorin-ID", "mentor_id", "mentor id"],
+    # long episodes
+    "status": ["Status", "Maßnahme", "Art", "status", "episode status"],
+    "start_date": ["Beginn", "Start", "von", "ab", "Startdatum", "start_date", "start date", "from"],
+    "end_date": ["Ende", "bis", "Enddatum", "end_date", "end date", "until", "to"],
+}
+
+# Status -> words that name it in a header or a Status cell (built-in vocabulary).
+STATUS_ALIASES: dict[str, list[str]] = {
+    "coaching": ["Coaching"],
+    "mentoring": ["Mentoring", "Tandem"],
+    "language_course": ["Sprachkurs", "Deutschkurs", "Integrationskurs", "language course", "language_course"],
+    "internship": ["Praktikum", "internship"],
+    "training": ["Ausbildung", "Berufsausbildung", "training", "vocational training"],
+    "employment": ["Beschäftigung", "SV-Beschäftigung", "Arbeit", "Erwerbstätigkeit", "employment", "job"],
+    "qualification": ["Qualifikation", "Abschluss", "qualification"],
+    "education": ["Schule/Studium", "Schule", "Studium", "Bildung", "education"],
+}
+
+START_WORDS = ["ab", "von", "seit", "beginn", "start", "from", "since", "startdate", "begin"]
+END_WORDS = ["bis", "ende", "end", "until", "enddate", "to"]
+ON_WORDS = ["am", "on", "date", "datum"]        # one-day events: "Qualifikation am"
+
+# Headers that look like direct identifiers: refused, the store holds pseudonyms only.
+IDENTIFIER_KEYS: dict[str, str] = {
+    key: what for what, words in {
+        "Name": ["name", "vorname", "nachname", "familienname", "firstname", "lastname", "surname",
+                 "fullname", "givenname", "vollername", "rufname", "geburtsname"],
+        "E-Mail": ["email", "mail", "emailadresse", "mailadresse"],
+        "Telefon": ["telefon", "telefonnummer", "tel", "handy", "mobil", "mobilnummer", "phone",
+                    "phonenumber", "mobile"],
+        "Adresse": ["adresse", "anschrift", "strasse", "street", "address", "hausnummer", "wohnort",
+                    "streetaddress"],
+        "Geburtsdatum": ["geburtsdatum", "geburtstag", "dateofbirth", "birthdate", "dob", "birthday"],
+        "Ausweis/Sozialversicherung": ["ausweisnummer", "passnummer", "sozialversicherungsnummer",
+                                       "svnummer", "steuerid", "passportnumber", "iban"],
+    }.items() for key in words
+}
+
+
+
+# --------------------------------------------------------------------------- field names in filters
+# Accepted spellings of field names in scopes and comparison groups (normalised by header_key).
+SCOPE_FIELD_ALIASES: dict[str, str] = {
+    "program": "program_id", "programm": "program_id", "programid": "program_id",
+    "projekt": "program_id",
+    "standort": "site", "ort": "site",
+    "kohorte": "cohort", "kurs": "cohort",
+    "geschlecht": "gender",
+    "herkunft": "origin_region", "herkunftsregion": "origin_region", "origin": "origin_region",
+    "coach": "coach_id", "mentor": "mentor_id", "mentorin": "mentor_id",
+    "austrittsgrund": "exit_reason",
+    "deutschniveau": "german_level", "deutsch": "german_level", "sprachniveau": "german_level",
+    "german": "german_level", "cefr": "german_level",
+    "qualifikation": "qualification_level", "qualifikationsniveau": "qualification_level",
+    "isced": "qualification_level", "qualification": "qualification_level",
+    "geburtsjahr": "birth_year",
+    "eintrittsjahr": "entry_year", "austrittsjahr": "exit_year",
+    "alter": "age", "altersgruppe": "age_band", "altersband": "age_band",
+    "eintritt": "entry_date", "eintrittsdatum": "entry_date", "entry": "entry_date",
+    "austritt": "exit_date", "austrittsdatum": "exit_date", "exit": "exit_date",
+    "eintrittvon": "entry_from", "eintrittbis": "entry_to",
+    "austrittvon": "exit_from", "austrittbis": "exit_to",
+}
+
+# field names as offered to German users in comparison groups ("standort=Köln")
+GERMAN_FIELD_NAMES: dict[str, str] = {
+    "program_id": "programm", "site": "standort", "cohort": "kohorte", "gender": "geschlecht",
+    "origin_region": "herkunft", "coach_id": "coach", "mentor_id": "mentor",
+    "exit_reason": "austrittsgrund", "german_level": "deutschniveau",
+    "qualification_level": "qualifikation", "birth_year": "geburtsjahr",
+    "entry_year": "eintrittsjahr", "exit_year": "austrittsjahr", "age": "alter",
+    "age_band": "altersgruppe", "entry_date": "eintritt", "exit_date": "austritt",
+}
+
+
+# --------------------------------------------------------------------------- aggregate indicators
+# Generic format: canonical field -> accepted headers (compared by `header_key`). The first alias
+# is the one shown in messages.
+GENERIC_ALIASES: dict[str, tuple[str, ...]] = {
+    "program": ("Programm", "Programm-ID", "Programmnummer", "Programmcode", "Operationelles Programm",
+                "OP", "CCI", "Vorhaben", "Vorhaben-ID", "Projekt-ID", "program", "program_id",
+                "programme", "programme_id", "programme code", "operation", "operation_id",
+                "project_id"),
+    "title": ("Titel", "Programmtitel", "Programmname", "Programmbezeichnung", "Projekttitel",
+              "title", "programme title", "program title", "programme name", "program name"),
+    "fund": ("Fonds", "Förderfonds", "Fondsart", "fund"),
+    "indicator_type": ("Indikatortyp", "Indikatorart", "Typ", "indicator_type", "indicator type",
+                       "type"),
+    "indicator": ("Indikator", "Code", "Indikatorcode", "Indikator-ID", "Indikatornummer",
+                  "Kennziffer", "indicator", "indicator_code", "indicator id", "ind_code"),
+    "indicator_name": ("Indikatorname", "Bezeichnung", "Indikatorbezeichnung", "Beschreibung",
+                       "Kurzbezeichnung", "indicator_name", "indicator label", "description",
+                       "label"),
+    "year": ("Jahr", "Berichtsjahr", "year", "reporting year", "report year"),
+    "report_date": ("Stichtag", "Berichtsstichtag", "Berichtsdatum", "Datum", "report_date",
+                    "reporting date", "as of", "as of date", "cut-off date", "date"),
+    "achieved": ("Ist", "Ist-Wert", "Erreicht", "Erreichter Wert", "Ist kumuliert", "Wert",
+                 "achieved", "achieved value", "actual", "actual value", "implemented",
+                 "implemented_value", "value"),
+    "target": ("Soll", "Soll-Wert", "Ziel", "Zielwert", "Zielvorgabe", "Planwert", "target",
+               "target value", "target_value"),
+    "unit": ("Einheit", "Maßeinheit", "Messeinheit", "unit", "measurement unit", "measurement_unit"),
+    "version": ("Version", "Berichtsversion", "report version", "ir_ver"),
+}
+# Declared breakdown columns: breakdown key -> accepted headers.
+BREAKDOWN_ALIASES: dict[str, tuple[str, ...]] = {
+    "priority": ("Priorität", "Prioritätsachse", "Achse", "priority", "priority axis", "priority_code"),
+    "investment_priority": ("Investitionspriorität", "IP", "investment priority", "investment_priority"),
+    "specific_objective": ("Spezifisches Ziel", "specific objective"),
+    "region_category": ("Regionenkategorie", "Regionskategorie", "Kategorie der Region",
+                        "region category", "category of region", "category_of_region"),
+    "gender": ("Geschlecht", "gender", "sex"),
+    "age_group": ("Altersgruppe", "age group"),
+    "target_group": ("Zielgruppe", "target group"),
+    "region": ("Region", "Bundesland", "Land", "Landkreis", "Kreis", "state", "district"),
+    "site": ("Standort", "site"),
+    "cohort": ("Kohorte", "cohort"),
+}
