@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import os
 import re
+import shutil
+import time
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 import duckdb
 
@@ -93,6 +96,102 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> 
         con = duckdb.connect(str(path))
     migrate(con)
     return con
+
+
+class StoreBusy(Exception):
+    """Another load is writing the store and did not finish within the wait limit."""
+
+    def __init__(self, path: Path, waited_s: float):
+        self.path, self.waited_s = path, waited_s
+        super().__init__(f"store {path} busy after {waited_s:.0f} s")
+
+
+WRITE_WAIT_S = 600.0   # default wait for another writer; $OUTCOMES_WRITE_WAIT_S overrides
+
+
+def _is_file_store(path: Path) -> bool:
+    return str(path) != ":memory:"
+
+
+def _lock_path(path: Path) -> Path:
+    return path.with_name(path.name + ".lock")
+
+
+def _scratch_files(path: Path) -> list[Path]:
+    return sorted(path.parent.glob(f".{path.name}.*.writing*"))
+
+
+@contextmanager
+def reading(db: str | os.PathLike | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-only connection for one question. Never blocked by a load: loads write a copy and swap
+    it in (see `writing`), so a reader sees the store as it was before or after a load."""
+    con = connect(db, read_only=True)
+    try:
+        yield con
+    finally:
+        con.close()
+
+
+@contextmanager
+def writing(db: str | os.PathLike | None = None, *, wait_s: float | None = None,
+            on_wait: Callable[[], None] | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection for one change (a load, a target edit, a deletion), all or nothing.
+
+    The embedded store has one writer at a time. The writer takes an exclusive lock on `<store>.lock`
+    (waiting up to `wait_s`, default $OUTCOMES_WRITE_WAIT_S or 600 s, calling `on_wait` once when it
+    has to wait; then StoreBusy), copies the store to a scratch file beside it, changes the copy, and
+    on success replaces the store with it in one atomic rename. Readers never meet a lock and always
+    see a whole store; a writer that fails or is killed leaves the store untouched (its scratch file is
+    removed then, or by the next writer).
+    """
+    path = resolve_path(db)
+    if not _is_file_store(path):
+        con = connect(db)
+        try:
+            yield con
+        finally:
+            con.close()
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    limit = float(os.environ.get("OUTCOMES_WRITE_WAIT_S", WRITE_WAIT_S)) if wait_s is None else wait_s
+    started = time.monotonic()
+    with open(_lock_path(path), "a+b") as lock:
+        notified = False
+        while True:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if not notified and on_wait is not None:
+                    on_wait()
+                    notified = True
+                if time.monotonic() - started >= limit:
+                    raise StoreBusy(path, time.monotonic() - started) from None
+                time.sleep(0.1)
+        try:
+            for orphan in _scratch_files(path):      # left by a writer that was killed
+                orphan.unlink(missing_ok=True)
+            scratch = path.with_name(f".{path.name}.{os.getpid()}.writing")
+            if path.exists():
+                shutil.copyfile(path, scratch)
+                wal = path.with_name(path.name + ".wal")
+                if wal.exists():
+                    shutil.copyfile(wal, scratch.with_name(scratch.name + ".wal"))
+            con = duckdb.connect(str(scratch))
+            try:
+                migrate(con)
+                yield con
+                con.execute("checkpoint")
+            except BaseException:
+                con.close()
+                for leftover in _scratch_files(path):
+                    leftover.unlink(missing_ok=True)
+                raise
+            con.close()
+            os.replace(scratch, path)
+            path.with_name(path.name + ".wal").unlink(missing_ok=True)
+        finally:
+            fcntl.flock(lock, fcntl.LOCK_UN)
 
 
 @contextmanager
