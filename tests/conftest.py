@@ -49,3 +49,39 @@ def demo_con(demo_path):
     connection = db.connect(demo_path, read_only=True)
     yield connection
     connection.close()
+
+
+# --------------------------------------------------------------------------- PostgreSQL (the shared store's catalog)
+
+def _postgres_available() -> str | None:
+    from tests.helpers.pg import PgServerError, find_pg_bin
+
+    try:
+        find_pg_bin()
+    except PgServerError as exc:
+        return str(exc)
+    return None
+
+
+def pytest_collection_modifyitems(config, items):
+    """Tests marked `postgres` skip where no PostgreSQL server is installed — except in CI
+    (OUTCOMES_REQUIRE_POSTGRES=1), where they must run."""
+    import os
+
+    if os.environ.get("OUTCOMES_REQUIRE_POSTGRES") == "1":
+        return
+    missing = _postgres_available()
+    if missing:
+        skip = pytest.mark.skip(reason=missing)
+        for item in items:
+            if "postgres" in item.keywords:
+                item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def pg():
+    """A throwaway PostgreSQL server (initdb + pg_ctl on a free port), stopped after the session."""
+    from tests.helpers.pg import PgServer
+
+    with PgServer() as server:
+        yield server
