@@ -10,6 +10,7 @@ import pytest
 
 from pipelines.store import db
 from pipelines.ingest import Ingestor, ingest_files
+from pipelines.text.ingest import located_message, problem_message
 
 from tests.helpers.files import csv_file, program_file, xlsx_file
 
@@ -115,7 +116,7 @@ def test_xlsx_named_sheet_and_missing_sheet(store):
     assert con.execute("select participant_id from participant").fetchall() == [("X1",)]
     r = load(con, path, f"{f}#Fehlt", program="test-programm")
     assert r.outcome == "failed" and r.problems[0].code == "no_such_sheet"
-    assert "Daten" in r.problems[0].message()
+    assert "Daten" in problem_message(r.problems[0])
 
 
 def test_parquet_participants_and_episodes(store):
@@ -188,11 +189,11 @@ def test_every_row_rule_is_reported_with_line_and_column(store):
         ("duplicate_participant", 10, "Teilnehmer-ID"),
         ("duplicate_participant", 11, "Teilnehmer-ID"),
     ]
-    text = r.problems[2].describe("de")
+    text = located_message(r.problems[2], "de")
     assert text == ("tn.csv, Zeile 4, Spalte »Eintritt«: '31.02.2019' ist kein gültiges Datum "
                     "(TT.MM.JJJJ oder JJJJ-MM-TT).")
-    assert r.problems[2].describe("en").startswith("tn.csv, line 4, column 'Eintritt': '31.02.2019' is not")
-    assert "Zeilen 10, 11" in r.problems[-1].message()
+    assert located_message(r.problems[2], "en").startswith("tn.csv, line 4, column 'Eintritt': '31.02.2019' is not")
+    assert "Zeilen 10, 11" in problem_message(r.problems[-1])
     # strict: nothing at all was written
     assert con.execute("select count(*) from participant").fetchone()[0] == 0
     assert con.execute("select count(*) from load where kind <> 'program'").fetchone()[0] == 0
@@ -229,7 +230,7 @@ def test_unknown_program_and_missing_program(store):
                                    "B;gibt-es-nicht;01.01.2019"])
     r = load(con, path, f)
     assert codes(r) == [("unknown_program", 3, "Programm")]
-    assert "test-programm" in r.problems[0].message()
+    assert "test-programm" in problem_message(r.problems[0])
     f = csv_file(folder, "q.csv", ["Teilnehmer-ID;Eintritt", "A;01.01.2019"])
     assert load(con, path, f).problems[0].code == "no_program"
     assert load(con, path, f, program="nope").problems[0].code == "unknown_program"
@@ -244,7 +245,7 @@ def test_direct_identifier_columns_are_refused(store, header):
         r = load(con, path, f, program="test-programm", lenient=lenient)
         assert r.outcome == "failed"
         assert [(p.code, p.column) for p in r.problems] == [("identifier_column", header)]
-        assert "Pseudonyme" in r.problems[0].message("de")
+        assert "Pseudonyme" in problem_message(r.problems[0], "de")
     assert con.execute("select count(*) from participant").fetchone()[0] == 0
 
 
@@ -252,7 +253,7 @@ def test_unrecognised_file_says_what_was_expected(store):
     con, path, folder = store
     r = load(con, path, csv_file(folder, "x.csv", ["Spalte A;Spalte B", "1;2"]), program="test-programm")
     assert r.outcome == "failed" and r.problems[0].code == "unknown_kind"
-    assert "Spalte A, Spalte B" in r.problems[0].message()
+    assert "Spalte A, Spalte B" in problem_message(r.problems[0])
 
 
 def test_mapping_file_for_other_headers(store):
@@ -374,7 +375,7 @@ def test_program_file_errors_are_listed(tmp_path):
     bad.write_text('[program]\nid = "Bad Id"\nstart = 2020-01-01\nend = 2019-01-01\nfoo = 1\n', encoding="utf-8")
     r = Ingestor(con).ingest(bad)
     assert r.outcome == "failed"
-    text = " | ".join(p.message("de") for p in r.problems)
+    text = " | ".join(problem_message(p, "de") for p in r.problems)
     assert "»name«" in text and "Bad Id" in text and "vor dem Beginn" in text and "»foo«" in text
     broken = tmp_path / "broken.toml"
     broken.write_text('[program\nid = "x"\n', encoding="utf-8")
