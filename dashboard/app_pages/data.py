@@ -1,12 +1,13 @@
 """Daten: upload files (same path as `outcomes ingest`), load history, data-quality checks."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, state
 from dashboard.i18n import Labels
 from dashboard.widgets import download_csv, table as show_table
 from pipelines import ingest, text
-from pipelines.text.ingest import load_summary, problems_frame
+from pipelines.text.ingest import load_summary, problem_record
 
 L = Labels(state.language())
 st.title(L("page.data"))
@@ -42,7 +43,8 @@ for result in st.session_state.get("upload_results", []):
     else:
         (st.warning if result.rows_rejected else st.success)(line)
     if result.problems:
-        table = problems_frame([result], L.lang)[["line", "column", "value", "message"]]
+        table = pd.DataFrame([problem_record(p, L.lang) for p in result.problems])[
+            ["line", "column", "value", "message"]]
         table.columns = [L("col.line"), L("col.column"), L("col.value"), L("col.message")]
         st.dataframe(table, hide_index=True, width="stretch")
     rejects = ingest.rejects_csv(result)

@@ -10,11 +10,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import pandas as pd
-
 from pipelines import text
 
-if TYPE_CHECKING:   # only for the annotations: pipelines.ingest is not imported by the catalog
+if TYPE_CHECKING:   # annotations only: importing pipelines.ingest here would be a cycle (it uses the catalog)
     from pipelines.ingest.problems import LoadResult, Problem
 
 WORDS: dict[str, tuple[str, str]] = {
@@ -180,16 +178,10 @@ def problem_record(problem: Problem, lang: str = "de") -> dict:
             "code": problem.code, "message": problem_message(problem, lang)}
 
 
-def problems_frame(results: list[LoadResult], lang: str = "de") -> pd.DataFrame:
-    """All problems of some loads as a table (file, line, column, value, code, message)."""
-    rows = [problem_record(p, lang) for r in results for p in r.problems]
-    return pd.DataFrame(rows, columns=["file", "line", "column", "value", "code", "message"])
-
-
 def load_summary(result: LoadResult, lang: str = "de") -> str:
     """One line a person reads after a load: file, kind, outcome and the counts."""
-    kind = text.say(f"ingest.kind.{result.kind or 'unknown'}", lang) \
-        if f"ingest.kind.{result.kind or 'unknown'}" in WORDS else result.kind
+    kind_key = f"ingest.kind.{result.kind or 'unknown'}"
+    kind = text.say(kind_key, lang) if kind_key in WORDS else result.kind
     line = text.say("ingest.summary", lang, file=result.file, kind=kind,
                     outcome=text.say(f"ingest.summary.{result.outcome}", lang),
                     read=result.rows_read, loaded=result.rows_loaded, rejected=result.rows_rejected)

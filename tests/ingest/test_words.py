@@ -6,7 +6,7 @@ import pytest
 
 from pipelines import text
 from pipelines.ingest import LoadResult, Problem
-from pipelines.text.ingest import WORDS, load_summary, located_message, problem_message, problems_frame
+from pipelines.text.ingest import WORDS, load_summary, located_message, problem_message, problem_record
 
 
 def test_every_word_has_the_ingest_prefix_and_both_languages():
@@ -52,11 +52,10 @@ def test_load_summary_in_german_and_english():
         "p.toml [Programmdatei]: übersprungen (bereits geladen, keine Änderung) – gelesen 0, geladen 0, abgewiesen 0"
 
 
-def test_problems_frame_has_one_row_per_problem():
-    result = LoadResult("tn.csv", problems=[Problem("missing_value", "tn.csv", 2, "Eintritt")])
-    frame = problems_frame([result], "en")
-    assert frame.to_dict("records") == [{"file": "tn.csv", "line": 2, "column": "Eintritt", "value": None,
-                                         "code": "missing_value", "message": "Required field is empty."}]
+def test_problem_record_for_json_and_tables():
+    record = problem_record(Problem("missing_value", "tn.csv", 2, "Eintritt"), "en")
+    assert record == {"file": "tn.csv", "line": 2, "column": "Eintritt", "value": None,
+                      "code": "missing_value", "message": "Required field is empty."}
 
 
 def test_the_kinds_of_the_load_log_are_words_of_the_catalog():
