@@ -255,6 +255,7 @@ def child_ingest(task: dict) -> dict:
 
     from pipelines.store import db
     from pipelines.ingest import Ingestor
+    from pipelines.text.ingest import located_message
 
     store = Path(task["db"])
     fresh_store(store)
@@ -264,7 +265,7 @@ def child_ingest(task: dict) -> dict:
     for path, program in task.get("setup", []):
         result = Ingestor(con, db_path=store, program=program).ingest(path)
         if not result.ok:
-            return {"error": f"setup {Path(path).name}: " + "; ".join(p.describe() for p in result.problems[:3])}
+            return {"error": f"setup {Path(path).name}: " + "; ".join(located_message(p) for p in result.problems[:3])}
     warm_s = warm_up(con)
     path, program = task["file"]
     python_phases: dict[str, float] = {}
@@ -281,7 +282,7 @@ def child_ingest(task: dict) -> dict:
     out = {"seconds": seconds, "outcome": result.outcome, "rows_read": result.rows_read,
            "rows_loaded": result.rows_loaded, "kind": result.kind, "rss_before_mb": rss_before,
            "peak_mb": peak, "store_mb": file_mb(store), "duckdb": duckdb.__version__,
-           "problems": [p.describe("en") for p in result.problems[:5]], "warm_up_s": warm_s}
+           "problems": [located_message(p, "en") for p in result.problems[:5]], "warm_up_s": warm_s}
     if task.get("phases", True):
         phases = dict(timed_con.phases)
         # the SQL inside stage_csv/stage_excel is counted above; keep only their Python part

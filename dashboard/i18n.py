@@ -272,15 +272,6 @@ LABELS: dict[str, tuple[str, str]] = {
                                  "Targets that do not fit the achievements — e.g. a percentage where a count is "
                                  "expected, or a multiple of the target achieved."),
     "prog.revised": ("Revision", "Revision"),
-    "kind.program": ("Programmdatei", "program file"),
-    "kind.participants": ("Teilnehmende", "participants"),
-    "kind.episodes": ("Episoden", "episodes"),
-    "kind.tracking": ("Tracking-Blatt", "tracking sheet"),
-    "kind.indicators": ("Indikatoren", "indicators"),
-    "kind.target_edit": ("Zieländerung", "target edit"),
-    "outcome.loaded": ("geladen", "loaded"),
-    "outcome.skipped": ("übersprungen", "skipped"),
-    "outcome.failed": ("nicht geladen", "not loaded"),
     "yes": ("ja", "yes"),
     "no": ("nein", "no"),
 }

@@ -73,6 +73,7 @@ def cmd_init(args) -> int:
 
 def cmd_ingest(args) -> int:
     from pipelines import ingest
+    from pipelines.text.ingest import load_summary, located_message, problem_record
 
     con = db.connect(args.db)
     try:
@@ -87,17 +88,17 @@ def cmd_ingest(args) -> int:
             "file": r.file, "kind": r.kind, "outcome": r.outcome, "programs": r.programs,
             "rows_read": r.rows_read, "rows_loaded": r.rows_loaded, "rows_rejected": r.rows_rejected,
             "load_id": r.load_id, "rejects": str(r.rejects_path) if r.rejects_path else None,
-            "problems": [p.as_dict(args.lang) for p in r.problems], **r.details,
+            "problems": [problem_record(p, args.lang) for p in r.problems], **r.details,
         } for r in results])
     else:
         for r in results:
-            print(ingest.summary(r, args.lang))
+            print(load_summary(r, args.lang))
             detail = ", ".join(f"{k}={v!r}" for k, v in r.details.items() if k != "same_as_load")
             if detail:
                 print(f"  {detail}")
             shown = r.problems[: args.max_errors] if args.max_errors else r.problems
             for p in shown:
-                print(f"  - {p.describe(args.lang)}", file=sys.stderr if r.outcome == "failed" else sys.stdout)
+                print(f"  - {located_message(p, args.lang)}", file=sys.stderr if r.outcome == "failed" else sys.stdout)
             if len(shown) < len(r.problems):
                 print(_say(args.lang, f"  … und {len(r.problems) - len(shown)} weitere",
                            f"  … and {len(r.problems) - len(shown)} more"), file=sys.stderr)
@@ -110,14 +111,14 @@ def cmd_ingest(args) -> int:
             if r.rejects_path:
                 print(_say(args.lang, f"  Abgewiesene Zeilen: {r.rejects_path}",
                            f"  Rejected rows: {r.rejects_path}"))
-            if "special_categories_off" in r.notes:
-                print(_say(args.lang, "  Herkunftsregion nicht gespeichert (im Programm abgeschaltet).",
-                           "  Origin region not stored (switched off for the program)."))
+            for note in r.notes:
+                print("  " + text.say(f"ingest.note.{note}", args.lang))
     return EXIT_OK if all(r.ok for r in results) else EXIT_REFUSED
 
 
 def cmd_demo(args) -> int:
     from pipelines import demo
+    from pipelines.text.ingest import located_message
 
     path = db.resolve_path(args.db)
     if path.exists() and not args.force:
@@ -128,7 +129,7 @@ def cmd_demo(args) -> int:
     failed = [r for r in results if not r.ok]
     for r in failed:
         for p in r.problems:
-            print(p.describe(args.lang), file=sys.stderr)
+            print(located_message(p, args.lang), file=sys.stderr)
     if failed:
         return EXIT_REFUSED
     print(_say(args.lang, f"Demo-Datenbank {path} gebaut: {len(results)} Dateien geladen.",

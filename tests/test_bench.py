@@ -13,6 +13,7 @@ import pytest
 from pipelines.store import db
 from pipelines import metrics
 from pipelines.ingest import Ingestor
+from pipelines.text.ingest import located_message
 
 # bench/ is a folder of the checkout, importable because pytest puts the root on sys.path (pythonpath)
 from bench import generate as gen  # noqa: E402
@@ -66,7 +67,7 @@ def _store(path, loads):
     con = db.connect(path)
     for file, program in loads:
         result = Ingestor(con, db_path=path, program=program).ingest(file)
-        assert result.outcome == "loaded", [p.describe("en") for p in result.problems[:3]]
+        assert result.outcome == "loaded", [located_message(p, "en") for p in result.problems[:3]]
     return con
 
 

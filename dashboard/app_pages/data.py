@@ -1,11 +1,13 @@
 """Daten: upload files (same path as `outcomes ingest`), load history, data-quality checks."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboard import data, state
-from dashboard.i18n import LABELS, Labels
+from dashboard.i18n import Labels
 from dashboard.widgets import download_csv, table as show_table
-from pipelines import ingest
+from pipelines import ingest, text
+from pipelines.text.ingest import load_summary, problem_record
 
 L = Labels(state.language())
 st.title(L("page.data"))
@@ -33,7 +35,7 @@ if submitted and files:
     st.rerun()
 
 for result in st.session_state.get("upload_results", []):
-    line = ingest.summary(result, L.lang)
+    line = load_summary(result, L.lang)
     if result.outcome == "failed":
         st.error(f"{line}\n\n{L('data.refused')}")
     elif result.outcome == "skipped":
@@ -41,10 +43,11 @@ for result in st.session_state.get("upload_results", []):
     else:
         (st.warning if result.rows_rejected else st.success)(line)
     if result.problems:
-        table = ingest.problems_frame([result], L.lang)[["line", "column", "value", "message"]]
+        table = pd.DataFrame([problem_record(p, L.lang) for p in result.problems])[
+            ["line", "column", "value", "message"]]
         table.columns = [L("col.line"), L("col.column"), L("col.value"), L("col.message")]
         st.dataframe(table, hide_index=True, width="stretch")
-    rejects = ingest.rejects_frame(result)
+    rejects = ingest.rejects_csv(result)
     if rejects:
         st.download_button(L("data.rejects"), rejects, file_name=result.rejects_path.name, mime="text/csv",
                            key=f"rejects-{result.load_id}")
@@ -55,9 +58,10 @@ history = data.load_history(key)
 shown = history[["loaded_at", "file_name", "kind", "program_id", "outcome", "rows_read", "rows_loaded",
                  "rows_rejected"]].copy()
 shown["loaded_at"] = [L.date(v) + v.strftime(" %H:%M") if v is not None else "–" for v in shown["loaded_at"]]
-shown["kind"] = [L(f"kind.{k}") if f"kind.{k}" in LABELS else k for k in shown["kind"]]
+shown["kind"] = [L(f"ingest.kind.{k}") if f"ingest.kind.{k}" in text.CATALOG else k for k in shown["kind"]]
 shown["program_id"] = [p if isinstance(p, str) else "–" for p in shown["program_id"]]   # indicator files: none
-shown["outcome"] = [L(f"outcome.{o}") if f"outcome.{o}" in LABELS else o for o in shown["outcome"]]
+shown["outcome"] = [L(f"ingest.outcome.{o}") if f"ingest.outcome.{o}" in text.CATALOG else o
+                    for o in shown["outcome"]]
 shown.columns = [L("col.loaded_at"), L("col.file"), L("col.kind"), L("col.program"), L("col.outcome"),
                  L("col.read"), L("col.loaded"), L("col.rejected")]
 show_table(shown, L, numbers={L(c): 0 for c in ("col.read", "col.loaded", "col.rejected")},
@@ -74,7 +78,7 @@ if chosen:
     with tab_missing:
         st.caption(L("data.missing_caption"))
         table = missing.assign(
-            attribute=[L(f"field.{a}") if f"field.{a}" in LABELS else a for a in missing["attribute"]],
+            attribute=[L(f"field.{a}") if f"field.{a}" in text.CATALOG else a for a in missing["attribute"]],
             share_missing=[L.pct(v) for v in missing["share_missing"]],
         )[["program_id", "attribute", "participants", "missing", "share_missing"]]
         table.columns = [L("col.program"), L("col.attribute"), L("col.participants"), L("col.missing"),

@@ -25,6 +25,7 @@ label_en = "Career orientation"
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -34,42 +35,21 @@ import tomli_w
 
 from pipelines import targets as targets_mod
 from pipelines import vocab
+from pipelines.store.db import transaction
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 PROGRAM_KEYS = {"id", "name", "organisation", "region", "funder", "start", "end", "special_categories"}
 STATUS_KEYS = {"name", "category", "label_de", "label_en"}
 
-_TEXT = {
-    "de": {
-        "no_program": "Tabelle [program] fehlt.",
-        "missing": "[program] braucht den Schlüssel »{key}«.",
-        "slug": "Programm-ID »{value}« ist ungültig: nur Kleinbuchstaben, Ziffern und Bindestriche.",
-        "date": "»{key}« muss ein Datum sein (z. B. 2018-01-01), nicht »{value}«.",
-        "order": "Das Programmende {end} liegt vor dem Beginn {start}.",
-        "unknown_key": "Unbekannter Schlüssel »{key}« in [{table}].",
-        "status_name": "[[status]] »{value}«: Name nur aus Kleinbuchstaben, Ziffern und _ .",
-        "status_category": "[[status]] »{value}«: category muss »support« oder »outcome« sein.",
-        "builtin": "[[status]] »{value}« ist schon ein eingebauter Status.",
-    },
-    "en": {
-        "no_program": "Table [program] is missing.",
-        "missing": "[program] needs the key '{key}'.",
-        "slug": "Program id '{value}' is invalid: lower-case letters, digits and dashes only.",
-        "date": "'{key}' must be a date (e.g. 2018-01-01), not '{value}'.",
-        "order": "The program end {end} is before its start {start}.",
-        "unknown_key": "Unknown key '{key}' in [{table}].",
-        "status_name": "[[status]] '{value}': name of lower-case letters, digits and _ only.",
-        "status_category": "[[status]] '{value}': category must be 'support' or 'outcome'.",
-        "builtin": "[[status]] '{value}' is a built-in status already.",
-    },
-}
-
-
 class ProgramFileError(Exception):
-    """All problems of a program file: list of (code, line or None, detail)."""
+    """All problems of a program file: list of (code, line or None, parameters).
 
-    def __init__(self, problems: list[tuple[str, int | None, str]]):
-        super().__init__("; ".join(p[2] for p in problems))
+    Codes: bad_toml {detail}, bad_program {rule, …} (words: text/ingest.py, ingest.program.<rule>),
+    bad_target {detail}.
+    """
+
+    def __init__(self, problems: list[tuple[str, int | None, dict]]):
+        super().__init__(", ".join(p[0] for p in problems))
         self.problems = problems
 
 
@@ -81,26 +61,27 @@ class ProgramSpec:
 
 
 def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang: str = "de") -> ProgramSpec:
-    """Parse and validate a program TOML file; raises ProgramFileError listing every problem."""
+    """Parse and validate a program TOML file; raises ProgramFileError listing every problem.
 
+    `lang` is handed to the target parser only, which still words its own problems.
+    """
     text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise ProgramFileError([("bad_toml", int(m.group(1)) if m else None, str(exc))]) from None
-    t = _TEXT[lang]
-    problems: list[tuple[str, int | None, str]] = []
+        raise ProgramFileError([("bad_toml", int(m.group(1)) if m else None, {"detail": str(exc)})]) from None
+    problems: list[tuple[str, int | None, dict]] = []
 
-    def problem(message_key: str, **kw):
-        problems.append(("bad_program", None, t[message_key].format(**kw)))
+    def problem(rule: str, **params):
+        problems.append(("bad_program", None, {"rule": rule, **params}))
 
     table = doc.get("program")
     if not isinstance(table, dict):
-        raise ProgramFileError([("bad_program", None, t["no_program"])])
+        raise ProgramFileError([("bad_program", None, {"rule": "no_table"})])
     for key in ("id", "name"):
         if not table.get(key):
-            problem("missing", key=key)
+            problem("missing_key", key=key)
     for key in sorted(set(table) - PROGRAM_KEYS):
         problem("unknown_key", key=key, table="program")
     program_id = str(table.get("id", ""))
@@ -150,7 +131,7 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
         try:
             target_rows = targets_mod.parse_targets(tables, program_id, lang=lang, statuses=known)
         except targets_mod.TargetSpecError as exc:
-            problems += [("bad_target", None, p) for p in exc.problems]
+            problems += [("bad_target", None, {"detail": p}) for p in exc.problems]
     if problems:
         raise ProgramFileError(problems)
     return ProgramSpec(program, statuses, target_rows)
@@ -254,10 +235,6 @@ def _put(tables: list[dict], table: dict, replace_id: str | None) -> list[dict]:
 
 
 def _rewrite_targets(con, program_id: str, change, lang: str, saved_by: str | None) -> list[str]:
-    import hashlib
-
-    from pipelines.store.db import transaction
-
     known = [*vocab.STATUSES, *(r[0] for r in con.execute(
         "select status from status_vocabulary where program_id = ?", [program_id]).fetchall())]
     tables = change(target_tables(con, program_id))

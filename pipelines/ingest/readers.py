@@ -1,4 +1,4 @@
-"""Reading the files project leads have: CSV dialects, Excel, Parquet, header aliases.
+"""Reading the files project leads have: CSV dialects, Excel, Parquet.
 
 Every reader stages a file into a DuckDB temp table of VARCHAR columns named by the file's
 own headers, plus `_line` (the line or sheet row where the record starts; header = 1), so
@@ -17,10 +17,10 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.parquet as pq
+from python_calamine import CalamineWorkbook
 
-from pipelines import vocab
 from pipelines.store.db import quote_ident
-from pipelines.vocab import header_key
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
 XLSX_SUFFIXES = {".xlsx", ".xlsm", ".xls", ".ods"}
@@ -205,8 +205,6 @@ def _cell_text(value) -> str | None:
 
 
 def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None) -> Staged:
-    from python_calamine import CalamineWorkbook
-
     try:
         workbook = CalamineWorkbook.from_path(str(path))
     except Exception as exc:  # calamine raises its own error types
@@ -302,76 +300,19 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | N
     return staged
 
 
-def read_frame(path: Path, sheet: str | None = None):
-    """A data file as a pandas DataFrame of text (+ `_line`), e.g. for indicator files."""
-    con = duckdb.connect(":memory:")
-    try:
-        staged = stage(con, path, "frame", sheet)
-        return con.execute("select * from frame order by _line").df(), staged
-    finally:
-        con.close()
-
-
-# --------------------------------------------------------------------------- header aliases
-# Aliases live in pipelines.vocab.
-
-
-
-def _alias_index() -> dict[str, str]:
-    index = {}
-    for canonical, aliases in vocab.FIELD_ALIASES.items():
-        for alias in aliases:
-            index[header_key(alias)] = canonical
-    return index
-
-
-ALIAS_INDEX = _alias_index()
-
-
-def identifier_kind(header: str) -> str | None:
-    """'Vorname' -> 'Name'; None when the header does not look like a direct identifier."""
-    return vocab.IDENTIFIER_KEYS.get(header_key(header))
-
-
-def status_words(extra: dict[str, list[str]] | None = None) -> dict[str, str]:
-    """header_key(word) -> status, for the built-in statuses and any program-specific ones."""
-    index = {}
-    for status, words in (vocab.STATUS_ALIASES | (extra or {})).items():
-        for word in [status, *words]:
-            index[header_key(word)] = status
-    return index
-
-
-def status_column(header: str, words: dict[str, str]) -> tuple[str, str] | None:
-    """Recognise a tracking-sheet date column: 'Ausbildung ab' -> ('training', 'start').
-
-    Returns (status, 'start' | 'end' | 'on') or None.
-    """
-    key = header_key(header)
-    for role, suffixes in (("start", vocab.START_WORDS), ("end", vocab.END_WORDS), ("on", vocab.ON_WORDS)):
-        for suffix in suffixes:
-            if key.endswith(suffix) and key[: -len(suffix)] in words:
-                return words[key[: -len(suffix)]], role
-            if key.startswith(suffix) and key[len(suffix):] in words:
-                return words[key[len(suffix):]], role
-    return None
-
+# --------------------------------------------------------------------------- headers only
 
 def peek_headers(path: Path, sheet: str | None = None) -> list[str]:
     """The headers of a data file without reading it whole ([] when unreadable)."""
     suffix = path.suffix.lower()
     try:
         if suffix in XLSX_SUFFIXES:
-            from python_calamine import CalamineWorkbook
-
             workbook = CalamineWorkbook.from_path(str(path))
             for row in workbook.get_sheet_by_name(sheet or workbook.sheet_names[0]).iter_rows():
                 if any(c not in (None, "") for c in row):
                     return [_cell_text(c) or "" for c in row]
             return []
         if suffix in PARQUET_SUFFIXES:
-            import pyarrow.parquet as pq
-
             return list(pq.read_schema(path).names)
         with open(path, "rb") as handle:
             first = handle.readline(1 << 20)

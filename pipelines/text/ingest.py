@@ -1,4 +1,191 @@
-"""Words of reading and loading files: problems, summaries, kinds of file. Keys start with `ingest.`."""
+"""Words of reading and loading files, and the functions that put a load's codes into words.
+
+Keys start with `ingest.`: `ingest.<problem code>` (the codes of `pipelines.ingest.problems`),
+`ingest.program.<rule>` (what is wrong in a program file), `ingest.kind.*`, `ingest.outcome.*`,
+`ingest.summary.*`, the words of a place in a file and of the rejects file's columns. The render
+functions are used at the edges: the CLI, the Daten page and the rejects file.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from pipelines import text
+
+if TYPE_CHECKING:   # annotations only: importing pipelines.ingest here would be a cycle (it uses the catalog)
+    from pipelines.ingest.problems import LoadResult, Problem
 
 WORDS: dict[str, tuple[str, str]] = {
+    # file-level
+    "ingest.not_found": ("Datei nicht gefunden.", "File not found."),
+    "ingest.empty_file": ("Die Datei ist leer.", "The file is empty."),
+    "ingest.no_header": ("Die erste Zeile enthält keine Spaltenüberschriften.",
+                         "The first line holds no column headers."),
+    "ingest.unknown_format": ("Dateiformat {suffix} wird nicht unterstützt: bitte CSV, XLSX oder Parquet.",
+                              "File format {suffix} is not supported: use CSV, XLSX or Parquet."),
+    "ingest.unreadable": ("Die Datei kann nicht gelesen werden ({detail}).",
+                          "The file cannot be read ({detail})."),
+    "ingest.bad_row_shape": ("Die Zeile hat {found} Felder, die Kopfzeile aber {expected}. "
+                             "Prüfen Sie Trennzeichen und Anführungszeichen in dieser Zeile.",
+                             "The line has {found} fields but the header has {expected}. "
+                             "Check delimiters and quotes on this line."),
+    "ingest.no_such_sheet": ("Tabellenblatt »{sheet}« gibt es nicht (vorhanden: {sheets}).",
+                             "There is no sheet '{sheet}' (present: {sheets})."),
+    "ingest.identifier_column": ("Die Spalte sieht nach direkten Personendaten aus ({what}). Wirkungsmonitor "
+                                 "speichert nur Pseudonyme: bitte die Spalte aus der Datei entfernen.",
+                                 "The column looks like direct personal data ({what}). Wirkungsmonitor "
+                                 "stores pseudonyms only: remove the column from the file."),
+    "ingest.unknown_kind": ("Unbekannte Dateiart: erwartet werden Teilnehmende (Teilnehmer-ID, Eintritt), "
+                            "Episoden (Teilnehmer-ID, Status, Beginn), ein Tracking-Blatt (Teilnehmer-ID, "
+                            "Eintritt und Spalten wie »Coaching ab«) oder Indikatoren. Gefundene Spalten: {headers}. "
+                            "Andere Überschriften können mit --mapping zugeordnet werden.",
+                            "Unknown kind of file: expected participants (participant id, entry date), "
+                            "episodes (participant id, status, start), a tracking sheet (participant id, entry "
+                            "date and columns like 'coaching from') or indicators. Columns found: {headers}. "
+                            "Other headers can be mapped with --mapping."),
+    "ingest.missing_column": ("Pflichtspalte »{field}« fehlt (erwartet z. B. »{example}«).",
+                              "Required column '{field}' is missing (e.g. '{example}')."),
+    "ingest.duplicate_column": ("Die Spalten »{first}« und »{second}« bedeuten beide »{field}«.",
+                                "The columns '{first}' and '{second}' both mean '{field}'."),
+    "ingest.no_program": ("Die Datei nennt kein Programm: Spalte »Programm« ergänzen oder --program ID angeben.",
+                          "The file names no program: add a 'program' column or pass --program ID."),
+    "ingest.unknown_program": ("Programm »{value}« ist unbekannt. Zuerst die Programmdatei (TOML) laden; "
+                               "bekannt sind: {known}.",
+                               "Program '{value}' is unknown. Load its program file (TOML) first; "
+                               "known: {known}."),
+    "ingest.bad_mapping": ("Zuordnungsdatei: {detail}", "Mapping file: {detail}"),
+    "ingest.bad_toml": ("Die Programmdatei ist kein gültiges TOML: {detail}",
+                        "The program file is not valid TOML: {detail}"),
+    "ingest.bad_program": ("Programmdatei: {detail}", "Program file: {detail}"),
+    "ingest.bad_target": ("Zielvereinbarung: {detail}", "Target: {detail}"),
+    # row-level
+    "ingest.missing_value": ("Pflichtfeld ist leer.", "Required field is empty."),
+    "ingest.bad_date": ("'{value}' ist kein gültiges Datum (TT.MM.JJJJ oder JJJJ-MM-TT).",
+                        "'{value}' is not a valid date (DD.MM.YYYY or YYYY-MM-DD)."),
+    "ingest.bad_value": ("'{value}' ist kein zulässiger Wert (erlaubt: {allowed}).",
+                         "'{value}' is not an allowed value (allowed: {allowed})."),
+    "ingest.bad_number": ("'{value}' ist keine ganze Zahl im Bereich {allowed}.",
+                          "'{value}' is not a whole number in the range {allowed}."),
+    "ingest.unknown_status": ("Unbekannter Status '{value}' (bekannt: {allowed}). Neue Status werden in der "
+                              "Programmdatei mit ihrer Kategorie erklärt.",
+                              "Unknown status '{value}' (known: {allowed}). New statuses are declared with "
+                              "their category in the program file."),
+    "ingest.end_before_start": ("Ende {value} liegt vor dem Beginn {other}.",
+                                "End {value} is before the start {other}."),
+    "ingest.exit_before_entry": ("Austritt {value} liegt vor dem Eintritt {other}.",
+                                 "Exit {value} is before the entry {other}."),
+    "ingest.episode_before_entry": ("Beginn {value} liegt vor dem Eintritt {other}.",
+                                    "Start {value} is before the entry {other}."),
+    "ingest.reason_without_exit": ("Austrittsgrund ohne Austrittsdatum.", "Exit reason without an exit date."),
+    "ingest.duplicate_participant": ("Teilnehmer-ID '{value}' steht mehrfach in der Datei (Zeilen {other}).",
+                                     "Participant id '{value}' appears more than once in the file (lines {other})."),
+    "ingest.duplicate_episode": ("Episode '{value}' steht mehrfach in der Datei (Zeilen {other}).",
+                                 "Episode '{value}' appears more than once in the file (lines {other})."),
+    "ingest.unknown_participant": ("Teilnehmer-ID '{value}' ist im Programm {other} nicht bekannt: zuerst die "
+                                   "Teilnehmenden laden.",
+                                   "Participant id '{value}' is not known in program {other}: load the "
+                                   "participants first."),
+    "ingest.row_in_bad_file": ("Zeile nicht geladen: die Datei hat Fehler.", "Row not loaded: the file has errors."),
+    # what is wrong in a program file (code bad_program, parameter `rule`)
+    "ingest.program.no_table": ("Tabelle [program] fehlt.", "Table [program] is missing."),
+    "ingest.program.missing_key": ("[program] braucht den Schlüssel »{key}«.", "[program] needs the key '{key}'."),
+    "ingest.program.slug": ("Programm-ID »{value}« ist ungültig: nur Kleinbuchstaben, Ziffern und Bindestriche.",
+                            "Program id '{value}' is invalid: lower-case letters, digits and dashes only."),
+    "ingest.program.date": ("»{key}« muss ein Datum sein (z. B. 2018-01-01), nicht »{value}«.",
+                            "'{key}' must be a date (e.g. 2018-01-01), not '{value}'."),
+    "ingest.program.order": ("Das Programmende {end} liegt vor dem Beginn {start}.",
+                             "The program end {end} is before its start {start}."),
+    "ingest.program.unknown_key": ("Unbekannter Schlüssel »{key}« in [{table}].", "Unknown key '{key}' in [{table}]."),
+    "ingest.program.status_name": ("[[status]] »{value}«: Name nur aus Kleinbuchstaben, Ziffern und _ .",
+                                   "[[status]] '{value}': name of lower-case letters, digits and _ only."),
+    "ingest.program.status_category": ("[[status]] »{value}«: category muss »support« oder »outcome« sein.",
+                                       "[[status]] '{value}': category must be 'support' or 'outcome'."),
+    "ingest.program.builtin": ("[[status]] »{value}« ist schon ein eingebauter Status.",
+                               "[[status]] '{value}' is a built-in status already."),
+    # the range a number must lie in (code bad_number, parameter `range`)
+    "ingest.range.qualification_level": ("0–8", "0–8"),
+    "ingest.range.birth_year": ("1900–heute", "1900–today"),
+    # a place in a file; the columns of a problems table and of the rejects file
+    "ingest.place.line": ("Zeile {line}", "line {line}"),
+    "ingest.place.column": ("Spalte »{column}«", "column '{column}'"),
+    "ingest.line": ("Zeile", "line"),
+    "ingest.column": ("Spalte", "column"),
+    "ingest.value": ("Wert", "value"),
+    "ingest.reason": ("Grund", "reason"),
+    # kinds of file (also the load log's kinds) and outcomes of a load
+    "ingest.kind.program": ("Programmdatei", "program file"),
+    "ingest.kind.participants": ("Teilnehmende", "participants"),
+    "ingest.kind.episodes": ("Episoden", "episodes"),
+    "ingest.kind.tracking": ("Tracking-Blatt", "tracking sheet"),
+    "ingest.kind.indicators": ("Indikatoren", "indicators"),
+    "ingest.kind.target_edit": ("Zieländerung", "target edit"),
+    "ingest.kind.unknown": ("unbekannt", "unknown"),
+    "ingest.outcome.loaded": ("geladen", "loaded"),
+    "ingest.outcome.skipped": ("übersprungen", "skipped"),
+    "ingest.outcome.failed": ("nicht geladen", "not loaded"),
+    # the one line after a load
+    "ingest.summary": ("{file} [{kind}]: {outcome} – gelesen {read}, geladen {loaded}, abgewiesen {rejected}",
+                       "{file} [{kind}]: {outcome} – read {read}, loaded {loaded}, rejected {rejected}"),
+    "ingest.summary.loaded": ("geladen", "loaded"),
+    "ingest.summary.skipped": ("übersprungen (bereits geladen, keine Änderung)",
+                               "skipped (loaded before, nothing changed)"),
+    "ingest.summary.failed": ("NICHT geladen", "NOT loaded"),
+    # notes of a load (LoadResult.notes)
+    "ingest.note.special_categories_off": ("Herkunftsregion nicht gespeichert (im Programm abgeschaltet).",
+                                           "Origin region not stored (switched off for the program)."),
 }
+
+
+def problem_message(problem: Problem, lang: str = "de") -> str:
+    """The message of a problem in `lang`, its parameters filled in.
+
+    An unknown code reads as itself; a placeholder without a value leaves the template as it is.
+    """
+    if problem.text is not None:       # indicator files bring their own message
+        return problem.text
+    key = f"ingest.{problem.code}"
+    if key not in WORDS:
+        return problem.code
+    values = {"value": problem.value, **problem.params}
+    if "rule" in values:               # a program file: the rule's own sentence is the detail
+        values["detail"] = text.say(f"ingest.program.{values.pop('rule')}", lang, **values)
+    if "range" in values:
+        values["allowed"] = text.say(f"ingest.range.{values.pop('range')}", lang)
+    try:
+        return text.say(key, lang, **values)
+    except (KeyError, IndexError):
+        return WORDS[key][0 if text.check_lang(lang) == "de" else 1]
+
+
+def location(file: str, line: int | None, column: str | None, lang: str = "de") -> str:
+    """'daten.csv, Zeile 14, Spalte »Eintritt«' / 'data.csv, line 14, column 'Eintritt''."""
+    parts = [file]
+    if line is not None:
+        parts.append(text.say("ingest.place.line", lang, line=line))
+    if column:
+        parts.append(text.say("ingest.place.column", lang, column=column))
+    return ", ".join(parts)
+
+
+def located_message(problem: Problem, lang: str = "de") -> str:
+    """'tn.csv, Zeile 4, Spalte »Eintritt«: '31.02.2019' ist kein gültiges Datum …'."""
+    return f"{location(problem.file, problem.line, problem.column, lang)}: {problem_message(problem, lang)}"
+
+
+def problem_record(problem: Problem, lang: str = "de") -> dict:
+    """A problem as a JSON-ready dict: file, line, column, value, code and message."""
+    return {"file": problem.file, "line": problem.line, "column": problem.column, "value": problem.value,
+            "code": problem.code, "message": problem_message(problem, lang)}
+
+
+def load_summary(result: LoadResult, lang: str = "de") -> str:
+    """One line a person reads after a load: file, kind, outcome and the counts."""
+    kind_key = f"ingest.kind.{result.kind or 'unknown'}"
+    kind = text.say(kind_key, lang) if kind_key in WORDS else result.kind
+    line = text.say("ingest.summary", lang, file=result.file, kind=kind,
+                    outcome=text.say(f"ingest.summary.{result.outcome}", lang),
+                    read=result.rows_read, loaded=result.rows_loaded, rejected=result.rows_rejected)
+    if result.programs:
+        shown = result.programs[:4] + (["…"] if len(result.programs) > 4 else [])
+        line += f" ({', '.join(shown)})"
+    return line

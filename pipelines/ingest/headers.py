@@ -1,0 +1,165 @@
+"""Which column of a file is which field: aliases, the column-mapping file, status columns.
+
+Header and value aliases live in `pipelines.vocab`; here they are applied to one file's headers.
+A column that looks like a direct identifier (name, e-mail, date of birth …) is refused.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from pipelines import vocab
+from pipelines.ingest.problems import Problem, Refused
+from pipelines.vocab import header_key
+
+ROLES = ("start", "end", "on")
+
+
+@dataclass
+class ColumnMapping:
+    """A program's own headers and cell values (a small TOML file).
+
+    [columns]
+    "Fallnummer"        = "participant_id"
+    "Start Ausbildung"  = "training.start"      # status columns: <status>.start | .end | .on
+    [values.exit_reason]
+    "Abbruch" = "dropped_out"
+    [values.status]
+    "Umschulung" = "training"
+    """
+
+    columns: dict[str, str] = field(default_factory=dict)
+    values: dict[str, dict[str, str]] = field(default_factory=dict)
+    digest: str = ""
+
+    @classmethod
+    def read(cls, path: Path | None) -> "ColumnMapping":
+        """The mapping file at `path` (none: an empty mapping); a broken file is Refused."""
+        if path is None:
+            return cls()
+        raw = Path(path).read_bytes()
+        try:
+            doc = tomllib.loads(raw.decode("utf-8"))
+        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+            raise Refused([Problem("bad_mapping", Path(path).name, params={"detail": str(exc)})]) from None
+        columns = {header_key(k): str(v) for k, v in doc.get("columns", {}).items()}
+        values = {f: {str(k).strip().lower(): str(v) for k, v in table.items()}
+                  for f, table in doc.get("values", {}).items()}
+        return cls(columns, values, hashlib.sha256(raw).hexdigest())
+
+
+@dataclass
+class Layout:
+    """Which header of the file holds which field."""
+
+    fields: dict[str, str]                         # canonical -> header
+    statuses: dict[str, dict[str, str]]            # status -> {'start'|'end'|'on': header}
+    unmapped: list[str]
+    problems: list[Problem]
+
+    def kind(self) -> str | None:
+        f = self.fields
+        if "participant_id" in f and "status" in f and "start_date" in f:
+            return "episodes"
+        if "participant_id" in f and self.statuses:
+            return "tracking"
+        if "participant_id" in f and "entry_date" in f:
+            return "participants"
+        return None
+
+
+def _alias_index() -> dict[str, str]:
+    index = {}
+    for canonical, aliases in vocab.FIELD_ALIASES.items():
+        for alias in aliases:
+            index[header_key(alias)] = canonical
+    return index
+
+
+ALIAS_INDEX = _alias_index()
+
+
+def identifier_kind(header: str) -> str | None:
+    """'Vorname' -> 'Name'; None when the header does not look like a direct identifier."""
+    return vocab.IDENTIFIER_KEYS.get(header_key(header))
+
+
+def status_index(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> dict[str, str]:
+    """header_key(word) -> status: the built-in statuses, the programs' own ones in the store and
+    the mapping file's `[values.status]`."""
+    own: dict[str, list[str]] = {}
+    for status, de, en in con.execute(
+            "select status, label_de, label_en from status_vocabulary where program_id <> '*'").fetchall():
+        own.setdefault(status, []).extend(w for w in (de, en) if w)
+    index = {}
+    for status, aliases in (vocab.STATUS_ALIASES | own).items():
+        for word in [status, *aliases]:
+            index[header_key(word)] = status
+    for key, status in mapping.values.get("status", {}).items():
+        index[header_key(key)] = status
+    return index
+
+
+def status_column(header: str, statuses: dict[str, str]) -> tuple[str, str] | None:
+    """Recognise a tracking-sheet date column: 'Ausbildung ab' -> ('training', 'start').
+
+    Args:
+        statuses: header_key(word) -> status (see status_index).
+    Returns:
+        (status, 'start' | 'end' | 'on') or None.
+    """
+    key = header_key(header)
+    for role, suffixes in zip(ROLES, (vocab.START_WORDS, vocab.END_WORDS, vocab.ON_WORDS)):
+        for suffix in suffixes:
+            if key.endswith(suffix) and key[: -len(suffix)] in statuses:
+                return statuses[key[: -len(suffix)]], role
+            if key.startswith(suffix) and key[len(suffix):] in statuses:
+                return statuses[key[len(suffix):]], role
+    return None
+
+
+def map_headers(headers: list[str], file: str, mapping: ColumnMapping, statuses: dict[str, str]) -> Layout:
+    """The layout of a file from its headers: mapping file first, then aliases, then status columns."""
+    fields: dict[str, str] = {}
+    slots: dict[str, dict[str, str]] = {}
+    unmapped: list[str] = []
+    problems: list[Problem] = []
+    known_statuses = set(statuses.values())
+    for header in headers:
+        key = header_key(header)
+        target = mapping.columns.get(key)
+        if target is None:
+            what = identifier_kind(header)
+            if what:
+                problems.append(Problem("identifier_column", file, column=header, params={"what": what}))
+                continue
+            target = ALIAS_INDEX.get(key)
+            if target is None:
+                hit = status_column(header, statuses)
+                if hit:
+                    target = f"{hit[0]}.{hit[1]}"
+        if target is None:
+            unmapped.append(header)
+            continue
+        if "." in target:
+            status, role = target.split(".", 1)
+            if status not in known_statuses or role not in ROLES:
+                problems.append(Problem("bad_mapping", file, column=header,
+                                        params={"detail": f"{header} = {target}"}))
+                continue
+            slot = slots.setdefault(status, {})
+            if role in slot:
+                problems.append(Problem("duplicate_column", file, column=header,
+                                        params={"first": slot[role], "second": header, "field": target}))
+            slot[role] = header
+        else:
+            if target in fields:
+                problems.append(Problem("duplicate_column", file, column=header,
+                                        params={"first": fields[target], "second": header, "field": target}))
+            fields[target] = header
+    return Layout(fields, slots, unmapped, problems)

@@ -1,0 +1,291 @@
+"""One load: a file read, checked and written in one transaction, archived and logged.
+
+strict (default): any problem → nothing is written and every problem is reported; lenient: good
+rows load, every bad row goes to `rejected_row` and a rejects CSV. Loading a file that was
+loaded before records a skipped load and changes nothing else.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import getpass
+import hashlib
+import shutil
+import tempfile
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from pipelines import indicators, vocab
+from pipelines.ingest import programs, readers, rejects, rules, upsert
+from pipelines.ingest.headers import ColumnMapping, Layout, map_headers, status_index
+from pipelines.ingest.problems import LoadResult, Problem, Refused
+from pipelines.store.db import resolve_path, transaction
+
+TEMP_TABLES = ("_stg", "_norm", "_bad", "_problems", "_value_alias")
+
+
+class Ingestor:
+    """Loads files into one store. Keep one per connection; each file is its own transaction.
+
+    Args:
+        db_path: the store's file; raw files are archived and rejects files written beside it.
+        lenient: load the good rows of a file with bad ones.
+        mapping: a column-mapping file (TOML) for other headers and values.
+        program: the program of files without a program column.
+        lang: the language of the rejects files and of the words other modules still make
+            (targets in program files, indicator files).
+        loaded_by: who is logged as loading (default: the user).
+    """
+
+    def __init__(self, con: duckdb.DuckDBPyConnection, *, db_path: str | Path | None = None,
+                 lenient: bool = False, mapping: Path | None = None, program: str | None = None,
+                 lang: str = "de", loaded_by: str | None = None):
+        self.con = con
+        self.lenient = lenient
+        self.mapping_path = mapping
+        self.program = program
+        self.lang = lang
+        self.loaded_by = loaded_by or _user()
+        path = resolve_path(db_path) if db_path is not None else None
+        self.store_dir = path.parent if path is not None and str(path) != ":memory:" else None
+
+    def ingest(self, spec: str | Path) -> LoadResult:
+        """Load one file ('file.xlsx#Sheet' for a named sheet); never raises for a bad file."""
+        path, sheet = readers.split_sheet(spec)
+        result = LoadResult(file=path.name)
+        try:
+            mapping = ColumnMapping.read(self.mapping_path)
+            if path.suffix.lower() == ".toml":
+                self._load_program(path, result)
+            else:
+                self._load_data(path, sheet, mapping, result)
+        except Refused as refused:
+            result.outcome = "failed"
+            result.problems = refused.problems
+            result.rows_loaded = 0
+        finally:
+            for table in TEMP_TABLES:
+                self.con.execute(f"drop table if exists {table}")
+        return result
+
+    # -- program files ------------------------------------------------------------------
+    def _load_program(self, path: Path, result: LoadResult) -> None:
+        if not path.exists():
+            raise Refused([Problem("not_found", path.name)])
+        data = path.read_bytes()
+        result.kind = "program"
+        sha = hashlib.sha256(data).hexdigest()
+        try:
+            spec = programs.parse_program_file(data, path.name, self.lang)
+        except programs.ProgramFileError as exc:
+            raise Refused([Problem(code, path.name, line=line, params=params)
+                           for code, line, params in exc.problems]) from None
+        result.programs = [spec.program["program_id"]]
+        result.rows_read = 1 + len(spec.targets) + len(spec.statuses)
+        if self._already_loaded(sha, result):
+            return
+        with transaction(self.con):
+            load_id = self._log_load(path, sha, result, rows_loaded=result.rows_read, rows_rejected=0)
+            programs.store_program(self.con, spec, load_id)
+        result.rows_loaded = result.rows_read
+        result.outcome = "loaded"
+
+    # -- data files ---------------------------------------------------------------------
+    def _load_data(self, path: Path, sheet: str | None, mapping: ColumnMapping, result: LoadResult) -> None:
+        con = self.con
+        try:
+            staged = readers.stage(con, path, "_stg", sheet)
+        except readers.FileProblem as exc:
+            raise Refused([Problem(exc.code, path.name, line=exc.line, params=exc.params)]) from None
+        result.rows_read = staged.rows
+        result.details = {k: v for k, v in (("encoding", staged.encoding), ("delimiter", staged.delimiter),
+                                            ("sheet", staged.sheet)) if v}
+        sha = hashlib.sha256(
+            path.read_bytes() + f"|sheet={staged.sheet}|program={self.program}|mapping={mapping.digest}".encode()
+        ).hexdigest()
+
+        indicator_kind = indicators.detect(staged.headers)
+        if indicator_kind:
+            self._load_indicators(path, indicator_kind, sha, result)
+            return
+
+        layout = self._layout(path.name, staged.headers, mapping)
+        kind = result.kind = layout.kind()
+        self._check_entry_and_program(path.name, layout)
+        rules.normalise(con, layout, kind, self.program, mapping)
+        problems = rules.find_problems(con, layout, kind, path.name)
+        result.programs = [r[0] for r in con.execute(
+            "select distinct program_id from _norm where program_id is not null order by 1").fetchall()]
+
+        if problems and not self.lenient:
+            raise Refused(problems)
+        if self._already_loaded(sha, result):
+            return
+        bad_lines = con.execute("select count(distinct line) from _problems").fetchone()[0]
+        con.execute("create temp table _bad as select distinct line as _line from _problems")
+        result.rows_rejected = bad_lines
+        result.rows_loaded = staged.rows - bad_lines
+        result.problems = problems
+        with transaction(con):
+            load_id = self._log_load(path, sha, result, result.rows_loaded, result.rows_rejected)
+            if kind in ("participants", "tracking"):
+                upsert.upsert_participants(con, layout, load_id)
+            if kind == "tracking":
+                upsert.replace_tracking_episodes(con, layout, load_id)
+            if kind == "episodes":
+                upsert.replace_long_episodes(con, load_id)
+            if problems:
+                rejects.store_rejects(con, load_id, path.name, problems, self.lang)
+        result.load_id = load_id
+        result.outcome = "loaded"
+        if problems and self.store_dir is not None:
+            target = self.store_dir / "rejects" / f"{load_id:05d}-{path.stem}.rejects.csv"
+            result.rejects_path = rejects.write_rejects(con, target, problems, self.lang)
+        if kind in ("participants", "tracking") and "origin_region" in layout.fields:
+            off = con.execute("select list(program_id order by program_id) from program "
+                              "where not special_categories and program_id in (select unnest($p))",
+                              {"p": result.programs}).fetchone()[0]
+            if off:
+                result.notes.append("special_categories_off")
+
+    def _layout(self, file: str, headers: list[str], mapping: ColumnMapping) -> Layout:
+        """The file's layout, or Refused: headers that cannot be used, an unknown kind of file."""
+        layout = map_headers(headers, file, mapping, status_index(self.con, mapping))
+        if layout.problems:
+            raise Refused(layout.problems)
+        kind = layout.kind()
+        if kind is None:
+            missing = "entry_date" if "participant_id" in layout.fields else "participant_id"
+            problems = [Problem("unknown_kind", file, params={"headers": ", ".join(headers)})]
+            if "participant_id" not in layout.fields or "entry_date" not in layout.fields:
+                problems.append(Problem("missing_column", file, params={
+                    "field": missing, "example": vocab.FIELD_ALIASES[missing][0]}))
+            raise Refused(problems)
+        return layout
+
+    def _check_entry_and_program(self, file: str, layout: Layout) -> None:
+        """Refused when a tracking sheet has no entry date or the file's program is not known."""
+        if layout.kind() == "tracking" and "entry_date" not in layout.fields:
+            raise Refused([Problem("missing_column", file, params={"field": "entry_date", "example": "Eintritt"})])
+        if "program_id" not in layout.fields and not self.program:
+            raise Refused([Problem("no_program", file)])
+        if self.program and "program_id" not in layout.fields:
+            known = [r[0] for r in self.con.execute("select program_id from program order by 1").fetchall()]
+            if self.program not in known:
+                raise Refused([Problem("unknown_program", file, value=self.program,
+                                       params={"known": ", ".join(known) or "–"})])
+
+    # -- indicator files ----------------------------------------------------------------
+    def _load_indicators(self, path: Path, source_kind: str, sha: str, result: LoadResult) -> None:
+        result.kind = "indicators"
+        frame = self.con.execute("select * from _stg order by _line").df()
+        rows, errors = indicators.normalise(frame, source_kind, lang=self.lang)
+        problems = [Problem(e.get("code") or "bad_value", path.name, e.get("line"), e.get("column"), e.get("value"),
+                            text=e.get("message")) for e in errors]
+        if problems and not self.lenient:
+            raise Refused(problems)
+        result.programs = sorted(rows["program"].dropna().unique().tolist()) if len(rows) else []
+        if self._already_loaded(sha, result):
+            return
+        bad_lines = len({e.get("line") for e in errors})
+        result.rows_rejected = bad_lines
+        result.rows_loaded = len(rows)
+        result.problems = problems
+        with transaction(self.con):
+            load_id = self._log_load(path, sha, result, result.rows_loaded, result.rows_rejected)
+            indicators.load(self.con, rows, load_id)
+            if errors:
+                self.con.register("_indicator_errors", pd.DataFrame(errors))
+                self.con.execute(
+                    "insert into rejected_row select ?, ?, line, \"column\", value, code, message, null "
+                    "from _indicator_errors", [load_id, path.name])
+                self.con.unregister("_indicator_errors")
+        result.load_id = load_id
+        result.outcome = "loaded"
+
+    # -- the load log -------------------------------------------------------------------
+    def _already_loaded(self, sha: str, result: LoadResult) -> bool:
+        """True (and a skipped load logged) when the same file was loaded before."""
+        row = self.con.execute(
+            "select load_id from load where sha256 = ? and outcome = 'loaded' order by load_id limit 1", [sha]
+        ).fetchone()
+        if row is None:
+            return False
+        with transaction(self.con):
+            result.load_id = self._log_load(Path(result.file), sha, result, 0, 0, outcome="skipped")
+        result.outcome = "skipped"
+        result.rows_loaded = 0
+        result.rows_rejected = 0
+        result.problems = []
+        result.details["same_as_load"] = row[0]
+        return True
+
+    def _log_load(self, path: Path, sha: str, result: LoadResult, rows_loaded: int, rows_rejected: int,
+                  outcome: str = "loaded") -> int:
+        """The new load's id; a loaded file is archived as it was (raw/<sha>.<suffix>) beside the store."""
+        raw_path = None
+        if self.store_dir is not None and outcome == "loaded" and path.exists():
+            raw_dir = self.store_dir / "raw"
+            raw_dir.mkdir(parents=True, exist_ok=True)
+            target = raw_dir / f"{sha[:16]}{path.suffix.lower()}"
+            if not target.exists():
+                shutil.copyfile(path, target)
+            raw_path = str(target.relative_to(self.store_dir))
+        program = result.programs[0] if len(result.programs) == 1 else None
+        return self.con.execute(
+            "insert into load (file_name, sha256, kind, program_id, mode, outcome, rows_read, rows_loaded, "
+            "rows_rejected, loaded_by, loaded_at, raw_path) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "returning load_id",
+            [path.name, sha, result.kind or "unknown", program, "lenient" if self.lenient else "strict",
+             outcome, result.rows_read, rows_loaded, rows_rejected, self.loaded_by,
+             dt.datetime.now().replace(microsecond=0), raw_path],
+        ).fetchone()[0]
+
+
+def _user() -> str:
+    try:
+        return getpass.getuser()
+    except Exception:  # no user name in some containers
+        return "unknown"
+
+
+def ingest_files(con: duckdb.DuckDBPyConnection, files: list[str | Path], **options) -> list[LoadResult]:
+    """Ingest files in a sensible order: program files, then participants/tracking, then episodes.
+
+    Args:
+        con: an open store.
+        files: paths (an Excel sheet as 'file.xlsx#Sheet').
+        **options: db_path, lenient, mapping, program, lang, loaded_by (see Ingestor).
+    Returns:
+        one LoadResult per file, in the order the files were processed.
+    """
+    ingestor = Ingestor(con, **options)
+    mapping = ColumnMapping.read(options.get("mapping")) if options.get("mapping") else ColumnMapping()
+    statuses = status_index(con, mapping)
+    rank = {"program": 0, "indicators": 1, "participants": 2, "tracking": 2, "episodes": 3}
+
+    def order(spec) -> int:
+        path, sheet = readers.split_sheet(spec)
+        if path.suffix.lower() == ".toml":
+            return rank["program"]
+        layout = map_headers(readers.peek_headers(path, sheet), path.name, mapping, statuses)
+        return rank.get(layout.kind(), 2)
+
+    return [ingestor.ingest(spec) for spec in sorted(files, key=order)]  # stable: ties keep order
+
+
+def ingest_uploads(con: duckdb.DuckDBPyConnection, uploads: list[tuple[str, bytes]], **options) -> list[LoadResult]:
+    """Ingest files that arrive as (name, bytes), e.g. from the dashboard's upload.
+
+    The bytes are written under their own names to a private temporary folder and go the same
+    way as `outcomes ingest` (ingest_files); the folder is removed afterwards.
+    """
+    with tempfile.TemporaryDirectory(prefix="wirkungsmonitor-upload-") as folder:
+        paths = []
+        for name, content in uploads:
+            path = Path(folder) / Path(name).name   # never a path the client chose
+            path.write_bytes(content)
+            paths.append(path)
+        return ingest_files(con, paths, **options)

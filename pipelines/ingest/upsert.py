@@ -1,0 +1,79 @@
+"""Writing a checked file into the store (inside the load's transaction).
+
+Every function reads `_norm` (the normalised file) and skips the lines in `_bad` (rejected rows).
+A newer file for the same program updates what it covers: participants by id (only the columns
+the file has), and the episodes of the covered participants (a tracking sheet: the statuses it
+has columns for; an episodes file: all statuses).
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+from pipelines import vocab
+from pipelines.ingest.headers import Layout
+from pipelines.ingest.rules import PARTICIPANT_FIELDS
+from pipelines.store.db import quote_ident
+
+
+def upsert_participants(con: duckdb.DuckDBPyConnection, layout: Layout, load_id: int) -> None:
+    """Insert or update the file's participants, in the columns the file has."""
+    present = [f for f in PARTICIPANT_FIELDS if f in layout.fields]
+    # programs that switched special-category attributes off do not store them
+    values = []
+    for f in present:
+        if f == "origin_region":
+            values.append("case when p.special_categories then n.origin_region end")
+        else:
+            values.append(f"n.{f}")
+    cols = ", ".join(["program_id", "participant_id", *present, "load_id"])
+    updates = ", ".join(f"{f} = excluded.{f}" for f in [*present, "load_id"])
+    con.execute(
+        f"insert into participant ({cols}) select n.program_id, n.participant_id, {', '.join(values)}, ? "
+        "from _norm n join program p using (program_id) where n._line not in (select _line from _bad) "
+        f"on conflict (program_id, participant_id) do update set {updates}",
+        [load_id],
+    )
+
+
+def replace_tracking_episodes(con: duckdb.DuckDBPyConnection, layout: Layout, load_id: int) -> None:
+    """Replace the covered participants' episodes of the statuses the sheet has columns for."""
+    covered = list(layout.statuses)
+    con.execute(
+        "delete from episode e where e.status in (select unnest($statuses)) and exists ("
+        "select 1 from _norm n where n.program_id = e.program_id and n.participant_id = e.participant_id "
+        "and n._line not in (select _line from _bad))",
+        {"statuses": covered},
+    )
+    for status, slot in layout.statuses.items():
+        role = "start" if "start" in slot else "on"
+        start = quote_ident(f"{status}.{role}")
+        if role == "on" or ("end" not in slot and status in vocab.ONE_DAY_STATUSES):
+            end = f"{start} + interval 1 day"
+        elif status in vocab.ONE_DAY_STATUSES:   # an event given with end = start is the same one day
+            end_col = quote_ident(f"{status}.end")
+            end = f"case when {end_col} is null or {end_col} = {start} then {start} + interval 1 day else {end_col} end"
+        elif "end" in slot:
+            end = quote_ident(f"{status}.end")
+        else:
+            end = "null"
+        con.execute(
+            f"insert into episode select program_id, participant_id, $status, {start}, cast({end} as date), "
+            f"$load_id from _norm where {start} is not null and _line not in (select _line from _bad)",
+            {"status": status, "load_id": load_id},
+        )
+
+
+def replace_long_episodes(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
+    """Replace all episodes of the covered participants by the file's."""
+    con.execute(
+        "delete from episode e where exists (select 1 from _norm n where n.program_id = e.program_id "
+        "and n.participant_id = e.participant_id and n._line not in (select _line from _bad))"
+    )
+    con.execute(
+        "insert into episode select program_id, participant_id, status, start_date, "
+        "case when status in (select unnest($one_day)) and (end_date is null or end_date = start_date) "
+        "then cast(start_date + interval 1 day as date) else end_date end, $load_id "
+        "from _norm where _line not in (select _line from _bad)",
+        {"one_day": sorted(vocab.ONE_DAY_STATUSES), "load_id": load_id},
+    )
