@@ -28,6 +28,7 @@ from pipelines.ingest import readers
 from pipelines import vocab
 from pipelines.ingest import messages
 from pipelines.store.db import quote_ident, resolve_path, transaction
+from pipelines.text.indicators import problem_message as indicator_problem_message
 
 PARTICIPANT_FIELDS = [
     "site", "cohort", "entry_date", "exit_date", "exit_reason", "gender", "birth_year",
@@ -713,12 +714,14 @@ class Ingestor:
 
         result.kind = "indicators"
         frame = self.con.execute("select * from _stg order by _line").df()
-        rows, errors = indicators.normalise(frame, source_kind, lang=self.lang)
+        rows, found = indicators.normalise(frame, source_kind)
+        errors = [{"line": e["line"], "column": e["column"], "value": e["value"], "code": e["code"],
+                   "message": indicator_problem_message(e, self.lang)} for e in found]
         problems = [Problem(e.get("code") or "bad_value", path.name, e.get("line"), e.get("column"), e.get("value"),
                             text=e.get("message")) for e in errors]
         if problems and not self.lenient:
             raise _Failed(problems)
-        result.programs = sorted(rows["program"].dropna().unique().tolist()) if len(rows) else []
+        result.programs = sorted(rows["programme"].dropna().unique().tolist()) if len(rows) else []
         if self._already_loaded(sha, result):
             return
         bad_lines = len({e.get("line") for e in errors})
