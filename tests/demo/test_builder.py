@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from pipelines import demo
-from pipelines.demo.generate import DEMO_FILES
+from pipelines.demo import DEMO_FILES
 
 AS_OF = dt.date(2020, 8, 31)
 KASSEL = "sozialwirtschaft-integriert"
