@@ -28,7 +28,7 @@ end          = 2023-11-30
 [[target]]
 id         = "cross-mentees"
 funder     = "Ministerium für Kinder, Jugend, Familie, Gleichstellung, Flucht und Integration NRW"
-label      = "10 Mentees aufgenommen (5 je Stadt)"
+label      = "10 Mentees eingetreten (5 je Stadt)"
 measure    = "entered"
 at_least   = 10
 period     = { start = 2022-08-01, end = 2023-11-30 }

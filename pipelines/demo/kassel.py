@@ -88,7 +88,7 @@ milestones = [ { date = 2019-12-31, value = 20 }, { date = 2020-12-31, value = 3
 [[target]]
 id         = "kassel-entered"
 funder     = "Hessisches Ministerium für Soziales und Integration"
-label      = "Mindestens 150 Frauen aufgenommen"
+label      = "Mindestens 150 Frauen eingetreten"
 measure    = "entered"
 at_least   = 150
 period     = { start = 2018-01-01, end = 2022-12-31 }
