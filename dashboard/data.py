@@ -143,39 +143,41 @@ def quality(key: str, program_ids: tuple[str, ...]):
 # --------------------------------------------------------------------------- aggregate indicators
 
 @st.cache_data(show_spinner=False)
-def indicator_overview(key: str, year: int | None):
+def indicator_overview(key: str, year: int | None, fund: str | None = None, indicator_type: str | None = None,
+                       indicator: str | None = None):
     from pipelines import indicators
 
     with reading() as con:
-        return indicators.programme_overview(con, year)
+        return indicators.programme_overview(con, year, fund=fund, indicator_type=indicator_type, indicator=indicator)
 
 
 @st.cache_data(show_spinner=False)
-def indicator_rows(key: str, program: str, indicator: str, indicator_type: str, fund: str, level: str):
+def indicator_rows(key: str, programme: str, indicator: str, indicator_type: str, fund: str, level: str,
+                   until_year: int | None = None):
     from pipelines import indicators
 
     with reading() as con:
-        return indicators.indicator_table(con, program=program, indicator=indicator, indicator_type=indicator_type,
-                                          fund=fund, level=level)
+        return indicators.indicator_table(con, programme=programme, indicator=indicator, indicator_type=indicator_type,
+                                          fund=fund, level=level, until_year=until_year)
 
 
 @st.cache_data(show_spinner=False)
-def indicator_history(key: str, program: str, fund: str, indicator_type: str, indicator: str):
+def indicator_history(key: str, programme: str, fund: str, indicator_type: str, indicator: str):
     from pipelines import indicators
 
     with reading() as con:
         try:
-            return indicators.target_history(con, program, fund, indicator_type, indicator)
+            return indicators.target_history(con, programme, fund, indicator_type, indicator)
         except ValueError:   # not summable to programme level: the page shows breakdowns instead
             return None
 
 
 @st.cache_data(show_spinner=False)
-def implausible(key: str, lang: str):
+def implausible(key: str):
     from pipelines import indicators
 
     with reading() as con:
-        return indicators.implausible_targets(con, lang)
+        return indicators.implausible_targets(con)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)

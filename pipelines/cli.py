@@ -282,10 +282,10 @@ def cmd_indicators(args) -> int:
     from pipelines import indicators
 
     with _store(args) as con:
-        rows = indicators.indicator_table(con, program=args.program, indicator=args.indicator, year=args.year,
+        rows = indicators.indicator_table(con, programme=args.program, indicator=args.indicator, year=args.year,
                                           fund=args.fund, indicator_type=args.indicator_type,
                                           level=args.level)
-    keys = ["program", "title", "fund", "indicator", "indicator_type", "breakdown", "year", "target",
+    keys = ["programme", "title", "fund", "indicator", "indicator_type", "breakdown", "year", "target",
             "achieved", "attainment", "flag"]
     if args.json:
         _print_json([{k: r.get(k) for k in keys} for r in rows])
@@ -293,10 +293,10 @@ def cmd_indicators(args) -> int:
     if not rows:
         print(_say(args.lang, "Keine Indikatorwerte für diese Auswahl.", "No indicator values for this selection."))
         return EXIT_OK
-    table = [[r["program"], r["indicator"], r["indicator_type"],
+    table = [[r["programme"], r["indicator"], r["indicator_type"],
               ", ".join(f"{v}" for v in r["breakdown"].values()) or "–", str(r["year"]),
               text.number(r["achieved"], args.lang), text.number(r["target"], args.lang),
-              text.percent(r["attainment"], args.lang), indicators.flag_label(r["flag"], args.lang) if r["flag"] else ""]
+              text.percent(r["attainment"], args.lang), text.indicators.flag_label(r["flag"], args.lang)]
              for r in rows]
     print(_table(table, [_say(args.lang, "Programm", "Programme"), _say(args.lang, "Indikator", "Indicator"),
                          _say(args.lang, "Typ", "Type"), _say(args.lang, "Aufschlüsselung", "Breakdown"),

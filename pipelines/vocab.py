@@ -183,7 +183,7 @@ GERMAN_FIELD_NAMES: dict[str, str] = {
 # Generic format: canonical field -> accepted headers (compared by `header_key`). The first alias
 # is the one shown in messages.
 GENERIC_ALIASES: dict[str, tuple[str, ...]] = {
-    "program": ("Programm", "Programm-ID", "Programmnummer", "Programmcode", "Operationelles Programm",
+    "programme": ("Programm", "Programm-ID", "Programmnummer", "Programmcode", "Operationelles Programm",
                 "OP", "CCI", "Vorhaben", "Vorhaben-ID", "Projekt-ID", "program", "program_id",
                 "programme", "programme_id", "programme code", "operation", "operation_id",
                 "project_id"),

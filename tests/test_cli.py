@@ -199,5 +199,5 @@ def test_indicators_json_on_the_esf_reference_figures(demo_db):
     rows = json.loads(r.stdout)
     # Bremen ESF, CO01, 2020: 2,124 + 2,789 + 6,813 over the three breakdowns (from the EU file)
     assert [(row["achieved"], row["flag"]) for row in rows] == [(11726, "partial_target")]
-    assert set(rows[0]) == {"program", "title", "fund", "indicator", "indicator_type", "breakdown", "year",
+    assert set(rows[0]) == {"programme", "title", "fund", "indicator", "indicator_type", "breakdown", "year",
                             "target", "achieved", "attainment", "flag"}

@@ -1,5 +1,5 @@
-"""Programme (ESF): programmes × indicators with attainment, achieved vs target over the years,
-drill-down to breakdowns, implausible targets. From the loaded aggregate indicator files."""
+"""ESF indicators: operational programmes × indicators with attainment, achieved vs target over
+the years, drill-down to breakdowns, implausible targets. From the loaded aggregate indicator files."""
 
 import pandas as pd
 import streamlit as st
@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
 from dashboard.widgets import chart, download_csv
-from pipelines import indicators
+from pipelines.text.indicators import flag_label, implausible_reason
 
 L = Labels(state.language())
 st.title(L("page.programmes"))
@@ -29,47 +29,42 @@ kind = c3.selectbox(L("prog.type"), [None, *sorted(overview["indicator_type"].dr
 code = c4.selectbox(L("prog.indicator"), [None, *sorted(overview["indicator"].dropna().unique())], key="prog_code",
                     format_func=lambda v: "–" if v is None else v)
 
-table = data.indicator_overview(key, year)
-for column, value in (("fund", fund), ("indicator_type", kind), ("indicator", code)):
-    if value is not None:
-        table = table[table[column] == value]
+table = data.indicator_overview(key, year, fund, kind, code)
 shown = pd.DataFrame({
-    L("prog.programme"): table["program"], L("prog.title"): table["title"], L("prog.fund"): table["fund"],
+    L("prog.programme"): table["programme"], L("prog.title"): table["title"], L("prog.fund"): table["fund"],
     L("prog.type"): table["indicator_type"], L("prog.indicator"): table["indicator"],
-    L("prog.indicator") + " (Name)": table["indicator_name"], L("prog.year"): table["year"],
+    L("prog.indicator_name"): table["indicator_name"], L("prog.year"): table["year"],
     L("prog.achieved"): [L.num(v) for v in table["achieved"]], L("prog.target"): [L.num(v) for v in table["target"]],
     L("prog.attainment"): [L.pct(v) for v in table["attainment"]],
-    L("prog.flag"): [indicators.flag_label(f, L.lang) if isinstance(f, str) and f else "" for f in table["flag"]],
+    L("prog.flag"): [flag_label(f, L.lang) for f in table["flag"]],
 })
 st.dataframe(shown, hide_index=True, width="stretch", height=360)
 st.caption(L("prog.table_caption"))
 download_csv(table, "programmindikatoren.csv", L, key="prog-table")
 
 st.subheader(L("prog.detail"))
-choices = table[["program", "title", "fund", "indicator_type", "indicator"]].drop_duplicates()
+choices = table[["programme", "title", "fund", "indicator_type", "indicator"]].drop_duplicates()
 if choices.empty:
     st.stop()
 labels = [f"{r.title} – {r.indicator} ({r.indicator_type})" for r in choices.itertuples()]
 pick = st.selectbox(L("prog.indicator"), range(len(labels)), format_func=lambda i: labels[i], key="prog_pick")
 row = choices.iloc[pick]
-history = data.indicator_history(key, row["program"], row["fund"], row["indicator_type"], row["indicator"])
+history = data.indicator_history(key, row["programme"], row["fund"], row["indicator_type"], row["indicator"])
 if history:
     frame = pd.DataFrame(history)
     fig = charts.indicator_history(frame, L)
     chart(fig, frame, L("prog.history_caption"), "indikator_verlauf.csv", L, "prog-history")
 
 st.markdown(f"**{L('prog.breakdowns')}**")
-rows = pd.DataFrame(data.indicator_rows(key, row["program"], row["indicator"], row["indicator_type"], row["fund"],
-                                        "breakdown"))
+rows = pd.DataFrame(data.indicator_rows(key, row["programme"], row["indicator"], row["indicator_type"], row["fund"],
+                                        "breakdown", year))
 if not rows.empty:
-    if year is not None:
-        rows = rows[rows["year"] <= year]
     detail = pd.DataFrame({
         L("prog.year"): rows["year"],
-        L("prog.breakdowns").split(" (")[0]: [", ".join(str(v) for v in b.values()) for b in rows["breakdown"]],
+        L("prog.breakdown"): [", ".join(str(v) for v in b.values()) for b in rows["breakdown"]],
         L("prog.achieved"): [L.num(v) for v in rows["achieved"]], L("prog.target"): [L.num(v) for v in rows["target"]],
         L("prog.attainment"): [L.pct(v) for v in rows["attainment"]],
-        L("prog.flag"): [indicators.flag_label(f, L.lang) if isinstance(f, str) and f else "" for f in rows["flag"]],
+        L("prog.flag"): [flag_label(f, L.lang) for f in rows["flag"]],
     })
     st.dataframe(detail, hide_index=True, width="stretch")
     download_csv(rows.assign(breakdown=[str(b) for b in rows["breakdown"]]), "indikator_aufschluesselung.csv", L,
@@ -77,6 +72,9 @@ if not rows.empty:
 
 st.subheader(L("prog.implausible"))
 st.caption(L("prog.implausible_caption"))
-odd = data.implausible(key, L.lang)
-st.dataframe(odd, hide_index=True, width="stretch")
+odd = data.implausible(key)
+odd = odd.assign(flag=[flag_label(f, L.lang) for f in odd["flag"]],
+                 reason=[implausible_reason(r, L.lang) for r in odd.to_dict("records")])
+st.dataframe(odd.rename(columns={"flag": L("prog.flag"), "reason": L("prog.reason")}), hide_index=True,
+             width="stretch")
 download_csv(odd, "auffaellige_ziele.csv", L, key="prog-odd")

@@ -22,6 +22,7 @@ from pipelines.ingest import programs, readers, rejects, rules, upsert
 from pipelines.ingest.headers import ColumnMapping, Layout, map_headers, status_index
 from pipelines.ingest.problems import LoadResult, Problem, Refused
 from pipelines.store.db import resolve_path, transaction
+from pipelines.text.indicators import problem_message as indicator_problem_message
 
 TEMP_TABLES = ("_stg", "_norm", "_bad", "_problems", "_value_alias")
 
@@ -181,12 +182,14 @@ class Ingestor:
     def _load_indicators(self, path: Path, source_kind: str, sha: str, result: LoadResult) -> None:
         result.kind = "indicators"
         frame = self.con.execute("select * from _stg order by _line").df()
-        rows, errors = indicators.normalise(frame, source_kind, lang=self.lang)
+        rows, found = indicators.normalise(frame, source_kind)
+        errors = [{"line": e["line"], "column": e["column"], "value": e["value"], "code": e["code"],
+                   "message": indicator_problem_message(e, self.lang)} for e in found]
         problems = [Problem(e.get("code") or "bad_value", path.name, e.get("line"), e.get("column"), e.get("value"),
                             text=e.get("message")) for e in errors]
         if problems and not self.lenient:
             raise Refused(problems)
-        result.programs = sorted(rows["program"].dropna().unique().tolist()) if len(rows) else []
+        result.programs = sorted(rows["programme"].dropna().unique().tolist()) if len(rows) else []
         if self._already_loaded(sha, result):
             return
         bad_lines = len({e.get("line") for e in errors})

@@ -1,14 +1,15 @@
 -- Aggregate indicators with target, attainment and a plausibility flag, at breakdown or at
 -- programme level ($level). Values are cumulative to the end of `year`: years are never added.
--- Parameters: $program $fund $indicator_type $indicator $region_category $breakdown_json $year
--- (null = all), $level, $count_units $percent_units (lower-case unit lists),
--- $percent_like_max, $far_above (see pipelines/indicators.py).
+-- Parameters: $programme $fund $indicator_type $indicator $region_category $breakdown_json
+-- $year $until_year (null = all), $level, $count_units $percent_units (lower-case unit lists),
+-- $percent_like_max, $far_above (see pipelines/indicators/queries.py).
+-- The store column `program` holds the operational programme: it is called `programme` here.
 with
 
 filtered as (
-    select *
+    select * rename (program as programme)
     from indicator_value
-    where ($program is null or program = $program)
+    where ($programme is null or program = $programme)
       and ($fund is null or fund = $fund)
       and ($indicator_type is null or indicator_type = $indicator_type)
       and ($indicator is null or indicator_code = $indicator)
@@ -41,7 +42,7 @@ classified as (
 -- be added up, and whether a total row (no breakdown) exists.
 series as (
     select
-        source, program, fund, indicator_type, indicator_code,
+        source, programme, fund, indicator_type, indicator_code,
         count(distinct breakdown_json) as n_breakdowns,
         bool_and(is_count) as summable,
         bool_or(breakdown_json = '{}') as has_total
@@ -51,7 +52,7 @@ series as (
 
 breakdown_level as (
     select
-        c.source, c.program, c.title, c.fund, c.indicator_type, c.indicator_code,
+        c.source, c.programme, c.title, c.fund, c.indicator_type, c.indicator_code,
         c.indicator_name, c.breakdown_json, c.year, c.unit,
         c.target_value as target, c.achieved_value as achieved,
         c.percent_like,
@@ -61,14 +62,14 @@ breakdown_level as (
         not (s.summable or s.n_breakdowns = 1 or s.has_total) as not_summable,
         s.n_breakdowns, s.summable, s.has_total
     from classified c
-    join series s using (source, program, fund, indicator_type, indicator_code)
+    join series s using (source, programme, fund, indicator_type, indicator_code)
 ),
 
 -- Counts add up across priority axis, investment priority and region category; a year's
 -- target is the sum only if every breakdown the indicator has (in any year) has one then.
 summed as (
     select
-        source, program, max(title) as title, fund, indicator_type, indicator_code,
+        source, programme, max(title) as title, fund, indicator_type, indicator_code,
         max(indicator_name) as indicator_name,
         case when $region_category is null then '{}'
              else cast(json_object('region_category', $region_category) as varchar) end
@@ -84,7 +85,7 @@ summed as (
         false as not_summable
     from breakdown_level
     where summable and n_breakdowns > 1 and not has_total
-    group by source, program, fund, indicator_type, indicator_code, year
+    group by source, programme, fund, indicator_type, indicator_code, year
 ),
 
 programme_level as (
@@ -92,7 +93,7 @@ programme_level as (
     union all
     -- the total row, the only breakdown, or (not summable) every breakdown as it is
     select
-        source, program, title, fund, indicator_type, indicator_code, indicator_name,
+        source, programme, title, fund, indicator_type, indicator_code, indicator_name,
         breakdown_json, year, unit, target, achieved, percent_like, partial_target,
         incomplete_achievement, not_summable
     from breakdown_level
@@ -102,14 +103,14 @@ programme_level as (
 
 chosen as (
     select
-        source, program, title, fund, indicator_type, indicator_code, indicator_name,
+        source, programme, title, fund, indicator_type, indicator_code, indicator_name,
         breakdown_json, year, unit, target, achieved, percent_like, partial_target,
         incomplete_achievement, false as not_summable
     from breakdown_level
     where $level = 'breakdown'
     union all
     select
-        source, program, title, fund, indicator_type, indicator_code, indicator_name,
+        source, programme, title, fund, indicator_type, indicator_code, indicator_name,
         breakdown_json, year, unit, target, achieved, percent_like, partial_target,
         incomplete_achievement, not_summable
     from programme_level
@@ -135,8 +136,9 @@ assessed as (
 )
 
 select
-    program, title, fund, indicator_type, indicator_code, indicator_name, breakdown_json,
+    programme, title, fund, indicator_type, indicator_code, indicator_name, breakdown_json,
     year, target, achieved, attainment, flag, unit
 from assessed
-where $year is null or year = $year
-order by program, fund, indicator_type, indicator_code, breakdown_json, year
+where ($year is null or year = $year)
+  and ($until_year is null or year <= $until_year)
+order by programme, fund, indicator_type, indicator_code, breakdown_json, year

@@ -5,7 +5,7 @@ import datetime as dt
 import pytest
 
 from pipelines import demo
-from pipelines.demo.generate import DEMO_FILES
+from pipelines.demo import DEMO_FILES
 
 AS_OF = dt.date(2020, 8, 31)
 KASSEL = "sozialwirtschaft-integriert"
@@ -69,6 +69,6 @@ def test_demo_holds_the_public_esf_indicators(demo_store):
     from pipelines import indicators
 
     # Bremen ESF, CO01 (unemployed supported), priority A / 8i, 2019: 1,984 of a 2,720 target (from the file)
-    rows = indicators.indicator_table(demo_store, program="2014DE05SFOP016", indicator="CO01", year=2019)
+    rows = indicators.indicator_table(demo_store, programme="2014DE05SFOP016", indicator="CO01", year=2019)
     bremen = [r for r in rows if r["breakdown"].get("investment_priority") == "8i"]
     assert [(r["achieved"], r["target"]) for r in bremen] == [(1984, 2720)]
