@@ -126,22 +126,90 @@ START_WORDS = ["ab", "von", "seit", "beginn", "start", "from", "since", "startda
 END_WORDS = ["bis", "ende", "end", "until", "enddate", "to"]
 ON_WORDS = ["am", "on", "date", "datum"]        # one-day events: "Qualifikation am"
 
-# Headers that look like direct identifiers: refused, the store holds pseudonyms only.
-IDENTIFIER_KEYS: dict[str, str] = {
-    key: what for what, words in {
-        "Name": ["name", "vorname", "nachname", "familienname", "firstname", "lastname", "surname",
-                 "fullname", "givenname", "vollername", "rufname", "geburtsname"],
-        "E-Mail": ["email", "mail", "emailadresse", "mailadresse"],
-        "Telefon": ["telefon", "telefonnummer", "tel", "handy", "mobil", "mobilnummer", "phone",
-                    "phonenumber", "mobile"],
-        "Adresse": ["adresse", "anschrift", "strasse", "street", "address", "hausnummer", "wohnort",
-                    "streetaddress"],
-        "Geburtsdatum": ["geburtsdatum", "geburtstag", "dateofbirth", "birthdate", "dob", "birthday"],
-        "Ausweis/Sozialversicherung": ["ausweisnummer", "passnummer", "sozialversicherungsnummer",
-                                       "svnummer", "steuerid", "passportnumber", "iban"],
-    }.items() for key in words
+# Headers that look like direct identifiers: refused, the store holds pseudonyms only. A header is
+# split into words (case, umlauts, punctuation ignored: "Geb.-Datum" -> geb, datum); a word that is,
+# starts with or ends with one of these stems names a direct identifier.
+IDENTIFIER_WORDS: dict[str, dict[str, tuple[str, ...]]] = {
+    # kind: {"is": whole words, "starts": word beginnings, "ends": word endings}
+    "Name": {"is": ("name", "namen", "vorname", "nachname", "familienname", "zuname", "geburtsname",
+                    "rufname", "vollername", "firstname", "lastname", "surname", "fullname", "givenname",
+                    "vorundzuname", "vorundnachname", "nom", "prenom"),
+             "starts": ("vorname", "nachname", "familienname", "zuname"),
+             "ends": ("name", "namen")},
+    "Geburtsdatum": {"is": ("geb", "dob", "birthdate", "dateofbirth", "birthday", "geburtstag", "geburtsort"),
+                     "starts": ("geburtsdatum", "geburtstag", "geburtsort", "geburtsname", "gebdatum", "gebdat",
+                                "dateofbirth", "birthdate"),
+                     "ends": ()},
+    "Adresse": {"is": ("adresse", "anschrift", "address", "strasse", "str", "street", "hausnummer", "hausnr",
+                       "plz", "postleitzahl", "wohnort", "zip", "zipcode", "postcode", "postalcode"),
+                "starts": ("adresse", "anschrift", "strasse", "wohnanschrift", "meldeadresse", "postleitzahl",
+                           "hausnummer", "wohnort"),
+                "ends": ("adresse", "anschrift", "strasse")},
+    "Telefon": {"is": ("telefon", "tel", "telnr", "rufnummer", "handy", "mobil", "mobilnummer", "mobiltelefon",
+                       "phone", "mobile", "fax", "telefax", "festnetz", "whatsapp"),
+                "starts": ("telefon", "rufnummer", "handynummer", "mobilnummer", "mobiltelefon", "phone",
+                           "faxnummer"),
+                "ends": ("telefon", "rufnummer", "handynummer", "mobilnummer", "telefonnummer")},
+    "E-Mail": {"is": ("email", "mail", "emailadresse", "mailadresse", "mailaddress", "emailaddress"),
+               "starts": ("email", "mailadresse"),
+               "ends": ("email", "mailadresse")},
+    "Ausweis/Steuer/Versicherung/Konto": {
+        "is": ("iban", "bic", "kontonummer", "steuerid", "steuernummer", "steueridentifikationsnummer",
+               "svnummer", "rvnummer", "kvnummer", "versichertennummer", "sozialversicherungsnummer",
+               "rentenversicherungsnummer", "krankenversicherungsnummer", "ausweisnummer", "passnummer",
+               "personalausweisnummer", "reisepassnummer", "passportnumber", "ssn", "taxid"),
+        "starts": ("steuerid", "steuernummer", "steueridentifikation", "sozialversicherung",
+                   "krankenversicherung", "rentenversicherung", "versichertennummer", "personalausweis",
+                   "reisepass", "ausweisnummer", "passnummer", "iban"),
+        "ends": ("iban", "versicherungsnummer", "ausweisnummer", "passnummer", "steuernummer")},
 }
+# Word pairs that name an identifier only together ("E-Mail", "SV-Nummer", "Tel. Nr.").
+IDENTIFIER_PAIRS: dict[tuple[str, str], str] = {
+    ("e", "mail"): "E-Mail", ("sv", "nummer"): "Ausweis/Steuer/Versicherung/Konto",
+    ("sv", "nr"): "Ausweis/Steuer/Versicherung/Konto", ("kv", "nummer"): "Ausweis/Steuer/Versicherung/Konto",
+    ("steuer", "id"): "Ausweis/Steuer/Versicherung/Konto", ("tel", "nr"): "Telefon",
+    ("geb", "datum"): "Geburtsdatum", ("geburts", "datum"): "Geburtsdatum", ("street", "address"): "Adresse",
+}
+# Words ending in "name" that name a program, a site or a course, not a person.
+NOT_IDENTIFIERS = frozenset({
+    "programmname", "projektname", "programname", "projectname", "standortname", "sitename", "kursname",
+    "kohortenname", "coursename", "indikatorname", "indicatorname", "dateiname", "filename", "blattname",
+    "sheetname", "massnahmenname", "traegername", "organisationsname", "fondsname", "statusname",
+    "geburtsjahr", "geburtsjahrgang",
+})
 
+
+def header_words(header: str) -> list[str]:
+    """The words of a header, folded: 'Name, Vorname' -> ['name', 'vorname']."""
+    return [w for w in re.split(r"[^a-z0-9]+", _fold(header)) if w]
+
+
+def identifier_kind(header: str) -> str | None:
+    """The kind of direct identifier a header names ('Vor- und Zuname' -> 'Name'), else None."""
+    words = header_words(header)
+    joined = "".join(words)
+    candidates = [*words, joined] if len(words) > 1 else words
+    for word in candidates:
+        if word in NOT_IDENTIFIERS:
+            continue
+        for kind, rule in IDENTIFIER_WORDS.items():
+            if word in rule["is"] or word.startswith(rule["starts"] or ("\0",)) \
+                    or (rule["ends"] and word.endswith(rule["ends"]) and word not in NOT_IDENTIFIERS):
+                return kind
+    for pair in zip(words, words[1:]):
+        if pair in IDENTIFIER_PAIRS:
+            return IDENTIFIER_PAIRS[pair]
+    return None
+
+
+# Cell values that are plainly identifiers, whatever the column (checked in SQL by ingest.rules).
+IDENTIFIER_VALUE_PATTERNS: dict[str, str] = {
+    "E-Mail": r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}",
+    # +49 561 1234567, 0049…, 0561/1234567, (0561) 12 34 56, 0151-12345678: a separator or an
+    # international prefix, and 9 to 15 digits (checked beside the pattern)
+    "Telefon": r"(\+|00)[1-9][0-9 ()/.\-]{7,20}|0[1-9][0-9]{1,5}[ /.\-]+[0-9][0-9 .\-]{3,}|\(0[1-9][0-9]{1,5}\) ?[0-9][0-9 .\-]{3,}",
+    "IBAN": r"[A-Z]{2}[0-9]{2} ?([A-Z0-9]{4} ?){2,7}[A-Z0-9]{1,4}",
+}
 
 
 # --------------------------------------------------------------------------- field names in filters

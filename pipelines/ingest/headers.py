@@ -84,11 +84,6 @@ def _alias_index() -> dict[str, str]:
 ALIAS_INDEX = _alias_index()
 
 
-def identifier_kind(header: str) -> str | None:
-    """'Vorname' -> 'Name'; None when the header does not look like a direct identifier."""
-    return vocab.IDENTIFIER_KEYS.get(header_key(header))
-
-
 def status_index(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping) -> dict[str, str]:
     """header_key(word) -> status: the built-in statuses, the programs' own ones in the store and
     the mapping file's `[values.status]`."""
@@ -132,12 +127,13 @@ def map_headers(headers: list[str], file: str, mapping: ColumnMapping, statuses:
     known_statuses = set(statuses.values())
     for header in headers:
         key = header_key(header)
+        # a direct identifier is refused whatever the mapping file says about the column
+        what = vocab.identifier_kind(header)
+        if what:
+            problems.append(Problem("identifier_column", file, column=header, params={"what": what}))
+            continue
         target = mapping.columns.get(key)
         if target is None:
-            what = identifier_kind(header)
-            if what:
-                problems.append(Problem("identifier_column", file, column=header, params={"what": what}))
-                continue
             target = ALIAS_INDEX.get(key)
             if target is None:
                 hit = status_column(header, statuses)

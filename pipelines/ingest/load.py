@@ -10,9 +10,11 @@ from __future__ import annotations
 import datetime as dt
 import getpass
 import hashlib
-import shutil
 import tempfile
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import duckdb
 import pandas as pd
@@ -117,6 +119,7 @@ class Ingestor:
         self._check_entry_and_program(path.name, layout)
         rules.normalise(con, layout, kind, self.program, mapping)
         problems = rules.find_problems(con, layout, kind, path.name)
+        rules.create_kept_view(con, layout)
         result.programs = [r[0] for r in con.execute(
             "select distinct program_id from _norm where program_id is not null order by 1").fetchall()]
 
@@ -129,8 +132,12 @@ class Ingestor:
         result.rows_rejected = bad_lines
         result.rows_loaded = staged.rows - bad_lines
         result.problems = problems
-        with transaction(con):
-            load_id = self._log_load(path, sha, result, result.rows_loaded, result.rows_rejected)
+        with transaction(con), self._archive(sha) as archive:
+            load_id = self._log_load(path, sha, result, result.rows_loaded, result.rows_rejected,
+                                     raw_path=archive.name if archive else None)
+            if archive:
+                target = str(archive.path).replace("'", "''")
+                con.execute(f"copy (select * from _kept order by _line) to '{target}' (format parquet)")
             if kind in ("participants", "tracking"):
                 upsert.upsert_participants(con, layout, load_id)
             if kind == "tracking":
@@ -225,17 +232,26 @@ class Ingestor:
         result.details["same_as_load"] = row[0]
         return True
 
+    @contextmanager
+    def _archive(self, sha: str) -> Iterator["_Archive | None"]:
+        """Where a data file's load is archived for tracing: raw/<sha>.parquet beside the store, with the
+        used columns only (the `_kept` view). Removed again when the load fails; a load killed half-way
+        leaves an orphan that the next writer removes (store.db.writing)."""
+        if self.store_dir is None:
+            yield None
+            return
+        raw_dir = self.store_dir / "raw"
+        raw_dir.mkdir(parents=True, exist_ok=True)
+        archive = _Archive(raw_dir / f"{sha[:16]}.parquet", f"raw/{sha[:16]}.parquet")
+        try:
+            yield archive
+        except BaseException:
+            archive.path.unlink(missing_ok=True)
+            raise
+
     def _log_load(self, path: Path, sha: str, result: LoadResult, rows_loaded: int, rows_rejected: int,
-                  outcome: str = "loaded") -> int:
-        """The new load's id; a loaded file is archived as it was (raw/<sha>.<suffix>) beside the store."""
-        raw_path = None
-        if self.store_dir is not None and outcome == "loaded" and path.exists():
-            raw_dir = self.store_dir / "raw"
-            raw_dir.mkdir(parents=True, exist_ok=True)
-            target = raw_dir / f"{sha[:16]}{path.suffix.lower()}"
-            if not target.exists():
-                shutil.copyfile(path, target)
-            raw_path = str(target.relative_to(self.store_dir))
+                  outcome: str = "loaded", raw_path: str | None = None) -> int:
+        """The new load's id, logged with the archive of the load (if any)."""
         program = result.programs[0] if len(result.programs) == 1 else None
         return self.con.execute(
             "insert into load (file_name, sha256, kind, program_id, mode, outcome, rows_read, rows_loaded, "
@@ -245,6 +261,12 @@ class Ingestor:
              outcome, result.rows_read, rows_loaded, rows_rejected, self.loaded_by,
              dt.datetime.now().replace(microsecond=0), raw_path],
         ).fetchone()[0]
+
+
+@dataclass(frozen=True)
+class _Archive:
+    path: Path      # absolute
+    name: str       # relative to the store's folder, as logged in load.raw_path
 
 
 def _user() -> str:

@@ -22,14 +22,15 @@ def _reasons(problems: list[Problem], lang: str) -> dict[tuple, str]:
 
 def store_rejects(con: duckdb.DuckDBPyConnection, load_id: int, file: str, problems: list[Problem],
                   lang: str) -> None:
-    """Every problem of `_problems` as a row of `rejected_row`, with the staged row as JSON."""
+    """Every problem of `_problems` as a row of `rejected_row`, with the row's used columns as JSON
+    (`_kept`: no unused column, no identifying value)."""
     rows = con.execute("select code, line, column_name, value, other from _problems").df()
     reasons = _reasons(problems, lang)
     rows["reason"] = [reasons.get((r.line, r.column_name, r.code), r.code) for r in rows.itertuples()]
     con.register("_problem_text", rows)
     con.execute(
         "insert into rejected_row select ?, ?, p.line, p.column_name, p.value, p.code, p.reason, "
-        "to_json(s) from _problem_text p left join _stg s on s._line = p.line",
+        "to_json(k) from _problem_text p left join _kept k on k._line = p.line",
         [load_id, file],
     )
     con.unregister("_problem_text")
@@ -39,8 +40,8 @@ def write_rejects(con: duckdb.DuckDBPyConnection, target: Path, problems: list[P
     """The rejects CSV at `target`: line, column, value, reason and the row's used columns."""
     target.parent.mkdir(parents=True, exist_ok=True)
     rows = con.execute(
-        "select p.line, p.column_name, p.value, p.code, s.* exclude (_line) from _problems p "
-        "left join _stg s on s._line = p.line order by p.line, p.column_name"
+        "select p.line, p.column_name, p.value, p.code, k.* exclude (_line) from _problems p "
+        "left join _kept k on k._line = p.line order by p.line, p.column_name"
     ).df()
     reasons = _reasons(problems, lang)
     rows.insert(3, "reason", [reasons.get((r.line, r.column_name, r.code), r.code) for r in rows.itertuples()])

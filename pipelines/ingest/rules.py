@@ -115,6 +115,29 @@ def _duplicates_query(header: str, keys: list[str], value: str) -> str:
             f"select n._line, {header}, {value}, n.lines from copies n")
 
 
+def _all_headers(layout: Layout) -> list[str]:
+    """Every column of the file: used as a field, as a status date, or not used."""
+    return [*layout.fields.values(), *(h for slot in layout.statuses.values() for h in slot.values()),
+            *layout.unmapped]
+
+
+def _identifier_value_query(header: str) -> str:
+    """Cells of one column that are plainly direct identifiers (e-mail, phone number, IBAN), whatever
+    the column. The value itself is never returned: it must not reach a message, a log or a rejects file.
+    Cheap tests first ('@', the first character), the patterns of pipelines.vocab only then."""
+    col = "s." + quote_ident(header)
+    lit = "'" + header.replace("'", "''") + "'"
+    pat = {k: v.replace("'", "''") for k, v in vocab.IDENTIFIER_VALUE_PATTERNS.items()}
+    return (
+        f"select _line, {lit}, null, kind from (select s._line, case "
+        f"when contains({col}, '@') and regexp_full_match({col}, '{pat['E-Mail']}') then 'E-Mail' "
+        f"when left({col}, 1) in ('+', '0', '(') and regexp_full_match({col}, '{pat['Telefon']}') "
+        f"and length(regexp_replace({col}, '[^0-9]', '', 'g')) between 9 and 15 then 'Telefon' "
+        f"when length({col}) between 15 and 42 and regexp_full_match(upper({col}), '{pat['IBAN']}') then 'IBAN' "
+        f"end as kind from _stg s where {col} is not null) where kind is not null"
+    )
+
+
 def _problem_queries(layout: Layout, kind: str) -> list[tuple[str, str]]:
     """(code, query) pairs; each query returns line, column_name, value, other."""
     f = layout.fields
@@ -134,6 +157,8 @@ def _problem_queries(layout: Layout, kind: str) -> list[tuple[str, str]]:
                         f"where s.{quote_ident(header)} is not null and n.{norm} is null"))
 
     required("participant_id")
+    for header in _all_headers(layout):
+        q.append(("identifier_value", _identifier_value_query(header)))
     if "program_id" in f:
         q.append(("unknown_program",
                   "select n._line, " + header_lit(f["program_id"]) + ", n.program_id, null from _norm n "
@@ -240,6 +265,20 @@ def _create_value_aliases(con: duckdb.DuckDBPyConnection, mapping: ColumnMapping
     con.unregister("_value_alias_frame")
 
 
+def create_kept_view(con: duckdb.DuckDBPyConnection, layout: Layout) -> None:
+    """Temp view `_kept`: the staged rows with the columns the store uses only, and every cell that
+    was refused as a direct identifier blanked. The one source of archives and rejects (DESIGN.md:
+    columns the store does not use are not stored, archived or written to rejects files)."""
+    used = [*layout.fields.values(), *(h for slot in layout.statuses.values() for h in slot.values())]
+    masked = ", ".join(
+        f"case when list_contains(k.columns, '{h.replace(chr(39), chr(39) * 2)}') then null "
+        f"else s.{quote_ident(h)} end as {quote_ident(h)}" for h in used)
+    con.execute(
+        "create or replace temp view _kept as select s._line" + (f", {masked}" if masked else "") +
+        " from _stg s left join (select line, list(column_name) as columns from _problems "
+        "where code = 'identifier_value' group by line) k on k.line = s._line")
+
+
 def find_problems(con: duckdb.DuckDBPyConnection, layout: Layout, kind: str, file: str) -> list[Problem]:
     """Every broken rule of the normalised file, ordered by line and column; also kept as `_problems`.
 
@@ -262,7 +301,9 @@ def find_problems(con: duckdb.DuckDBPyConnection, layout: Layout, kind: str, fil
     problems = []
     for code, line, column, value, other in rows:
         params = {"other": other}
-        if code == "unknown_program":
+        if code == "identifier_value":
+            params = {"what": other}
+        elif code == "unknown_program":
             params["known"] = known or "–"
         elif code == "unknown_status":
             params["allowed"] = statuses

@@ -35,6 +35,12 @@ WORDS: dict[str, tuple[str, str]] = {
                                  "speichert nur Pseudonyme: bitte die Spalte aus der Datei entfernen.",
                                  "The column looks like direct personal data ({what}). Wirkungsmonitor "
                                  "stores pseudonyms only: remove the column from the file."),
+    "ingest.identifier_value": ("Der Wert sieht nach direkten Personendaten aus ({what}); er wird weder "
+                                "gespeichert noch angezeigt. Wirkungsmonitor speichert nur Pseudonyme: bitte den "
+                                "Wert in der Datei durch eine Fallnummer ersetzen oder entfernen.",
+                                "The value looks like direct personal data ({what}); it is neither stored nor "
+                                "shown. Wirkungsmonitor stores pseudonyms only: replace the value in the file by a "
+                                "case number or remove it."),
     "ingest.unknown_kind": ("Unbekannte Dateiart: erwartet werden Teilnehmende (Teilnehmer-ID, Eintritt), "
                             "Episoden (Teilnehmer-ID, Status, Beginn), ein Tracking-Blatt (Teilnehmer-ID, "
                             "Eintritt und Spalten wie »Coaching ab«) oder Indikatoren. Gefundene Spalten: {headers}. "

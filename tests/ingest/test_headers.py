@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from pipelines import vocab
 from pipelines.ingest import ColumnMapping, Refused, map_headers
 from pipelines.ingest.headers import status_column, status_index
 from pipelines.store import db
@@ -95,3 +96,41 @@ def test_broken_mapping_file_is_refused(tmp_path):
     with pytest.raises(Refused) as refused:
         ColumnMapping.read(mapping)
     assert [(p.code, p.file) for p in refused.value.problems] == [("bad_mapping", "map.toml")]
+
+
+# --------------------------------------------------------------------------- privacy: identifiers in any spelling
+
+IDENTIFYING_HEADERS = [
+    "Name", "Vorname", "Nachname", "Name der Teilnehmerin", "Vor- und Zuname", "Name, Vorname", "Familienname",
+    "Teilnehmername", "Vollständiger Name", "Rufname", "First name", "Last name", "Full name", "Geb.-Datum",
+    "Geburtsdatum", "Geburtstag", "Geburtsort", "Date of birth", "PLZ", "Postleitzahl", "Straße", "Str.",
+    "Hausnr.", "Anschrift", "Adresse", "Wohnort", "Rufnummer", "Telefon", "Telefonnummer", "Telefon privat",
+    "Tel. Nr.", "Handy", "Mobil", "Mobilnummer", "Phone", "E-Mail", "E-Mail-Adresse", "Mail", "Email address",
+    "Steuer-ID", "Steuernummer", "SV-Nummer", "Sozialversicherungsnummer", "Krankenversicherungsnummer",
+    "Versichertennummer", "Personalausweisnummer", "Passnummer", "IBAN", "BIC", "Kontonummer",
+]
+ORDINARY_HEADERS = [
+    "Teilnehmer-ID", "TN-Nr.", "Fallnummer", "Pseudonym", "Standort", "Standortname", "Programmname", "Kohorte",
+    "Eintritt", "Austrittsgrund", "Geburtsjahr", "Geschlecht", "Deutschniveau", "Coach", "Mentorin",
+    "Coaching ab", "Ausbildungsbeginn", "Beschäftigt seit", "sv-pflichtig beschäftigt ab", "Bemerkung",
+    "Mobilität", "Herkunftsregion", "ISCED", "Status", "Beginn", "Ende",
+]
+
+
+@pytest.mark.parametrize("header", IDENTIFYING_HEADERS)
+def test_every_identifying_header_variant_is_recognised(header):
+    assert vocab.identifier_kind(header) is not None
+
+
+@pytest.mark.parametrize("header", ORDINARY_HEADERS)
+def test_ordinary_headers_are_not_taken_for_identifiers(header):
+    assert vocab.identifier_kind(header) is None
+
+
+def test_a_mapping_cannot_smuggle_names_into_a_field(tmp_path):
+    """The check runs on every header, mapped or not: "Name" = "coach_id" is still refused."""
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[columns]\n"Name" = "coach_id"\n', encoding="utf-8")
+    layout = map_headers(["Teilnehmer-ID", "Eintritt", "Name"], "f.csv", ColumnMapping.read(mapping), {})
+    assert [(p.code, p.column) for p in layout.problems] == [("identifier_column", "Name")]
+    assert "coach_id" not in layout.fields

@@ -94,7 +94,22 @@ def test_load_is_logged(store, load):
     row = con.execute("select file_name, kind, program_id, outcome, rows_read, rows_loaded, rows_rejected, "
                       "length(sha256), raw_path from load where load_id = ?", [r.load_id]).fetchone()
     assert row[:8] == ("tn.csv", "participants", "test-programm", "loaded", 1, 1, 0, 64)
-    assert (path.parent / row[8]).read_bytes() == f.read_bytes()   # raw stays raw
+    # the archive holds the load as read, used columns only (DESIGN.md, privacy)
+    archived = con.execute("select * from read_parquet(?)", [str(path.parent / row[8])]).fetchall()
+    assert archived == [(2, "A", "01.01.2019")]
+
+
+def test_the_archive_keeps_used_columns_only_and_no_failed_load_leaves_one(store, load):
+    con, path, folder = store
+    f = csv_file(folder, "tn.csv", ["Teilnehmer-ID;Eintritt;Bemerkung", "A;01.01.2019;zieht bald um, Tel. folgt"])
+    r = load(con, path, f, program="test-programm")
+    raw = path.parent / con.execute("select raw_path from load where load_id = ?", [r.load_id]).fetchone()[0]
+    columns = [c[0] for c in con.execute("describe select * from read_parquet(?)", [str(raw)]).fetchall()]
+    assert columns == ["_line", "Teilnehmer-ID", "Eintritt"]            # "Bemerkung" is not kept
+    bad = csv_file(folder, "bad.csv", ["Teilnehmer-ID;Eintritt", "B;31.02.2019"])
+    before = sorted(p.name for p in (path.parent / "raw").iterdir())
+    assert load(con, path, bad, program="test-programm").outcome == "failed"
+    assert sorted(p.name for p in (path.parent / "raw").iterdir()) == before
 
 
 def test_one_day_event_in_long_file_is_the_same_half_open_day(store, load):

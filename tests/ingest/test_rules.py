@@ -87,3 +87,40 @@ def test_unknown_program_and_missing_program(store, load):
     f = csv_file(folder, "q.csv", ["Teilnehmer-ID;Eintritt", "A;01.01.2019"])
     assert load(con, path, f).problems[0].code == "no_program"
     assert load(con, path, f, program="nope").problems[0].code == "unknown_program"
+
+
+# --------------------------------------------------------------------------- privacy: identifying values in any column
+
+def test_identifying_values_are_refused_in_any_column_and_never_echoed(store, load):
+    con, path, folder = store
+    f = csv_file(folder, "tn.csv", [
+        "Teilnehmer-ID;Eintritt;Standort;Bemerkung",
+        "maria.muster@example.org;01.03.2019;Nord;",          # 2 e-mail as the participant id
+        "B2;01.03.2019;+49 561 1234567;",                      # 3 phone number as the site
+        "B3;01.03.2019;Süd;DE89 3704 0044 0532 0130 00",       # 4 IBAN in an unused remarks column
+        "B4;01.03.2019;(0561) 12 34 56;",                      # 5 phone number, local form
+        "0815-4711;01.03.2019;Ost;01.09.2021",                 # 6 a case number and a date: fine
+        "KS-2019-001;01.03.2019;Ost;2021-09-01",               # 7 fine
+    ])
+    r = load(con, path, f, program="test-programm")
+    assert r.outcome == "failed"
+    assert codes(r) == [("identifier_value", 2, "Teilnehmer-ID"), ("identifier_value", 3, "Standort"),
+                        ("identifier_value", 4, "Bemerkung"), ("identifier_value", 5, "Standort")]
+    assert [p.params["what"] for p in r.problems] == ["E-Mail", "Telefon", "IBAN", "Telefon"]
+    shown = " ".join(located_message(p, "de") for p in r.problems)
+    for secret in ("maria.muster", "1234567", "3704", "12 34 56"):
+        assert secret not in shown
+    assert con.execute("select count(*) from participant").fetchone()[0] == 0
+
+
+def test_lenient_load_rejects_identifying_rows_without_keeping_the_value(store, load):
+    con, path, folder = store
+    f = csv_file(folder, "tn.csv", ["Teilnehmer-ID;Eintritt", "maria@example.org;01.03.2019", "B2;01.03.2019"])
+    r = load(con, path, f, program="test-programm", lenient=True)
+    assert (r.rows_loaded, r.rows_rejected) == (1, 1)
+    stored = con.execute("select line, column_name, value, reason from rejected_row").fetchall()
+    assert [(line, column, value) for line, column, value, _ in stored] == [(2, "Teilnehmer-ID", None)]
+    assert "maria" not in stored[0][3]
+    assert con.execute("select participant_id from participant").fetchall() == [("B2",)]
+    rejects = list(folder.rglob("*rejects*.csv")) + list(path.parent.rglob("rejects/*"))
+    assert all("maria" not in p.read_text(encoding="utf-8-sig", errors="replace") for p in rejects if p.is_file())
