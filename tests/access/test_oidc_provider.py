@@ -3,11 +3,20 @@ Streamlit's st.login, completes the authorization code flow with PKCE against it
 
 from __future__ import annotations
 
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+
+import pytest
 import requests
 from authlib.common.security import generate_token
 from authlib.integrations.requests_client import OAuth2Session
 from joserfc import jwt
-from joserfc.jwk import KeySet
+from joserfc.jwk import KeySet, OctKey
+from streamlit.web.server.starlette.starlette_app_utils import decode_signed_value
 
 from tests.helpers.oidc import Provider
 
@@ -53,3 +62,53 @@ def test_a_wrong_pkce_verifier_or_client_secret_is_refused():
         assert requests.post(metadata["token_endpoint"], auth=(idp.client_id, idp.client_secret), data=form,
                              timeout=5).json()["error_description"] == "PKCE"
     assert ("GET", "/.well-known/openid-configuration") in idp.requests
+
+
+APP = """
+import streamlit as st
+st.write("LOGGED-IN" if st.user.is_logged_in else "ANONYMOUS")
+"""
+
+
+@pytest.mark.slow
+def test_streamlit_st_login_completes_against_the_provider(tmp_path):
+    """Streamlit's own auth routes (/auth/login → provider → /oauth2callback) with the secrets.toml of
+    `Provider.secrets_toml`: the signed `_streamlit_user` cookie then holds the provider's claims.
+    st.login needs streamlit[auth] = Authlib + httpx; without httpx this test is skipped."""
+    pytest.importorskip("httpx")
+    secret = "a-cookie-secret-of-enough-length"
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    base = f"http://localhost:{port}"
+    (tmp_path / ".streamlit").mkdir()
+    (tmp_path / "app.py").write_text(APP, encoding="utf-8")
+    with Provider(claims={"sub": "u-17", "email": "kassel@stadt-kassel.de"}) as idp:
+        (tmp_path / ".streamlit" / "secrets.toml").write_text(idp.secrets_toml(f"{base}/oauth2callback", secret))
+        server = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+            cwd=tmp_path, env={**os.environ, "PYTHONPATH": os.pathsep.join(sys.path)},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            web = requests.Session()
+            for _ in range(150):
+                try:
+                    if web.get(f"{base}/_stcore/health", timeout=1).ok:
+                        break
+                except requests.ConnectionError:
+                    time.sleep(0.2)
+            # what st.login() makes the browser open: /auth/login?provider=<HS256 token signed with cookie_secret>
+            provider = jwt.encode({"alg": "HS256"}, {"provider": "default", "exp": int(time.time()) + 120},
+                                  OctKey.import_key(secret))
+            to_idp = web.get(f"{base}/auth/login", params={"provider": provider}, allow_redirects=False)
+            assert to_idp.status_code == 302 and to_idp.headers["location"].startswith(f"{idp.issuer}/authorize?")
+            to_app = web.get(to_idp.headers["location"], allow_redirects=False)
+            home = web.get(to_app.headers["location"], allow_redirects=False)
+            assert (home.status_code, home.headers["location"]) == (302, "/")
+            user = json.loads(decode_signed_value(secret, "_streamlit_user", web.cookies["_streamlit_user"].strip('"')))
+            assert (user["email"], user["is_logged_in"], user["provider"]) == ("kassel@stadt-kassel.de", True, "default")
+            assert user["exp"] - user["iat"] == idp.lifetime     # the app can time sessions out from iat
+        finally:
+            server.terminate()
+            server.wait(10)
