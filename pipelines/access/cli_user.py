@@ -58,6 +58,11 @@ def _refusals(command: Callable[[argparse.Namespace], int]) -> Callable[[argpars
     return run
 
 
+def acting_person(con: duckdb.DuckDBPyConnection, args: argparse.Namespace) -> policy.Person:
+    """Who a command acts as: `--user NAME`, else the local admin (so scripts keep working)."""
+    return policy.LOCAL_ADMIN if args.user is None else policy.person_for(con, args.user)
+
+
 def _password_from_stdin() -> str:
     """One line of stdin without its line ending."""
     return sys.stdin.readline().removesuffix("\n").removesuffix("\r")
@@ -71,7 +76,7 @@ def _role_word(role: str, lang: str) -> str:
 def cmd_user_add(args: argparse.Namespace) -> int:
     password = _password_from_stdin() if args.password_stdin else None
     with _store(args, write=True) as con:
-        actor = policy.person_for(con, args.user)
+        actor = acting_person(con, args)
         name = accounts.add(con, args.name, args.role, password, programs=args.program or (),
                             funder=args.funder, actor=actor)
         visible = policy.visible_programs(con, policy.person_for(con, name))
@@ -83,29 +88,27 @@ def cmd_user_add(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-@_refusals
-def cmd_user_grant(args: argparse.Namespace) -> int:
-    with _store(args, write=True) as con:
-        changed = accounts.grant(con, args.name, args.program, actor=policy.person_for(con, args.user))
-    key = "access.granted" if changed else "access.granted_already"
-    print(_say(key, args.lang, name=policy.normalise_name(args.name), program=args.program))
-    return EXIT_OK
+def _grant_command(change: Callable[..., bool], done: str, unchanged: str) -> Callable[[argparse.Namespace], int]:
+    """`user grant` or `user revoke`: the change, then what happened (or that nothing had to)."""
+    @_refusals
+    def command(args: argparse.Namespace) -> int:
+        with _store(args, write=True) as con:
+            changed = change(con, args.name, args.program, actor=acting_person(con, args))
+        print(_say(done if changed else unchanged, args.lang, name=policy.normalise_name(args.name),
+                   program=args.program))
+        return EXIT_OK
+    return command
 
 
-@_refusals
-def cmd_user_revoke(args: argparse.Namespace) -> int:
-    with _store(args, write=True) as con:
-        changed = accounts.revoke(con, args.name, args.program, actor=policy.person_for(con, args.user))
-    key = "access.revoked" if changed else "access.revoked_already"
-    print(_say(key, args.lang, name=policy.normalise_name(args.name), program=args.program))
-    return EXIT_OK
+cmd_user_grant = _grant_command(accounts.grant, "access.granted", "access.granted_already")
+cmd_user_revoke = _grant_command(accounts.revoke, "access.revoked", "access.revoked_already")
 
 
 @_refusals
 def cmd_user_passwd(args: argparse.Namespace) -> int:
     password = _password_from_stdin()
     with _store(args, write=True) as con:
-        accounts.set_password(con, args.name, password, actor=policy.person_for(con, args.user))
+        accounts.set_password(con, args.name, password, actor=acting_person(con, args))
     print(_say("access.password_changed", args.lang, name=policy.normalise_name(args.name)))
     return EXIT_OK
 
@@ -113,7 +116,7 @@ def cmd_user_passwd(args: argparse.Namespace) -> int:
 @_refusals
 def cmd_user_remove(args: argparse.Namespace) -> int:
     with _store(args, write=True) as con:
-        accounts.remove(con, args.name, actor=policy.person_for(con, args.user))
+        accounts.remove(con, args.name, actor=acting_person(con, args))
     print(_say("access.user_removed", args.lang, name=policy.normalise_name(args.name)))
     return EXIT_OK
 
@@ -121,7 +124,7 @@ def cmd_user_remove(args: argparse.Namespace) -> int:
 @_refusals
 def cmd_user_list(args: argparse.Namespace) -> int:
     with _store(args, write=False) as con:
-        actor = policy.person_for(con, args.user)
+        actor = acting_person(con, args)
         if not policy.is_admin(actor):
             raise AccessError("access.admin_only", {"name": actor.name})
         listed = accounts.account_list(con)

@@ -119,18 +119,17 @@ def visible_programs(con: duckdb.DuckDBPyConnection, person: Person) -> tuple[st
     return _programs_for(con, person.name, role, funder)
 
 
-def person_for(con: duckdb.DuckDBPyConnection, name: str | None) -> Person:
-    """The person an account name stands for, with her visible programs (None: `LOCAL_ADMIN`).
+def person_for(con: duckdb.DuckDBPyConnection, name: str) -> Person:
+    """The person an account name stands for, with her visible programs.
+
+    Never `LOCAL_ADMIN`: the command line asks for her itself (`cli_user.acting_person`), so no
+    login, URL or identity provider can name its way to her.
 
     Raises:
-        AccessError("access.unknown_user"): no enabled account of that name.
+        AccessError("access.unknown_user"): no enabled account of that name (None included).
     """
-    if name is None:
-        return LOCAL_ADMIN
-    normal = normalise_name(name)
-    if normal == LOCAL_ADMIN_NAME:
-        return LOCAL_ADMIN
-    account = _account(con, normal)
+    normal = normalise_name(name) if name is not None else ""
+    account = _account(con, normal) if normal else None
     if account is None:
         raise AccessError("access.unknown_user", {"name": normal})
     role, funder = account

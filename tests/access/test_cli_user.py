@@ -140,7 +140,9 @@ def test_only_an_admin_acting_with_user_changes_accounts(store_file):
 
 
 def test_user_may_come_from_the_common_options(store_file):
-    assert run("user", "list", "--user", "local-admin", "--db", store_file, common_has_user=True)[0] == 0
+    run("user", "add", "chefin", "--role", "admin", "--db", store_file, common_has_user=True)
+    assert run("user", "list", "--user", "chefin", "--db", store_file, common_has_user=True)[0] == 0
+    assert run("user", "list", "--user", "local-admin", "--db", store_file, common_has_user=True)[0] == 2
 
 
 def test_passwords_are_never_arguments():

@@ -42,9 +42,15 @@ def test_every_role_sees_its_programs(people, name, role, expected):
 
 
 def test_the_local_admin_sees_everything_without_an_account(store):
-    assert person_for(store, None) == LOCAL_ADMIN
-    assert person_for(store, " Local-Admin ") == LOCAL_ADMIN
     assert visible_programs(store, LOCAL_ADMIN) == ALL
+
+
+@pytest.mark.parametrize("name", [None, "local-admin", " Local-Admin "])
+def test_no_name_leads_to_the_local_admin(store, name):
+    """Only the command line's default acts as the local admin; a login or a URL never can."""
+    with pytest.raises(AccessError) as refusal:
+        person_for(store, name)
+    assert refusal.value.code == "access.unknown_user"
 
 
 def test_a_person_without_an_account_sees_nothing(people):
