@@ -1,0 +1,22 @@
+"""People and access: accounts and roles, local login, who sees and changes which program, the audit log.
+
+`policy` decides (a `Person` sees `visible_programs`; `restrict`, `may_change`,
+`publication_only`), `accounts` keeps the accounts and grants (argon2id hashes), `login`
+checks a password offline with one answer for every failure and throttling, `audit` records
+who did what when (never a participant id). The tables are in `pipelines/store/access.sql`;
+`cli_user` holds the `outcomes user …` commands. Refusals are `AccessError(code, params)`.
+"""
+
+from .policy import (LOCAL_ADMIN, ROLES, AccessError, Person, ensure_may_change, is_admin, may_change,
+                     may_export_rows, normalise_name, person_for, publication_only, restrict, visible_programs)
+from .audit import ACTIONS, entries, record
+from .accounts import Account, account_list, add, add_demo_accounts, grant, remove, revoke, set_password
+from .login import LOGIN_FAILED, LoginThrottled, authenticate, session_expired, wait_seconds
+
+__all__ = [
+    "LOCAL_ADMIN", "ROLES", "AccessError", "Person", "ensure_may_change", "is_admin", "may_change",
+    "may_export_rows", "normalise_name", "person_for", "publication_only", "restrict", "visible_programs",
+    "ACTIONS", "entries", "record",
+    "Account", "account_list", "add", "add_demo_accounts", "grant", "remove", "revoke", "set_password",
+    "LOGIN_FAILED", "LoginThrottled", "authenticate", "session_expired", "wait_seconds",
+]

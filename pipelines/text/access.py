@@ -1,0 +1,85 @@
+"""Words of people and access: refusals, login, the `outcomes user` commands, roles, audit actions.
+Keys start with `access.`."""
+
+WORDS: dict[str, tuple[str, str]] = {
+    # refusals (AccessError codes)
+    "access.bad_name": ("Der Name „{name}“ geht nicht: erlaubt sind Buchstaben, Ziffern und . _ @ - "
+                        "(höchstens 64 Zeichen, vorne ein Buchstabe oder eine Ziffer).",
+                        "The name '{name}' is not valid: use letters, digits and . _ @ - "
+                        "(at most 64 characters, starting with a letter or digit)."),
+    "access.name_taken": ("Ein Konto „{name}“ gibt es schon.", "An account '{name}' exists already."),
+    "access.name_reserved": ("Der Name „{name}“ ist für die Kommandozeile reserviert.",
+                             "The name '{name}' is reserved for the command line."),
+    "access.unknown_user": ("Es gibt kein aktives Konto „{name}“.", "There is no active account '{name}'."),
+    "access.unknown_role": ("Unbekannte Rolle „{role}“; möglich sind {roles}.",
+                            "Unknown role '{role}'; use one of {roles}."),
+    "access.unknown_program": ("Das Programm „{program}“ ist unbekannt.", "The program '{program}' is unknown."),
+    "access.lead_needs_program": ("Eine Projektleitung braucht mindestens ein Programm (--program).",
+                                  "A program lead needs at least one program (--program)."),
+    "access.ministry_needs_funder": ("Ein Ministeriumskonto braucht einen Fördergeber (--funder).",
+                                     "A ministry account needs a funder (--funder)."),
+    "access.funder_only_ministry": ("Nur Ministeriumskonten haben einen Fördergeber (nicht {role}).",
+                                    "Only ministry accounts have a funder (not {role})."),
+    "access.programs_not_for_role": (
+        "Die Rolle {role} bekommt keine Programme: Admins sehen alle, Ministerien die ihres Fördergebers.",
+        "The role {role} is granted no programs: admins see all, ministries those of their funder."),
+    "access.grant_not_for_role": (
+        "„{name}“ ({role}) bekommt keine Programme: freigegeben wird nur Projektleitungen und Evaluation.",
+        "'{name}' ({role}) is granted no programs: only program leads and evaluators are."),
+    "access.password_too_short": ("Das Passwort ist zu kurz (mindestens {min} Zeichen).",
+                                  "The password is too short (at least {min} characters)."),
+    "access.password_too_long": ("Das Passwort ist zu lang (höchstens {max} Zeichen).",
+                                 "The password is too long (at most {max} characters)."),
+    "access.last_admin": ("„{name}“ ist das letzte Admin-Konto und bleibt.",
+                          "'{name}' is the last admin account and stays."),
+    "access.admin_only": ("Das dürfen nur Admins.", "Only admins may do this."),
+    "access.forbidden": ("„{name}“ darf das Programm „{program}“ nicht ändern.",
+                         "'{name}' may not change the program '{program}'."),
+    # login
+    "access.login_failed": ("Anmeldung fehlgeschlagen: Name oder Passwort stimmt nicht.",
+                            "Login failed: wrong name or password."),
+    "access.login_wait": ("Zu viele Fehlversuche. Bitte in {seconds} Sekunden erneut versuchen.",
+                          "Too many failed attempts. Please try again in {seconds} seconds."),
+    "access.session_expired": ("Die Sitzung ist abgelaufen. Bitte erneut anmelden.",
+                               "The session has expired. Please log in again."),
+    # the `outcomes user` commands
+    "access.refused": ("Abgelehnt: {reason}", "Refused: {reason}"),
+    "access.user_added": ("Konto „{name}“ ({role}) angelegt.", "Account '{name}' ({role}) created."),
+    "access.no_password": ("„{name}“ hat kein Passwort: Anmeldung nur über den Identitätsanbieter (OIDC); "
+                           "ein Passwort setzt `outcomes user passwd {name} --password-stdin`.",
+                           "'{name}' has no password: login through the identity provider (OIDC) only; "
+                           "`outcomes user passwd {name} --password-stdin` sets one."),
+    "access.sees": ("„{name}“ sieht {count} Programm(e): {programs}", "'{name}' sees {count} program(s): {programs}"),
+    "access.user_removed": ("Konto „{name}“ entfernt.", "Account '{name}' removed."),
+    "access.password_changed": ("Passwort von „{name}“ geändert.", "Password of '{name}' changed."),
+    "access.granted": ("„{name}“ hat jetzt Zugriff auf „{program}“.", "'{name}' now has access to '{program}'."),
+    "access.granted_already": ("„{name}“ hatte schon Zugriff auf „{program}“.",
+                               "'{name}' had access to '{program}' already."),
+    "access.revoked": ("„{name}“ hat keinen Zugriff mehr auf „{program}“.",
+                       "'{name}' no longer has access to '{program}'."),
+    "access.revoked_already": ("„{name}“ hatte keinen Zugriff auf „{program}“.",
+                               "'{name}' had no access to '{program}'."),
+    "access.no_accounts": ("Keine Konten.", "No accounts."),
+    "access.disabled": ("gesperrt", "disabled"),
+    # roles
+    "access.role.admin": ("Admin", "Admin"),
+    "access.role.lead": ("Projektleitung", "Program lead"),
+    "access.role.evaluator": ("Evaluation", "Evaluator"),
+    "access.role.ministry": ("Ministerium / Fördergeber", "Ministry / funder"),
+    # the audit log (Daten page, CSV)
+    "access.action.load": ("Datei geladen", "File loaded"),
+    "access.action.target_edit": ("Ziel geändert", "Target edited"),
+    "access.action.deletion": ("Daten gelöscht", "Records deleted"),
+    "access.action.user_add": ("Konto angelegt", "Account created"),
+    "access.action.user_remove": ("Konto entfernt", "Account removed"),
+    "access.action.password_change": ("Passwort geändert", "Password changed"),
+    "access.action.grant": ("Programm freigegeben", "Program granted"),
+    "access.action.revoke": ("Freigabe entzogen", "Grant revoked"),
+    "access.action.report_download": ("Bericht heruntergeladen", "Report downloaded"),
+    "access.action.login": ("Angemeldet", "Logged in"),
+    "access.column.logged_at": ("Zeitpunkt", "When"),
+    "access.column.actor": ("Wer", "Who"),
+    "access.column.action": ("Was", "What"),
+    "access.column.program_id": ("Programm", "Program"),
+    "access.column.detail_json": ("Einzelheiten", "Details"),
+}
