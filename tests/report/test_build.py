@@ -16,9 +16,9 @@ import pytest
 
 from pipelines import dates
 from pipelines import report
-from pipelines.report import suppression
 from pipelines.report import ReportError, build_report
 from tests.helpers.stores import AS_OF, END, START, tiny_store
+from tests.report.audit import derivable_cells
 
 KASSEL = "sozialwirtschaft-integriert"
 KASSEL_ARGS = ([KASSEL], "2018-01-01", "2020-08-31", "2020-08-31")
@@ -100,7 +100,7 @@ def test_published_tables_are_safe_against_differencing(demo):
     """The exact audit (linear programming over every linked relation) finds nothing."""
     r = build_report(demo, *KASSEL_ARGS)
     assert r.suppression is not None and r.suppression.suppressed
-    assert suppression.derivable_cells(r.suppression) == []
+    assert derivable_cells(r.suppression) == []
     for table in r.tables:
         numbers = [c for c, a in zip(table.text.columns, table.align) if a == "R"]
         shown = table.text[numbers].where(~table.hidden[numbers])
@@ -111,7 +111,7 @@ def test_all_four_programs_in_one_report(demo):
     programs = ["sozialwirtschaft-integriert", "tara-mentoring", "permenti-transfer",
                 "cross-mentoring-duesseldorf-koeln"]
     r = build_report(demo, programs, "2018-01-01", "2025-12-31", "2025-12-31")
-    assert suppression.derivable_cells(r.suppression) == []
+    assert derivable_cells(r.suppression) == []
     sites = r.table("sites").text
     assert "Programm" in sites.columns
     # Köln exists in two programs: one row each, never added together
@@ -182,7 +182,7 @@ def test_tiny_small_site_and_a_complement_are_suppressed(tiny):
     gender = r.table("entry_gender").text.set_index("Ausprägung")
     assert gender["Anzahl"].to_dict() == {"weiblich": "*", "männlich": "0", "divers": "*", "Gesamt": "11"}
     assert gender.loc["divers", "Anteil"] == "*" and gender.loc["männlich", "Anteil"] == "0 %"
-    assert suppression.derivable_cells(r.suppression) == []
+    assert derivable_cells(r.suppression) == []
 
 
 def test_tiny_target_with_a_small_count_hides_state_and_forecast(tiny):
@@ -215,7 +215,7 @@ def test_threshold_is_configurable(tiny):
     entered = dict(zip(r.table("sites").text["Standort"], r.table("sites").text["Eingetreten"]))
     assert entered["Ost"] == "*" and entered["Süd"] == "*"   # 4 and 2 are both under 5
     assert "1 bis 4" in r.cover.set_index("field")["value"]["suppression"]
-    assert suppression.derivable_cells(r.suppression) == []
+    assert derivable_cells(r.suppression) == []
 
 
 def test_fingerprint_follows_the_data_not_the_load(tiny):

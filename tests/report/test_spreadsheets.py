@@ -16,8 +16,8 @@ import pytest
 from python_calamine import CalamineWorkbook
 
 from pipelines.report import spreadsheets
-from pipelines.report import suppression
 from pipelines.report.spreadsheets import safe_text
+from tests.report.audit import display_table
 
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "-2 Kassel", "@SUM(A1)", "\tx", "\rx"]
 
@@ -98,7 +98,7 @@ def test_csv_of_a_suppressed_display_table(tmp_path):
     table = pd.DataFrame([[1, 9, 4], [6, 8, 5]],
                          index=pd.Index(["Kassel", "Fulda"], name="Standort"),
                          columns=pd.Index(["w", "m", "d"], name="Geschlecht"))
-    text, _ = suppression.display_table(table)
+    text, _ = display_table(table)
     rows = read_csv_text(spreadsheets.csv_bytes(text), ";")
     assert rows == [
         ["Standort", "w", "m", "d", "Gesamt"],
