@@ -71,7 +71,7 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
     if int(threshold) < 1:
         raise ReportError(text.say("report.e_threshold", lang, threshold=threshold))
     threshold = int(threshold)
-    info = _program_info(con, programs)
+    info = program_info(con, programs)
     unknown = [p for p in programs if p not in info]
     if unknown:
         raise ReportError(text.say("report.e_unknown_program", lang, programs=", ".join(unknown)))
@@ -109,7 +109,7 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
 
 # --- reading the store --------------------------------------------------------------------
 
-def _program_info(con, programs: Sequence[str]) -> dict[str, dict[str, Any]]:
+def program_info(con, programs: Sequence[str]) -> dict[str, dict[str, Any]]:
     cursor = db.run(con, db.sql("report_programs"), {"programs": list(programs)})
     names = [c[0] for c in cursor.description]
     return {row[0]: dict(zip(names, row)) for row in cursor.fetchall()}

@@ -50,6 +50,10 @@ class Context:
         """A word of the catalog in the report's language."""
         return text.say(key, self.lang, **values)
 
+    def words(self, *keys: str) -> list[str]:
+        """Words of the catalog (e.g. column heads) in the report's language."""
+        return [text.say(key, self.lang) for key in keys]
+
     def program_name(self, program_id: str) -> str:
         return self.info[program_id]["name"] or program_id
 

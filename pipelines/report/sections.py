@@ -1,8 +1,19 @@
-"""The sections of the report as table drafts: targets, progress (and its chart data),
-characteristics at entry, results upon leaving, sites and cohorts.
+"""The sections of the report as table drafts, and what each counts:
 
-Each draft function adds the cells it shows to `cells` (with their additive relations) and
-returns a `Draft`; the words are those of `pipelines.text` in the report's language.
+- targets: `targets.evaluate` on as_of (the revision in force that day), the sentence of
+  `panels.forecast_sentence`.
+- progress: the cumulative series of every entered/reached target (`panels.target_progress`)
+  at half-year ends and on the evaluation date; its chart data.
+- characteristics at entry: `metrics.entered` of the period per gender, age band, ISCED
+  group (0–2, 3–4, 5–8), German level and — where recorded and allowed — origin region.
+- results: `metrics.upon_leaving` / `metrics.six_months_after` per outcome status for the
+  leavers of the period whose observation window is complete on as_of (28 days / 6 months).
+- sites and cohorts: entered, in the program (at the period end) and started (training,
+  employment) per program, site and cohort, with subtotals (`sql/report_sites.sql`).
+
+The period is [period_start, min(period_end, as_of)]. Each draft function adds the cells it
+shows to `cells`, with their additive relations (breakdowns, site → cohorts, half-year →
+running total), and returns a `Draft` in the report's language.
 """
 
 from __future__ import annotations
@@ -45,11 +56,13 @@ def target_cells(ctx: Context, cells: Cells, card: dict) -> tuple[tuple, ...]:
 
 def targets_draft(ctx: Context, cells: Cells, cards: list[dict]) -> Draft:
     many = len(ctx.programs) > 1
-    columns = ([ctx.say("field.program")] if many else []) + [
-        ctx.say("report.target"), ctx.say("report.target_period"), ctx.say("report.achieved"), ctx.say("report.target_value"),
-        ctx.say("report.attainment"), ctx.say("report.state"), ctx.say("report.forecast")]
-    draft = Draft("targets", "targets", ctx.say("report.section.targets"), ctx.say("report.section.targets"), columns,
-                   note=ctx.say("report.n_targets", as_of=ctx.day(ctx.as_of)) if cards else ctx.say("report.n_targets_none"),
+    columns = ctx.words(*(["field.program"] if many else []), "report.target", "report.target_period",
+                        "report.achieved", "report.target_value", "report.attainment", "report.state",
+                        "report.forecast")
+    title = ctx.say("report.section.targets")
+    draft = Draft("targets", "targets", title, title, columns,
+                  note=(ctx.say("report.n_targets", as_of=ctx.day(ctx.as_of)) if cards
+                        else ctx.say("report.n_targets_none")),
                    align=(("L",) if many else ()) + ("L", "L", "R", "R", "R", "L", "L"),
                    widths=((1.7,) if many else ()) + (3.1, 1.5, 1.25, 1.25, 1.85, 1.05, 2.6),
                    group_columns=1 if many else 0, span_column=0 if many else None,
@@ -104,13 +117,14 @@ def _period_rows(series: pd.DataFrame) -> list[tuple[dt.date, int]]:
 
 def progress_draft(ctx: Context, cells: Cells, cards: list[dict]) -> tuple[Draft, list[dict]]:
     many = len(ctx.programs) > 1
-    columns = ([ctx.say("field.program")] if many else []) + [ctx.say("report.target"), ctx.say("report.date"), ctx.say("report.new"),
-                                                       ctx.say("report.cumulative")]
-    draft = Draft("progress", "progress", ctx.say("report.table.progress"), ctx.say("report.section.progress"), columns,
-                   align=(("L",) if many else ()) + ("L", "L", "R", "R"),
-                   widths=((1.6,) if many else ()) + (3.2, 1.2, 1.4, 1.2),
-                   group_columns=2 if many else 1, span_column=0 if many else None,
-                   label_columns=3 if many else 2)
+    columns = ctx.words(*(["field.program"] if many else []), "report.target", "report.date", "report.new",
+                        "report.cumulative")
+    draft = Draft("progress", "progress", ctx.say("report.table.progress"), ctx.say("report.section.progress"),
+                  columns,
+                  align=(("L",) if many else ()) + ("L", "L", "R", "R"),
+                  widths=((1.6,) if many else ()) + (3.2, 1.2, 1.4, 1.2),
+                  group_columns=2 if many else 1, span_column=0 if many else None,
+                  label_columns=3 if many else 2)
     items = []
     for card in cards:
         if card["measure"] not in ("entered", "reached") or card["achieved"] is None:
@@ -171,7 +185,7 @@ def _breakdown(ctx: Context, cells: Cells, key: str, title: str, sheet_name: str
     total_value = metrics.entered(ctx.con, scope, ctx.start, ctx.end)
     total = cells.add(cell_key("entered", None, programs, {}, ctx.start, ctx.end), total_value)
     draft = Draft(key, "entry", title, sheet_name,
-                  [ctx.say("report.category"), ctx.say("report.count"), ctx.say("report.share")],
+                  ctx.words("report.category", "report.count", "report.share"),
                    note=note, align=("L", "R", "R"), widths=(3.0, 1.0, 1.0))
     parts = []
     for label, where in categories:
@@ -185,8 +199,8 @@ def _breakdown(ctx: Context, cells: Cells, key: str, title: str, sheet_name: str
                   [Label(label), Count(cell), share_label(cell, total, value, total_value, ctx.lang)])
     cells.relate(total, parts)
     draft.add({"category": None, "where": {}, "n": total_value, "share": 1.0 if total_value else None},
-              [Label(ctx.say("report.total")), Count(total), Label(text.percent(1.0 if total_value else None, ctx.lang),
-                                                           (total,))], strong=True)
+              [Label(ctx.say("report.total")), Count(total),
+               Label(text.percent(1.0 if total_value else None, ctx.lang), (total,))], strong=True)
     return draft
 
 
@@ -218,7 +232,8 @@ def entry_drafts(ctx: Context, cells: Cells) -> list[Draft]:
     regions = panels.filter_values(ctx.con, allowed)["origin_region"] if allowed else []
     origin_note = ""
     if not allowed:
-        origin_note = ctx.say("report.n_origin_off", why=ctx.say("report.n_origin_disabled", programs=", ".join(barred)))
+        why = ctx.say("report.n_origin_disabled", programs=", ".join(barred))
+        origin_note = ctx.say("report.n_origin_off", why=why)
     elif not regions:
         origin_note = ctx.say("report.n_origin_off", why=ctx.say("report.not_recorded"))
     if regions:
@@ -239,9 +254,9 @@ def entry_drafts(ctx: Context, cells: Cells) -> list[Draft]:
 def leaving_draft(ctx: Context, cells: Cells) -> Draft:
     upon_end = min(ctx.end, dates.last_complete_exit(ctx.as_of, days=metrics.UPON_LEAVING_DAYS))
     six_end = min(ctx.end, dates.last_complete_exit(ctx.as_of, months=metrics.FOLLOW_UP_MONTHS))
-    columns = [ctx.say("report.result"), ctx.say("report.upon"), ctx.say("report.share_upon"), ctx.say("report.six"), ctx.say("report.share_six")]
+    columns = ctx.words("report.result", "report.upon", "report.share_upon", "report.six", "report.share_six")
     draft = Draft("leaving", "leaving", ctx.say("report.section.leaving"), ctx.say("report.sheet.leaving"), columns,
-                   align=("L", "R", "R", "R", "R"), widths=(2.6, 1.4, 1.0, 1.9, 1.0))
+                  align=("L", "R", "R", "R", "R"), widths=(2.6, 1.4, 1.0, 1.9, 1.0))
     programs, scope = ctx.programs, ctx.scope
     n_upon_value = metrics.leavers(ctx.con, scope, ctx.start, upon_end) if upon_end >= ctx.start else 0
     n_six_value = metrics.leavers(ctx.con, scope, ctx.start, six_end) if six_end >= ctx.start else 0
@@ -272,7 +287,7 @@ def leaving_draft(ctx: Context, cells: Cells) -> Draft:
         draft.note = ctx.say("report.n_leaving_none")
     else:
         draft.note = ctx.say("report.n_leaving", start=ctx.day(ctx.start), upon_end=ctx.day(upon_end),
-                           six_end=ctx.day(six_end), as_of=ctx.day(ctx.as_of))
+                             six_end=ctx.day(six_end), as_of=ctx.day(ctx.as_of))
     return draft
 
 
@@ -298,17 +313,17 @@ def _sort_key(value: Any) -> tuple:
 def sites_draft(ctx: Context, cells: Cells) -> Draft:
     many = len(ctx.programs) > 1
     outcome_labels = [ctx.say("report.reached", status=ctx.labels.get(s, s)) for s in OUTCOME_COLUMNS]
-    columns = ([ctx.say("field.program")] if many else []) + [ctx.say("field.site"), ctx.say("field.cohort"), ctx.say("report.entered"),
-                                                       ctx.say("report.in_program", date=ctx.day(ctx.end))] + outcome_labels
-    draft = Draft("sites", "sites", ctx.say("report.section.sites"), ctx.say("report.section.sites"), columns,
-                   align=(("L",) if many else ()) + ("L", "L", "R", "R", "R", "R"),
-                   widths=((1.6,) if many else ()) + (1.8, 1.2, 1.1, 1.5, 1.4, 1.6),
-                   group_columns=2 if many else 1, span_column=0 if many else None,
-                   label_columns=3 if many else 2)
+    columns = ctx.words(*(["field.program"] if many else []), "field.site", "field.cohort", "report.entered") + [
+        ctx.say("report.in_program", date=ctx.day(ctx.end))] + outcome_labels
+    title = ctx.say("report.section.sites")
+    draft = Draft("sites", "sites", title, title, columns,
+                  align=(("L",) if many else ()) + ("L", "L", "R", "R", "R", "R"),
+                  widths=((1.6,) if many else ()) + (1.8, 1.2, 1.1, 1.5, 1.4, 1.6),
+                  group_columns=2 if many else 1, span_column=0 if many else None,
+                  label_columns=3 if many else 2)
     draft.note = ctx.say("report.n_sites", outcomes=", ".join(ctx.labels.get(s, s) for s in OUTCOME_COLUMNS),
-                       start=ctx.day(ctx.start), end=ctx.day(ctx.end))
-    rows = db.run(ctx.con, db.sql("report_site_cohorts"),
-                       {"programs": list(ctx.programs)}).fetchall()
+                         start=ctx.day(ctx.start), end=ctx.day(ctx.end))
+    rows = db.run(ctx.con, db.sql("report_site_cohorts"), {"programs": list(ctx.programs)}).fetchall()
     tree: dict[str, dict[Any, list[Any]]] = {p: {} for p in ctx.programs}
     for program_id, site, cohort in rows:
         tree[program_id].setdefault(site, []).append(cohort)
