@@ -16,15 +16,12 @@ cells with the same name are the same number in every table, and all cells and t
 are suppressed in one run, so a hidden cell cannot be worked out from another table.
 """
 
-from pipelines.report.build import build_report, fingerprint, rule_text
-from pipelines.report.charts import chart_png
-from pipelines.report.drafts import cell_key
-from pipelines.report.files import (FORMATS, MIME, csv_bytes, report_bytes, write_csv, write_pdf,
-                                    write_report, write_xlsx, xlsx_bytes)
-from pipelines.report.model import Chart, Report, ReportError, Table, file_name
+from pipelines.report.build import build_report, fingerprint
+from pipelines.report.files import (FORMATS, MIME, csv_bytes, report_bytes, write_csv, write_pdf, write_report,
+                                    write_xlsx, xlsx_bytes)
+from pipelines.report.model import Report, ReportError, Table, file_name
 from pipelines.report.pdf import pdf_bytes
-from pipelines.report.spreadsheets import csv_frame, sheets
 
-__all__ = ["FORMATS", "MIME", "Chart", "Report", "ReportError", "Table", "build_report", "cell_key", "chart_png",
-           "csv_bytes", "csv_frame", "file_name", "fingerprint", "pdf_bytes", "report_bytes", "rule_text", "sheets",
-           "write_csv", "write_pdf", "write_report", "write_xlsx", "xlsx_bytes"]
+__all__ = ["FORMATS", "MIME", "Report", "ReportError", "Table", "build_report", "csv_bytes", "file_name",
+           "fingerprint", "pdf_bytes", "report_bytes", "write_csv", "write_pdf", "write_report", "write_xlsx",
+           "xlsx_bytes"]

@@ -107,8 +107,8 @@ def _csv_number(value: numbers.Number, lang: str) -> str:
     number = float(value)  # type: ignore[arg-type]
     if math.isinf(number):
         return "inf" if number > 0 else "-inf"
-    text = np.format_float_positional(number, trim="-")
-    return text.replace(".", ",") if lang == "de" else text
+    digits = np.format_float_positional(number, trim="-")
+    return digits.replace(".", ",") if lang == "de" else digits
 
 
 def _csv_datetime(value: dt.date, lang: str) -> str:
