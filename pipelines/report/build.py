@@ -9,6 +9,7 @@ fingerprint.
 from __future__ import annotations
 
 import dataclasses
+import datetime as dt
 import hashlib
 from typing import Any, Iterable, Sequence
 
@@ -22,7 +23,7 @@ from pipelines.report.model import Report, ReportError, as_date
 from pipelines.store import db
 
 
-def _date(value: Any, name: str, lang: str) -> Any:
+def _date(value: Any, name: str, lang: str) -> dt.date:
     try:
         return as_date(value)
     except (TypeError, ValueError):
