@@ -5,6 +5,7 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.i18n import Labels
+from pipelines import report
 
 L = Labels(state.language())
 st.title(L("page.report"))
@@ -31,10 +32,8 @@ if chosen:
     if request and request[0] == chosen and request[3] == as_of:
         programs, start, end, as_of, threshold, publication = request
         st.success(L("rep.ready", n=len(programs), as_of=L.date(as_of)))
-        for column, fmt_name, mime in zip(st.columns(3), ("pdf", "xlsx", "csv"),
-                                          ("application/pdf", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                           "text/csv")):
+        for column, fmt_name in zip(st.columns(len(report.FORMATS)), report.FORMATS):
             with column, st.spinner(fmt_name.upper()):
                 content, name = data.report_file(key, programs, start, end, as_of, fmt_name, L.lang, threshold, publication)
-                st.download_button(L("rep.download", fmt=fmt_name.upper()), content, file_name=name, mime=mime,
-                                   key=f"report-{fmt_name}", icon=":material/download:")
+                st.download_button(L("rep.download", fmt=fmt_name.upper()), content, file_name=name,
+                                   mime=report.MIME[fmt_name], key=f"report-{fmt_name}", icon=":material/download:")

@@ -1,4 +1,5 @@
-"""Safe spreadsheet and CSV export: injection-proof text, German or English, same bytes.
+"""Safe spreadsheet and CSV export: injection-proof text, German or English, same bytes;
+and the report as sheets (`sheets`) or as one long table (`csv_frame`).
 
 DESIGN.md, "Ministry reports and privacy": spreadsheet exports never start a text cell
 with ``=``, ``+``, ``-``, ``@``, tab or CR. Such a cell gets a leading single quote
@@ -43,10 +44,10 @@ import pandas as pd
 import xlsxwriter
 
 from pipelines import text
+from pipelines.report.model import Report
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 FIXED_CREATED = dt.datetime(1980, 1, 1)
-NOTES_SHEET = {"de": "Hinweise", "en": "Notes"}
 _SEPARATOR = {"de": ";", "en": ","}
 _BAD_SHEET_CHARS = str.maketrans({c: "_" for c in "[]:*?/\\"})
 
@@ -106,8 +107,8 @@ def _csv_number(value: numbers.Number, lang: str) -> str:
     number = float(value)  # type: ignore[arg-type]
     if math.isinf(number):
         return "inf" if number > 0 else "-inf"
-    text = np.format_float_positional(number, trim="-")
-    return text.replace(".", ",") if lang == "de" else text
+    digits = np.format_float_positional(number, trim="-")
+    return digits.replace(".", ",") if lang == "de" else digits
 
 
 def _csv_datetime(value: dt.date, lang: str) -> str:
@@ -209,8 +210,7 @@ def xlsx_bytes(
     )
     used: set[str] = set()
     for name, frame in sheets.items():
-        fallback = "Tabelle" if lang == "de" else "Sheet"
-        sheet = workbook.add_worksheet(_sheet_name(name, used, fallback))
+        sheet = workbook.add_worksheet(_sheet_name(name, used, text.say("report.sheet.unnamed", lang)))
         flat = _with_index(frame)
         widths = []
         for col, label in enumerate(flat.columns):
@@ -243,7 +243,7 @@ def xlsx_bytes(
             sheet.set_column(col, col, min(max(width, 6), 60) + 2)
         sheet.freeze_panes(1, 0)
     if title or notes:
-        sheet = workbook.add_worksheet(_sheet_name(NOTES_SHEET[lang], used, "Notes"))
+        sheet = workbook.add_worksheet(_sheet_name(text.say("report.sheet.notes", lang), used, "Notes"))
         row = 0
         if title:
             sheet.write_string(0, 0, safe_text(title), workbook.add_format({"bold": True}))
@@ -279,3 +279,61 @@ def write_xlsx(
     path = Path(path)
     path.write_bytes(xlsx_bytes(sheets, title, notes, created=created, lang=lang))
     return path
+
+
+# --- the report as tables --------------------------------------------------------------
+
+
+def sheets(report: Report) -> dict[str, pd.DataFrame]:
+    """The report as spreadsheet sheets: cover, one per table, method (name → table).
+
+    Shown counts are whole numbers, everything else text as in the PDF (``*``, "74 %").
+    """
+    lang = report.lang
+    out = {text.say("report.section.cover", lang): pd.DataFrame(
+        {text.say("report.item", lang): report.cover["label"], text.say("report.value", lang): report.cover["value"]})}
+    for table in report.tables:
+        out[table.sheet_name] = table.sheet
+    out[text.say("report.section.method", lang)] = pd.DataFrame(
+        [list(item) for item in report.method],
+        columns=[text.say("report.method_heading", lang), text.say("report.method_text", lang)])
+    return out
+
+
+def notes(report: Report) -> list[str]:
+    """The lines of the notes sheet: marking, suppression rule, what ``*`` means, fingerprint, table notes."""
+    lang = report.lang
+    lines = [report.marking, report.cover_value("suppression")]
+    if report.publication:
+        lines.append(text.say("report.star", lang))
+    lines.append(f"{text.say('report.fingerprint', lang)}: {report.fingerprint}")
+    lines += [f"{t.sheet_name}: {t.note}" for t in report.tables if t.note]
+    return lines
+
+
+def csv_frame(report: Report) -> pd.DataFrame:
+    """The whole report as one long table: Tabelle, Nr, Zeile, Spalte, Wert.
+
+    One line per shown value: the table (its sheet name; "Deckblatt" and "Methodik" too),
+    the row number within the table, the row's label (its label columns joined by " / "),
+    the column head and the value as shown — counts as whole numbers, ``*`` where
+    suppressed, percentages and texts as in the PDF. Filter on Tabelle, or pivot Zeile ×
+    Spalte to get a table back.
+    """
+    lang = report.lang
+    cover, method = text.say("report.section.cover", lang), text.say("report.section.method", lang)
+    rows: list[tuple] = []
+    for i, item in enumerate(report.cover.itertuples(index=False), start=1):
+        rows.append((cover, i, item.label, text.say("report.value", lang), item.value))
+    for table in report.tables:
+        columns = list(table.sheet.columns)
+        labels, values = columns[:table.label_columns], columns[table.label_columns:]
+        for i, row in enumerate(table.sheet.itertuples(index=False), start=1):
+            record = dict(zip(columns, row))
+            label = " / ".join(str(record[c]) for c in labels if str(record[c]))
+            for column in values:
+                rows.append((table.sheet_name, i, label, column, record[column]))
+    for i, (heading, body) in enumerate(report.method, start=1):
+        rows.append((method, i, heading, text.say("report.method_text", lang), body))
+    names = [text.say(f"report.csv_{k}", lang) for k in ("table", "number", "row", "column")]
+    return pd.DataFrame(rows, columns=names + [text.say("report.value", lang)], dtype=object)

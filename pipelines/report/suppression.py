@@ -12,12 +12,13 @@ A published table is a set of *cells* (counts) tied together by additive *relati
 (row total = sum of the row), one per column (column total = sum of the column) and two
 for the margins themselves (grand total = sum of the row totals = sum of the column
 totals). A one-way breakdown has a single relation (total = sum of the categories).
-Tables published together share cells: a cell is identified by the categories it
-counts, e.g. ``(("age_band", "25-34"), ("gender", "w"))``, with the grand total ``()``,
-so "participants by gender" and "participants by age band" share the grand total, and a
-gender × age table shares its gender margin with a gender breakdown. Suppression is
-decided once for all of them (:func:`suppress_linked`), so a cell hidden in one table is
-hidden in every table that shows it.
+Tables published together share cells: a cell is named by what it counts (the report's
+``cell_key``: measure, status, programs, filter, dates), so "participants by gender" and
+"participants by age band" share the grand total, and a site's row shares its counts
+with the sum of its cohorts. Suppression is decided once for all of them
+(:func:`suppress_cells`), so a cell hidden in one table is hidden in every table that
+shows it. (The tests lay pandas tables out as cells and relations — one-way breakdowns,
+cross tables with margins — in ``tests/report/audit.py``.)
 
 Everyone reading a report knows the rules, so a reader knows that a ``*`` is never 0
 (zeros are shown) — every suppressed cell is at least 1.
@@ -60,7 +61,7 @@ For the returned mask:
   the bound "every ``*`` is at least 1" (step 3): over the real numbers, every
   suppressed cell can take more than one value consistent with what is published.
   :func:`pinned_cells` re-checks this for any mask; the tests also check it
-  independently with scipy's LP solver (:func:`derivable_cells`).
+  independently with scipy's LP solver (``derivable_cells`` in ``tests/report/audit.py``).
 
 Limits
 ------
@@ -70,15 +71,15 @@ Limits
 - The exact check works over the reals. For a single table with margins (and one-way
   breakdowns) the relations are totally unimodular, so a range wider than one value
   holds at least two whole numbers; for unusual linked structures a range could in
-  principle hold a single whole number — :func:`derivable_cells` checks whole numbers.
+  principle hold a single whole number — the tests' ``derivable_cells`` checks whole numbers.
 - Only exact disclosure is prevented, no minimum protection interval is enforced: a
   suppressed cell may be known to lie in a narrow range (``a + b = 3`` tells that
   ``a`` is 1 or 2 — which a ``*`` says anyway for a small count, but a large
   complement can also end up in a narrow range). Readers are assumed not to know
   which ``*`` are primary (that would add the bound ``< threshold``).
-- Only declared relations are protected: tables published together must be linked
-  with :func:`suppress_linked` (or described with :class:`Relation` for
-  :func:`suppress_cells`); inequalities between measures (reached ≤ entered) and
+- Only declared relations are protected: tables published together must be described
+  together, with :class:`Relation`s, in one :func:`suppress_cells` call; inequalities
+  between measures (reached ≤ entered) and
   earlier publications (pass their hidden cells as ``force``) are not modelled.
 - The exact check grows with the number of suppressed cells connected by relations;
   tables up to a few hundred suppressed cells take well under a second.
@@ -87,19 +88,14 @@ Limits
 from __future__ import annotations
 
 import math
-from collections.abc import Hashable, Iterable, Mapping, Sequence
+from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Literal
 
 import pandas as pd
 
-from pipelines import text
-
 Cell = Hashable
 SUPPRESSED = "*"
-TOTAL_LABELS = {"de": "Gesamt", "en": "Total"}
-Totals = Literal["both", "bottom", "right", "none"]
 
 
 @dataclass(frozen=True)
@@ -130,27 +126,10 @@ class Suppression:
         return self.suppressed - self.primary
 
 
-@dataclass(frozen=True)
-class Protected:
-    """One published table after suppression.
-
-    ``table`` holds the counts with the totals added (Series for a one-way breakdown,
-    DataFrame for a cross table or a table of measures), ``mask`` has the same shape
-    and is True where ``*`` is shown, ``keys`` names the cell behind every position and
-    ``cells`` is the whole suppression problem — shared by all tables linked with it —
-    for audits such as :func:`derivable_cells`.
-    """
-
-    table: pd.DataFrame | pd.Series
-    mask: pd.DataFrame | pd.Series
-    keys: pd.DataFrame | pd.Series
-    cells: Suppression
-
-
 # --- the engine: cells and relations -------------------------------------------------
 
 
-def _count(value: object, where: object) -> int:
+def as_count(value: object, where: object) -> int:
     """A published count: a non-negative whole number."""
     if value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA:
         raise ValueError(f"{where}: a count is missing")
@@ -453,7 +432,7 @@ def suppress_cells(
         A :class:`Suppression` whose ``suppressed`` set meets the guarantee in the
         module docstring.
     """
-    counts = {cell: _count(value, cell) for cell, value in values.items()}
+    counts = {cell: as_count(value, cell) for cell, value in values.items()}
     unique = tuple(dict.fromkeys(Relation(r.total, tuple(r.parts)) for r in relations))
     for relation in unique:
         for cell in relation.cells:
@@ -514,336 +493,11 @@ def _connected_groups(counts: Mapping[Cell, int], relations: tuple[Relation, ...
     return [(cells_of[key], tuple(group)) for key, group in relations_of.items()]
 
 
-# --- tables ----------------------------------------------------------------------------
-
-
-def _dims(frame: pd.DataFrame | pd.Series, t: int) -> tuple[str, str | None]:
-    rows = str(frame.index.name) if frame.index.name is not None else f"#{t}.rows"
-    if isinstance(frame, pd.Series):
-        return rows, None
-    cols = str(frame.columns.name) if frame.columns.name is not None else f"#{t}.columns"
-    if rows == cols:
-        raise ValueError(f"table {t + 1}: rows and columns are both named {rows!r}")
-    return rows, cols
-
-
-def _key(*pairs: tuple[str, object]) -> tuple[tuple[str, object], ...]:
-    return tuple(sorted(pairs, key=lambda pair: pair[0]))
-
-
-def _layout(
-    counts: pd.DataFrame | pd.Series, t: int, totals: Totals, total_label: str
-) -> tuple[pd.DataFrame | pd.Series, pd.DataFrame | pd.Series, dict[Cell, int], list[Relation]]:
-    """Counts with totals added, the key of every position, values and relations."""
-    where = f"table {t + 1}"
-    if totals not in ("both", "bottom", "right", "none"):
-        raise ValueError(f"totals must be 'both', 'bottom', 'right' or 'none', not {totals!r}")
-    for axis in [counts.index] + ([counts.columns] if isinstance(counts, pd.DataFrame) else []):
-        if not axis.is_unique:
-            raise ValueError(f"{where}: labels repeat: {list(axis[axis.duplicated()])}")
-        if total_label in list(axis):
-            raise ValueError(f"{where}: {total_label!r} is already a label; pick another")
-    rdim, cdim = _dims(counts, t)
-    values: dict[Cell, int] = {}
-    relations: list[Relation] = []
-
-    if isinstance(counts, pd.Series):
-        parts = [_key((rdim, r)) for r in counts.index]
-        for r, key in zip(counts.index, parts):
-            values[key] = _count(counts[r], f"{where}, {r!r}")
-        index = list(counts.index)
-        keys = list(parts)
-        if totals != "none":
-            values[()] = sum(values[k] for k in parts)
-            relations.append(Relation((), tuple(parts)))
-            index.append(total_label)
-            keys.append(())
-        table = pd.Series([values[k] for k in keys], index=index, name=counts.name, dtype="int64")
-        table.index.name = counts.index.name
-        key_series = pd.Series(keys, index=table.index, name=counts.name, dtype=object)
-        return table, key_series, values, relations
-
-    rows, cols = list(counts.index), list(counts.columns)
-    grid = {
-        (r, c): _key((rdim, r), (cdim, c)) for r in rows for c in cols  # interior cells
-    }
-    for (r, c), key in grid.items():
-        values[key] = _count(counts.at[r, c], f"{where}, row {r!r}, column {c!r}")
-    right = totals in ("both", "right")
-    bottom = totals in ("both", "bottom")
-    if right:
-        for r in rows:
-            parts = tuple(grid[r, c] for c in cols)
-            grid[r, total_label] = _key((rdim, r))
-            values[grid[r, total_label]] = sum(values[p] for p in parts)
-            relations.append(Relation(grid[r, total_label], parts))
-    if bottom:
-        for c in cols:
-            parts = tuple(grid[r, c] for r in rows)
-            grid[total_label, c] = _key((cdim, c))
-            values[grid[total_label, c]] = sum(values[p] for p in parts)
-            relations.append(Relation(grid[total_label, c], parts))
-    if right and bottom:
-        grid[total_label, total_label] = ()
-        values[()] = sum(values[grid[r, total_label]] for r in rows)
-        relations.append(Relation((), tuple(grid[total_label, c] for c in cols)))
-        relations.append(Relation((), tuple(grid[r, total_label] for r in rows)))
-    out_rows = rows + ([total_label] if bottom else [])
-    out_cols = cols + ([total_label] if right else [])
-    key_frame = pd.DataFrame(
-        [[grid.get((r, c)) for c in out_cols] for r in out_rows],
-        index=pd.Index(out_rows, name=counts.index.name),
-        columns=pd.Index(out_cols, name=counts.columns.name),
-        dtype=object,
-    )
-    table = key_frame.map(lambda k: values[k] if k is not None else 0).astype("int64")
-    return table, key_frame, values, relations
-
-
-def suppress_linked(
-    tables: Sequence[pd.DataFrame | pd.Series],
-    threshold: int = 3,
-    *,
-    totals: Totals = "both",
-    total_label: str = TOTAL_LABELS["de"],
-    force: Iterable[Cell] = (),
-) -> list[Protected]:
-    """One consistent suppression for tables published together.
-
-    Cells are matched by the names of the table axes (``index.name``,
-    ``columns.name``): every table's grand total is the same cell, and margins of a
-    cross table are the same cells as a breakdown along the same axis. Unnamed axes
-    are never shared. The same cell must have the same count in every table.
-
-    Args:
-        tables: interior counts — Series (one-way breakdown) or DataFrame (rows ×
-            columns); totals are added here.
-        threshold: counts ``1 … threshold-1`` are suppressed.
-        totals: for DataFrames, which totals to add and publish: "both" (a cross
-            table), "bottom" (a total row only — columns are separate measures such as
-            entered/reached), "right" (a total column only) or "none". Series always
-            get their total unless "none".
-        total_label: label of the added total row/column.
-        force: cell keys to hide in any case.
-
-    Returns:
-        One :class:`Protected` per table, in order, all sharing one ``cells``.
-    """
-    values: dict[Cell, int] = {}
-    source: dict[Cell, int] = {}
-    relations: list[Relation] = []
-    layouts = []
-    for t, counts in enumerate(tables):
-        table, keys, table_values, table_relations = _layout(counts, t, totals, total_label)
-        for key, value in table_values.items():
-            if key in values and values[key] != value:
-                name = "the grand total" if key == () else f"cell {key!r}"
-                raise ValueError(
-                    f"tables {source[key] + 1} and {t + 1} disagree on {name}: "
-                    f"{values[key]} vs {value}; linked tables must count the same people"
-                )
-            values.setdefault(key, value)
-            source.setdefault(key, t)
-        relations.extend(table_relations)
-        layouts.append((table, keys))
-    result = suppress_cells(values, relations, threshold, force)
-    hidden = result.suppressed
-    protected = []
-    for table, keys in layouts:
-        mask = keys.map(lambda k: k in hidden)
-        protected.append(Protected(table, mask.astype(bool), keys, result))
-    return protected
-
-
-def suppress_table(
-    counts: pd.DataFrame | pd.Series,
-    threshold: int = 3,
-    *,
-    totals: Totals = "both",
-    total_label: str = TOTAL_LABELS["de"],
-    force: Iterable[Cell] = (),
-) -> Protected:
-    """Suppression for one table published on its own (see :func:`suppress_linked`).
-
-    >>> p = suppress_table(pd.Series({"m": 1, "w": 10, "d": 0}))
-    >>> p.mask.tolist()
-    [True, True, False, False]
-    """
-    return suppress_linked([counts], threshold, totals=totals, total_label=total_label,
-                           force=force)[0]
-
-
-# --- display ---------------------------------------------------------------------------
-
-
-def display_table(
-    table: Protected | pd.DataFrame | pd.Series,
-    shares: Mapping[str, tuple[str, str | None]] | None = None,
-    *,
-    lang: str = "de",
-    threshold: int = 3,
-    totals: Totals = "both",
-    share_decimals: int = 0,
-) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Counts as text for a report: formatted numbers, ``*`` where suppressed.
-
-    Args:
-        table: a :class:`Protected` table, or counts to suppress first (with
-            ``threshold`` and ``totals``; the total label follows ``lang``).
-        shares: new share columns, ``{"Quote": ("reached", "entered")}`` — numerator
-            and denominator columns of the same row; a denominator of None means the
-            column's own total (share of the total row). A share is ``*`` when its
-            numerator or denominator is suppressed, and "–" when the denominator is 0.
-        lang: "de" (1.234 and 74 %) or "en" (1,234 and 74%).
-        share_decimals: decimals of the percentages.
-
-    Returns:
-        ``(text, mask)``: a DataFrame of strings (a Series becomes one column, named
-        after it or "n") and a boolean DataFrame of the same shape, True where ``*``.
-    """
-    text.number(0, lang)  # validates lang
-    if not isinstance(table, Protected):
-        table = suppress_table(table, threshold, totals=totals, total_label=TOTAL_LABELS[lang])
-    counts, mask = table.table, table.mask
-    if isinstance(counts, pd.Series):
-        name = counts.name if counts.name is not None else "n"
-        counts, mask = counts.to_frame(name), mask.to_frame(name)
-    shown = pd.DataFrame(
-        [
-            [SUPPRESSED if mask.iat[i, j] else text.number(int(counts.iat[i, j]), lang)
-             for j in range(counts.shape[1])]
-            for i in range(counts.shape[0])
-        ],
-        index=counts.index,
-        columns=counts.columns,
-        dtype=object,
-    )
-    out_mask = mask.copy()
-    for column, (numerator, denominator) in (shares or {}).items():
-        if column in shown.columns:
-            raise ValueError(f"share column {column!r} already exists")
-        for needed in (numerator, denominator):
-            if needed is not None and needed not in counts.columns:
-                raise ValueError(f"share {column!r}: no count column {needed!r}")
-        if denominator is None and not _total_row(table):
-            raise ValueError(f"share {column!r} of the total needs a total row")
-        cells, hidden = [], []
-        for i in range(len(counts)):
-            k, k_hidden = counts[numerator].iat[i], mask[numerator].iat[i]
-            if denominator is None:
-                n, n_hidden = counts[numerator].iat[-1], mask[numerator].iat[-1]
-            else:
-                n, n_hidden = counts[denominator].iat[i], mask[denominator].iat[i]
-            if k_hidden or n_hidden:  # never compute a share from a suppressed cell
-                cells.append(SUPPRESSED)
-                hidden.append(True)
-            else:
-                cells.append(text.percent(int(k) / int(n) if n else None, lang, share_decimals))
-                hidden.append(False)
-        shown[column] = pd.Series(cells, index=shown.index, dtype=object)
-        out_mask[column] = pd.Series(hidden, index=shown.index, dtype=bool)
-    return shown, out_mask.astype(bool)
-
-
-def _total_row(table: Protected) -> bool:
-    """True when the last row holds totals (keys name fewer categories than inside)."""
-    if isinstance(table.keys, pd.Series):
-        return len(table.keys) > 0 and table.keys.iat[-1] == ()
-    return len(table.keys) > 1 and all(len(key) <= 1 for key in table.keys.iloc[-1])
-
-
-# --- audit -----------------------------------------------------------------------------
-
-
-def _problem_of(published: Protected | Sequence[Protected] | Suppression) -> Suppression:
-    if isinstance(published, Suppression):
-        return published
-    if isinstance(published, Protected):
-        return published.cells
-    problems = {id(p.cells): p.cells for p in published}
-    if len(problems) != 1:
-        raise ValueError("tables were not suppressed together; audit them one by one")
-    return next(iter(problems.values()))
-
-
-def pinned_cells(published: Protected | Sequence[Protected] | Suppression) -> list[Cell]:
+def pinned_cells(problem: Suppression) -> list[Cell]:
     """Suppressed cells a reader can pin to one value — empty for a safe publication.
 
     The exact check of step 3 (module docstring), without scipy: all relations, the
     published counts and "every ``*`` is at least 1", over the reals. Works for any
-    mask, e.g. one edited by hand.
+    mask, e.g. one edited by hand (``dataclasses.replace(problem, suppressed=…)``).
     """
-    problem = _problem_of(published)
-    values = dict(problem.values)
-    return _Problem(values, problem.relations).pinned(set(problem.suppressed))
-
-
-def feasible_ranges(
-    published: Protected | Sequence[Protected] | Suppression,
-    lower_bound: float = 1,
-) -> dict[Cell, tuple[float, float]]:
-    """Smallest and largest value of every suppressed cell a reader can infer.
-
-    Solves two linear programs per suppressed cell over what is published: the
-    visible counts, all relations, and ``cell ≥ lower_bound`` for the hidden ones
-    (1 by default, since zeros are always shown; 0 for the textbook relaxation).
-    Integers are relaxed to reals, so the ranges are outer bounds. Needs scipy.
-    """
-    try:
-        import numpy as np
-        from scipy.optimize import linprog
-    except ImportError as error:  # pragma: no cover - scipy is a dev dependency
-        raise ImportError("the exact audit needs scipy (pip install scipy)") from error
-    problem = _problem_of(published)
-    order = {cell: i for i, cell in enumerate(problem.values)}
-    hidden = sorted(problem.suppressed, key=order.__getitem__)
-    index = {cell: j for j, cell in enumerate(hidden)}
-    a_rows, b = [], []
-    for relation in problem.relations:
-        row, rhs = [0.0] * len(hidden), 0.0
-        for cell, sign in ((relation.total, -1.0), *((p, 1.0) for p in relation.parts)):
-            if cell in index:
-                row[index[cell]] += sign
-            else:
-                rhs -= sign * problem.values[cell]
-        if any(row):
-            a_rows.append(row)
-            b.append(rhs)
-    if not hidden:
-        return {}
-    a_eq = np.array(a_rows) if a_rows else None
-    b_eq = np.array(b) if a_rows else None
-    bounds = [(lower_bound, None)] * len(hidden)
-    ranges: dict[Cell, tuple[float, float]] = {}
-    for cell, j in index.items():
-        ends = []
-        for sign in (1.0, -1.0):
-            objective = np.zeros(len(hidden))
-            objective[j] = sign
-            result = linprog(objective, A_eq=a_eq, b_eq=b_eq, bounds=bounds, method="highs")
-            if result.status == 3:  # unbounded
-                ends.append(math.inf)  # only the maximum can be unbounded
-            elif result.status == 0:
-                ends.append(sign * result.fun)
-            else:
-                raise RuntimeError(f"audit LP failed for {cell!r}: {result.message}")
-        ranges[cell] = (ends[0], ends[1])
-    return ranges
-
-
-def derivable_cells(
-    published: Protected | Sequence[Protected] | Suppression,
-    lower_bound: float = 1,
-) -> list[Cell]:
-    """Suppressed cells a reader can work out exactly — empty for a safe publication.
-
-    A cell counts as derivable when its feasible range (:func:`feasible_ranges`)
-    holds a single whole number. Needs scipy.
-    """
-    derivable = []
-    for cell, (low, high) in feasible_ranges(published, lower_bound).items():
-        if math.isinf(high) or math.isinf(low):
-            continue
-        if math.floor(high + 1e-7) - math.ceil(low - 1e-7) < 1:
-            derivable.append(cell)
-    return derivable
+    return _Problem(dict(problem.values), problem.relations).pinned(set(problem.suppressed))

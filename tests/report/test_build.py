@@ -1,45 +1,19 @@
-"""Ministry report: hand-counted tables, linked suppression, determinism, writers, speed."""
+"""build_report: hand-counted tables, numbers that agree across tables, linked suppression, refusals."""
 
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import shutil
-import subprocess
-import time
-import zipfile
 
-import duckdb
-import pandas as pd
 import pytest
 
 from pipelines import dates
 from pipelines import report
-from pipelines.report import suppression
 from pipelines.report import ReportError, build_report
-from tests.helpers.stores import AS_OF, END, START, tiny_store
+from tests.helpers.stores import AS_OF, END, START
+from tests.report.audit import derivable_cells
+from tests.report.cases import KASSEL, KASSEL_ARGS
 
-KASSEL = "sozialwirtschaft-integriert"
-KASSEL_ARGS = ([KASSEL], "2018-01-01", "2020-08-31", "2020-08-31")
-
-
-@pytest.fixture(scope="session")
-def demo_db(demo_path):
-    return demo_path
-
-
-@pytest.fixture(scope="session")
-def demo(demo_db):
-    con = duckdb.connect(str(demo_db), read_only=True)
-    yield con
-    con.close()
-
-
-@pytest.fixture
-def tiny(con):
-    tiny_store(con)
-    return con
 
 
 def column(table: report.Table, name: str) -> list[str]:
@@ -53,8 +27,8 @@ def row_of(table: report.Table, label_column: str, label: str) -> dict[str, str]
 
 # --------------------------------------------------------------------------- demo: Kassel, 31.08.2020
 
-def test_kassel_targets_table_shows_37_of_50_at_74_percent(demo):
-    r = build_report(demo, *KASSEL_ARGS)
+def test_kassel_targets_table_shows_37_of_50_at_74_percent(demo_con):
+    r = build_report(demo_con, *KASSEL_ARGS)
     training = row_of(r.table("targets"), "Ziel", "Mindestens 50 Frauen in Ausbildung")
     assert training["Erreicht"] == "37"
     assert training["Zielwert"] == "≥ 50"
@@ -66,8 +40,8 @@ def test_kassel_targets_table_shows_37_of_50_at_74_percent(demo):
     assert data.loc["kassel-training", "attainment"] == pytest.approx(0.74)
 
 
-def test_kassel_headline_numbers_agree_across_tables(demo):
-    r = build_report(demo, *KASSEL_ARGS)
+def test_kassel_headline_numbers_agree_across_tables(demo_con):
+    r = build_report(demo_con, *KASSEL_ARGS)
     # 155 entered: the total of every breakdown and of the sites table, and the entered target
     for key in ("entry_gender", "entry_age_band", "entry_isced", "entry_german", "entry_origin"):
         assert row_of(r.table(key), "Ausprägung", "Gesamt")["Anzahl"] == "155"
@@ -82,8 +56,8 @@ def test_kassel_headline_numbers_agree_across_tables(demo):
     assert training["new"].sum() == 37
 
 
-def test_kassel_cover_names_program_funder_period_and_fingerprint(demo):
-    r = build_report(demo, *KASSEL_ARGS)
+def test_kassel_cover_names_program_funder_period_and_fingerprint(demo_con):
+    r = build_report(demo_con, *KASSEL_ARGS)
     cover = r.cover.set_index("field")["value"]
     assert cover["programs"] == "Sozialwirtschaft integriert"
     assert cover["organisation"] == "Stadt Kassel"
@@ -92,26 +66,26 @@ def test_kassel_cover_names_program_funder_period_and_fingerprint(demo):
     assert cover["as_of"] == "31.08.2020"
     assert cover["created"] == "31.08.2020"          # derived from as_of unless passed in
     assert re.fullmatch(r"[0-9a-f]{64}", cover["fingerprint"])
-    assert r.fingerprint == report.fingerprint(demo, [KASSEL])
+    assert r.fingerprint == report.fingerprint(demo_con, [KASSEL])
     assert r.publication and "zur Veröffentlichung" in r.marking
 
 
-def test_published_tables_are_safe_against_differencing(demo):
+def test_published_tables_are_safe_against_differencing(demo_con):
     """The exact audit (linear programming over every linked relation) finds nothing."""
-    r = build_report(demo, *KASSEL_ARGS)
+    r = build_report(demo_con, *KASSEL_ARGS)
     assert r.suppression is not None and r.suppression.suppressed
-    assert suppression.derivable_cells(r.suppression) == []
+    assert derivable_cells(r.suppression) == []
     for table in r.tables:
         numbers = [c for c, a in zip(table.text.columns, table.align) if a == "R"]
         shown = table.text[numbers].where(~table.hidden[numbers])
         assert not shown.isin(["1", "2"]).any().any(), table.key  # no small count is visible
 
 
-def test_all_four_programs_in_one_report(demo):
+def test_all_four_programs_in_one_report(demo_con):
     programs = ["sozialwirtschaft-integriert", "tara-mentoring", "permenti-transfer",
                 "cross-mentoring-duesseldorf-koeln"]
-    r = build_report(demo, programs, "2018-01-01", "2025-12-31", "2025-12-31")
-    assert suppression.derivable_cells(r.suppression) == []
+    r = build_report(demo_con, programs, "2018-01-01", "2025-12-31", "2025-12-31")
+    assert derivable_cells(r.suppression) == []
     sites = r.table("sites").text
     assert "Programm" in sites.columns
     # Köln exists in two programs: one row each, never added together
@@ -119,8 +93,8 @@ def test_all_four_programs_in_one_report(demo):
     assert row_of(r.table("sites"), "Standort", "Gesamt")["Eingetreten"] == "255"  # 155 + 8 + 82 + 10
 
 
-def test_english_report_has_english_headings(demo):
-    r = build_report(demo, *KASSEL_ARGS, lang="en")
+def test_english_report_has_english_headings(demo_con):
+    r = build_report(demo_con, *KASSEL_ARGS, lang="en")
     assert r.title == "Report on targets and outcomes"
     assert r.table("targets").title == "Targets"
     assert list(r.table("targets").text.columns) == [
@@ -182,7 +156,7 @@ def test_tiny_small_site_and_a_complement_are_suppressed(tiny):
     gender = r.table("entry_gender").text.set_index("Ausprägung")
     assert gender["Anzahl"].to_dict() == {"weiblich": "*", "männlich": "0", "divers": "*", "Gesamt": "11"}
     assert gender.loc["divers", "Anteil"] == "*" and gender.loc["männlich", "Anteil"] == "0 %"
-    assert suppression.derivable_cells(r.suppression) == []
+    assert derivable_cells(r.suppression) == []
 
 
 def test_tiny_target_with_a_small_count_hides_state_and_forecast(tiny):
@@ -215,7 +189,7 @@ def test_threshold_is_configurable(tiny):
     entered = dict(zip(r.table("sites").text["Standort"], r.table("sites").text["Eingetreten"]))
     assert entered["Ost"] == "*" and entered["Süd"] == "*"   # 4 and 2 are both under 5
     assert "1 bis 4" in r.cover.set_index("field")["value"]["suppression"]
-    assert suppression.derivable_cells(r.suppression) == []
+    assert derivable_cells(r.suppression) == []
 
 
 def test_fingerprint_follows_the_data_not_the_load(tiny):
@@ -244,141 +218,3 @@ def test_last_complete_exit_clamps_month_ends():
 def test_bad_arguments_are_refused_with_a_message(tiny, args, message):
     with pytest.raises(ReportError, match=message):
         build_report(tiny, *args)
-
-
-# --------------------------------------------------------------------------- writers
-
-FORMULA = '=HYPERLINK("http://x","y")'
-
-
-@pytest.fixture
-def formula_store(con):
-    """The tiny store with site Süd renamed to a spreadsheet formula."""
-    tiny_store(con, site_of_s=FORMULA)
-    return con
-
-
-def test_csv_is_one_long_german_table(tiny):
-    r = build_report(tiny, ["p1"], START, END, AS_OF)
-    data = report.csv_bytes(r)
-    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
-    frame = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
-    assert list(frame.columns) == ["Tabelle", "Nr", "Zeile", "Spalte", "Wert"]
-    sites = frame[frame["Tabelle"] == "Standorte und Kohorten"].set_index(["Zeile", "Spalte"])["Wert"]
-    assert sites[("Nord / 1", "Eingetreten")] == "5"
-    assert sites[("Süd / 1", "Eingetreten")] == "*"
-    assert sites[("Gesamt", "Eingetreten")] == "11"
-    cover = frame[frame["Tabelle"] == "Deckblatt"].set_index("Zeile")["Wert"]
-    assert cover["Datenfingerabdruck (SHA-256)"] == r.fingerprint
-    assert "Methodik" in set(frame["Tabelle"])
-
-
-def test_formula_site_never_starts_a_cell_with_equals(formula_store):
-    r = build_report(formula_store, ["p1"], START, END, AS_OF, publication=False)
-    assert FORMULA in r.table("sites").text["Standort"].tolist()
-    text = report.csv_bytes(r).decode("utf-8-sig")
-    fields = [f for line in text.split("\r\n") for f in line.split(";")]
-    assert not any(f.lstrip('"').startswith(("=", "+", "-", "@")) for f in fields)
-    assert "'=HYPERLINK" in text
-    with zipfile.ZipFile(io.BytesIO(report.xlsx_bytes(r))) as book:
-        parts = {n: book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml")}
-    assert not any("<f>" in xml or "<f " in xml for xml in parts.values())
-    strings = re.findall(r"<t[^>]*>([^<]*)</t>", parts["xl/sharedStrings.xml"])
-    assert "'=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)" in strings or \
-        "'=HYPERLINK(\"http://x\",\"y\")" in strings
-    assert not any(s.startswith(("=", "+", "-", "@")) for s in strings)
-
-
-def test_xlsx_has_cover_tables_method_and_numbers_as_numbers(demo, tmp_path):
-    r = build_report(demo, *KASSEL_ARGS)
-    path = report.write_xlsx(r, tmp_path / "k.xlsx")
-    book = pd.read_excel(path, sheet_name=None, engine="calamine")
-    assert list(book)[:3] == ["Deckblatt", "Zielerreichung", "Fortschritt"]
-    assert {"Methodik", "Standorte und Kohorten", "Geschlecht"} <= set(book)
-    targets = book["Zielerreichung"].set_index("Ziel")
-    assert targets.loc["Mindestens 50 Frauen in Ausbildung", "Erreicht"] == 37   # a number
-    assert targets.loc["Mindestens 50 Frauen in Ausbildung", "Zielerreichung"] == "74 %"
-    sites = book["Standorte und Kohorten"]
-    assert "*" in sites["Beschäftigung begonnen"].tolist()
-    cover = book["Deckblatt"].set_index("Angabe")["Wert"]
-    assert cover["Status"] == "zur Veröffentlichung – kleine Fallzahlen unterdrückt (*)"
-
-
-def test_csv_and_xlsx_are_byte_identical_on_two_builds(demo, demo_db, tmp_path):
-    first = build_report(demo, *KASSEL_ARGS)
-    other = duckdb.connect(str(demo_db), read_only=True)   # a second connection, a second build
-    try:
-        second = build_report(other, *KASSEL_ARGS)
-    finally:
-        other.close()
-    assert report.csv_bytes(first) == report.csv_bytes(second)
-    assert report.xlsx_bytes(first) == report.xlsx_bytes(second)
-    a = report.write_report(demo, *KASSEL_ARGS, fmt="csv", out=tmp_path)
-    assert a.name == "bericht_sozialwirtschaft-integriert_2020-08-31.csv"
-    assert a.read_bytes() == report.csv_bytes(first)
-
-
-def _blank_creation_date(pdf: bytes) -> bytes:
-    return re.sub(rb"/CreationDate \(D:[^)]*\)", b"/CreationDate ()", pdf)
-
-
-def test_pdf_identical_but_for_creation_date_and_carries_the_cover(demo, tmp_path):
-    r = build_report(demo, *KASSEL_ARGS)
-    one, two = report.pdf_bytes(r), report.pdf_bytes(build_report(demo, *KASSEL_ARGS))
-    assert one.startswith(b"%PDF-")
-    assert _blank_creation_date(one) == _blank_creation_date(two)
-    assert b"/CreationDate (D:20200831" in one          # fixed, from the report's date
-    pages = len(re.findall(rb"/Type /Page\b", one))
-    assert 5 <= pages <= 10
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) not installed: text not checked")
-    path = tmp_path / "k.pdf"
-    path.write_bytes(one)
-    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
-                          check=True).stdout
-    for expected in ("Bericht zu Zielerreichung und Wirkung", "Sozialwirtschaft integriert",
-                     "Stadt Kassel", "Hessisches Ministerium für Soziales und Integration",
-                     "01.01.2018–31.08.2020", r.fingerprint, "Mindestens 50 Frauen in Ausbildung",
-                     "74 %", "Seite 1 von", "Methodik"):
-        assert expected in text, expected
-    assert re.search(r"\n\s+2\s+\*\s+\*\s+\*\s+\*\n", text)  # Kassel-Ost, cohort 2: all suppressed
-
-
-def test_internal_pdf_is_marked_on_every_page(tiny, tmp_path):
-    r = build_report(tiny, ["p1"], START, END, AS_OF, publication=False)
-    if shutil.which("pdftotext") is None:
-        pytest.skip("pdftotext (poppler-utils) not installed")
-    path = report.write_pdf(r, tmp_path / "intern.pdf")
-    pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
-                           check=True).stdout.split("\f")
-    pages = [p for p in pages if p.strip()]
-    assert len(pages) >= 4
-    assert all("nicht zur Veröffentlichung" in p.replace("\n", " ") or "NICHT ZUR VERÖFFENTLICHUNG" in p
-               for p in pages)
-
-
-def test_uncompressed_pdf_names_the_title_in_its_metadata(tiny):
-    r = build_report(tiny, ["p1"], START, END, AS_OF, lang="en")
-    pdf = report.pdf_bytes(r, compress=False)
-    assert b"/Title" in pdf and b"/Lang (en)" in pdf
-
-
-def test_report_bytes_and_unknown_format(tiny):
-    data = report.report_bytes(tiny, ["p1"], START, END, AS_OF, fmt="xlsx")
-    assert data[:2] == b"PK"
-    with pytest.raises(ReportError, match="Unbekanntes Format"):
-        report.report_bytes(tiny, ["p1"], START, END, AS_OF, fmt="docx")
-
-
-def test_one_program_report_is_fast(demo, tmp_path):
-    """Printed for the record (pytest -s); asserted only as a sanity bound."""
-    times = {}
-    start = time.perf_counter()
-    r = build_report(demo, *KASSEL_ARGS)
-    times["build"] = time.perf_counter() - start
-    for fmt, write in (("pdf", report.write_pdf), ("xlsx", report.write_xlsx), ("csv", report.write_csv)):
-        start = time.perf_counter()
-        write(r, tmp_path / f"k.{fmt}")
-        times[fmt] = time.perf_counter() - start
-    print("report timings (s):", {k: round(v, 2) for k, v in times.items()})
-    assert times["build"] + times["pdf"] < 30

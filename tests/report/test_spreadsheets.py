@@ -15,9 +15,13 @@ import pandas as pd
 import pytest
 from python_calamine import CalamineWorkbook
 
-from pipelines.report import spreadsheets
-from pipelines.report import suppression
+from pipelines import report
+from pipelines.report import build_report, spreadsheets
+from pipelines.store import db
 from pipelines.report.spreadsheets import safe_text
+from tests.helpers.stores import AS_OF, END, START
+from tests.report.audit import display_table
+from tests.report.cases import FORMULA, KASSEL_ARGS
 
 INJECTIONS = ['=HYPERLINK("http://x","y")', "+1", "-2 Kassel", "@SUM(A1)", "\tx", "\rx"]
 
@@ -98,7 +102,7 @@ def test_csv_of_a_suppressed_display_table(tmp_path):
     table = pd.DataFrame([[1, 9, 4], [6, 8, 5]],
                          index=pd.Index(["Kassel", "Fulda"], name="Standort"),
                          columns=pd.Index(["w", "m", "d"], name="Geschlecht"))
-    text, _ = suppression.display_table(table)
+    text, _ = display_table(table)
     rows = read_csv_text(spreadsheets.csv_bytes(text), ";")
     assert rows == [
         ["Standort", "w", "m", "d", "Gesamt"],
@@ -181,3 +185,66 @@ def test_sheet_names_are_made_valid_and_unique(sites, tmp_path):
 
 def test_docstring_examples():
     assert doctest.testmod(spreadsheets).failed == 0
+
+
+# --- the report as spreadsheets ---------------------------------------------------------
+
+
+def test_csv_is_one_long_german_table(tiny):
+    r = build_report(tiny, ["p1"], START, END, AS_OF)
+    data = report.csv_bytes(r)
+    assert data.startswith(b"\xef\xbb\xbf") and b"\r\n" in data
+    frame = pd.read_csv(io.BytesIO(data), sep=";", encoding="utf-8-sig", dtype=str, keep_default_na=False)
+    assert list(frame.columns) == ["Tabelle", "Nr", "Zeile", "Spalte", "Wert"]
+    sites = frame[frame["Tabelle"] == "Standorte und Kohorten"].set_index(["Zeile", "Spalte"])["Wert"]
+    assert sites[("Nord / 1", "Eingetreten")] == "5"
+    assert sites[("Süd / 1", "Eingetreten")] == "*"
+    assert sites[("Gesamt", "Eingetreten")] == "11"
+    cover = frame[frame["Tabelle"] == "Deckblatt"].set_index("Zeile")["Wert"]
+    assert cover["Datenfingerabdruck (SHA-256)"] == r.fingerprint
+    assert "Methodik" in set(frame["Tabelle"])
+
+
+def test_formula_site_never_starts_a_cell_with_equals(formula_store):
+    r = build_report(formula_store, ["p1"], START, END, AS_OF, publication=False)
+    assert FORMULA in r.table("sites").text["Standort"].tolist()
+    text = report.csv_bytes(r).decode("utf-8-sig")
+    fields = [f for line in text.split("\r\n") for f in line.split(";")]
+    assert not any(f.lstrip('"').startswith(("=", "+", "-", "@")) for f in fields)
+    assert "'=HYPERLINK" in text
+    with zipfile.ZipFile(io.BytesIO(report.xlsx_bytes(r))) as book:
+        parts = {n: book.read(n).decode("utf-8") for n in book.namelist() if n.endswith(".xml")}
+    assert not any("<f>" in xml or "<f " in xml for xml in parts.values())
+    strings = re.findall(r"<t[^>]*>([^<]*)</t>", parts["xl/sharedStrings.xml"])
+    assert "'=HYPERLINK(&quot;http://x&quot;,&quot;y&quot;)" in strings or \
+        "'=HYPERLINK(\"http://x\",\"y\")" in strings
+    assert not any(s.startswith(("=", "+", "-", "@")) for s in strings)
+
+
+def test_xlsx_has_cover_tables_method_and_numbers_as_numbers(demo_con, tmp_path):
+    r = build_report(demo_con, *KASSEL_ARGS)
+    path = report.write_xlsx(r, tmp_path / "k.xlsx")
+    book = pd.read_excel(path, sheet_name=None, engine="calamine")
+    assert list(book)[:3] == ["Deckblatt", "Zielerreichung", "Fortschritt"]
+    assert {"Methodik", "Standorte und Kohorten", "Geschlecht"} <= set(book)
+    targets = book["Zielerreichung"].set_index("Ziel")
+    assert targets.loc["Mindestens 50 Frauen in Ausbildung", "Erreicht"] == 37   # a number
+    assert targets.loc["Mindestens 50 Frauen in Ausbildung", "Zielerreichung"] == "74 %"
+    sites = book["Standorte und Kohorten"]
+    assert "*" in sites["Beschäftigung begonnen"].tolist()
+    cover = book["Deckblatt"].set_index("Angabe")["Wert"]
+    assert cover["Status"] == "zur Veröffentlichung – kleine Fallzahlen unterdrückt (*)"
+
+
+def test_csv_and_xlsx_are_byte_identical_on_two_builds(demo_con, demo_path, tmp_path):
+    first = build_report(demo_con, *KASSEL_ARGS)
+    other = db.connect(demo_path, read_only=True)   # a second connection, a second build
+    try:
+        second = build_report(other, *KASSEL_ARGS)
+    finally:
+        other.close()
+    assert report.csv_bytes(first) == report.csv_bytes(second)
+    assert report.xlsx_bytes(first) == report.xlsx_bytes(second)
+    a = report.write_report(demo_con, *KASSEL_ARGS, fmt="csv", out=tmp_path)
+    assert a.name == "bericht_sozialwirtschaft-integriert_2020-08-31.csv"
+    assert a.read_bytes() == report.csv_bytes(first)

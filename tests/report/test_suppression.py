@@ -2,7 +2,8 @@
 
 Every test states the published table as a reader sees it and then runs two exact
 audits: `pinned_cells` (the module's own rational check) and `derivable_cells`
-(linear programming with scipy, an independent implementation).
+(linear programming with scipy, an independent implementation in `audit.py`, which also
+lays pandas tables out as cells and relations).
 """
 
 from __future__ import annotations
@@ -16,13 +17,9 @@ import pandas as pd
 import pytest
 
 from pipelines.report import suppression
-from pipelines.report.suppression import (
-    Relation,
-    display_table,
-    suppress_cells,
-    suppress_linked,
-    suppress_table,
-)
+from pipelines.report.suppression import Relation, suppress_cells
+from tests.report import audit
+from tests.report.audit import display_table, suppress_linked, suppress_table
 
 
 def cross(rows: dict[str, list[int]], columns: list[str], row_dim="site", col_dim="gender"):
@@ -46,9 +43,9 @@ def shown(protected, lang="de") -> list:
 def assert_safe(published):
     """No suppressed cell can be worked out: both exact audits, plus the relation rule."""
     pytest.importorskip("scipy")
-    assert suppression.pinned_cells(published) == []
-    assert suppression.derivable_cells(published) == []
-    cells = suppression._problem_of(published)
+    assert audit.pinned_cells(published) == []
+    assert audit.derivable_cells(published) == []
+    cells = audit.problem_of(published)
     for relation in cells.relations:
         hidden = [c for c in relation.cells if c in cells.suppressed]
         assert len(hidden) != 1, relation
@@ -56,7 +53,7 @@ def assert_safe(published):
 
 def with_mask(published, hidden) -> suppression.Suppression:
     """The same published cells, but another choice of hidden cells (for audits)."""
-    return dataclasses.replace(suppression._problem_of(published), suppressed=frozenset(hidden))
+    return dataclasses.replace(audit.problem_of(published), suppressed=frozenset(hidden))
 
 
 # --- primary suppression -----------------------------------------------------------
@@ -127,13 +124,13 @@ def test_one_suppressed_cell_in_a_row_with_a_total():
     ]
     assert list(p.table.columns) == ["w", "m", "d", "Gesamt"]
     # a reader knows Kassel/w + Kassel/d = 5 and Kassel/w + Fulda/w = 7: w is 1 … 4
-    ranges = suppression.feasible_ranges(p)
+    ranges = audit.feasible_ranges(p)
     assert ranges[(("gender", "w"), ("site", "Kassel"))] == pytest.approx((1, 4))
     assert_safe(p)
     # the naive table (only the 1 hidden) gives it away
     naive = with_mask(p, p.cells.primary)
-    assert suppression.derivable_cells(naive) == [(("gender", "w"), ("site", "Kassel"))]
-    assert suppression.pinned_cells(naive) == [(("gender", "w"), ("site", "Kassel"))]
+    assert audit.derivable_cells(naive) == [(("gender", "w"), ("site", "Kassel"))]
+    assert audit.pinned_cells(naive) == [(("gender", "w"), ("site", "Kassel"))]
 
 
 def test_a_rectangle_of_small_counts_is_safe_as_it_is():
@@ -149,7 +146,7 @@ def test_a_rectangle_of_small_counts_is_safe_as_it_is():
     ]
     assert p.cells.secondary == frozenset()
     a_r1 = (("gender", "a"), ("site", "r1"))
-    assert suppression.feasible_ranges(p)[a_r1] == pytest.approx((1, 2))
+    assert audit.feasible_ranges(p)[a_r1] == pytest.approx((1, 2))
     assert_safe(p)
 
 
@@ -167,7 +164,7 @@ def test_complements_cascade_across_rows_and_columns():
     ]
     # r1/a = t, r1/b = 6 − t, r2/b = 3 + t, r2/c = 7 − t, r3/c = 7 + t, r3/a = 8 − t
     a_r1 = (("gender", "a"), ("site", "r1"))
-    assert suppression.feasible_ranges(p)[a_r1] == pytest.approx((1, 5))
+    assert audit.feasible_ranges(p)[a_r1] == pytest.approx((1, 5))
     assert_safe(p)
 
 
@@ -192,9 +189,9 @@ def test_differences_that_force_ones_are_caught():
         (("gender", "c0"), ("site", "r2")): 1,
         (("gender", "c1"), ("site", "r2")): 1,
     }
-    assert set(suppression.derivable_cells(without_r0_c0)) == set(pinned)
-    assert set(suppression.pinned_cells(without_r0_c0)) == set(pinned)
-    ranges = suppression.feasible_ranges(without_r0_c0)
+    assert set(audit.derivable_cells(without_r0_c0)) == set(pinned)
+    assert set(audit.pinned_cells(without_r0_c0)) == set(pinned)
+    ranges = audit.feasible_ranges(without_r0_c0)
     for cell, value in pinned.items():
         assert ranges[cell] == pytest.approx((value, value))
 
@@ -243,7 +240,7 @@ def test_shared_grand_total_across_two_tables():
     # each table suppressed on its own is unsafe once both are published
     assert shown(suppress_table(age)) == ["0", "3", "3"]
     ones = {(("gender", "w"),), (("gender", "m"),), (("gender", "d"),)}
-    assert set(suppression.derivable_cells(with_mask(by_gender, ones))) == ones
+    assert set(audit.derivable_cells(with_mask(by_gender, ones))) == ones
 
 
 def test_cross_table_shares_its_margins_with_a_breakdown():
@@ -303,7 +300,7 @@ def test_a_bridge_between_two_safe_blocks_is_repaired():
                   Relation("T", tuple(f"C{c}" for c in cols))]
     blocks = {"x11", "x12", "x21", "x22", "x33", "x34", "x43", "x44"}
     bridged = with_mask(suppress_cells(values, relations, threshold=1), blocks | {"x23"})
-    assert suppression.pinned_cells(bridged) == ["x23"]
+    assert audit.pinned_cells(bridged) == ["x23"]
     result = suppress_cells(values, relations, threshold=1, force=blocks | {"x23"})
     # x13 (first of the smallest neighbours) closes the cycle r1-c3-r2-c1
     assert result.suppressed == blocks | {"x23", "x13"}
@@ -391,8 +388,9 @@ def test_a_large_table_is_quick():
     start = time.perf_counter()
     p = suppress_table(table)
     assert time.perf_counter() - start < 10
-    assert suppression.pinned_cells(p) == []
+    assert audit.pinned_cells(p) == []
 
 
 def test_docstring_examples():
     assert doctest.testmod(suppression).failed == 0
+    assert doctest.testmod(audit).failed == 0

@@ -1,0 +1,60 @@
+"""The report as PDF: same bytes but for the creation date, cover and tables in the text,
+the internal marking on every page, metadata."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+
+import pytest
+
+from pipelines import report
+from pipelines.report import build_report
+from tests.helpers.stores import AS_OF, END, START
+from tests.report.cases import KASSEL_ARGS
+
+
+def _blank_creation_date(pdf: bytes) -> bytes:
+    return re.sub(rb"/CreationDate \(D:[^)]*\)", b"/CreationDate ()", pdf)
+
+
+def test_pdf_identical_but_for_creation_date_and_carries_the_cover(demo_con, tmp_path):
+    r = build_report(demo_con, *KASSEL_ARGS)
+    one, two = report.pdf_bytes(r), report.pdf_bytes(build_report(demo_con, *KASSEL_ARGS))
+    assert one.startswith(b"%PDF-")
+    assert _blank_creation_date(one) == _blank_creation_date(two)
+    assert b"/CreationDate (D:20200831" in one          # fixed, from the report's date
+    pages = len(re.findall(rb"/Type /Page\b", one))
+    assert 5 <= pages <= 10
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed: text not checked")
+    path = tmp_path / "k.pdf"
+    path.write_bytes(one)
+    text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True,
+                          check=True).stdout
+    for expected in ("Bericht zu Zielerreichung und Wirkung", "Sozialwirtschaft integriert",
+                     "Stadt Kassel", "Hessisches Ministerium für Soziales und Integration",
+                     "01.01.2018–31.08.2020", r.fingerprint, "Mindestens 50 Frauen in Ausbildung",
+                     "74 %", "Seite 1 von", "Methodik"):
+        assert expected in text, expected
+    assert re.search(r"\n\s+2\s+\*\s+\*\s+\*\s+\*\n", text)  # Kassel-Ost, cohort 2: all suppressed
+
+
+def test_internal_pdf_is_marked_on_every_page(tiny, tmp_path):
+    r = build_report(tiny, ["p1"], START, END, AS_OF, publication=False)
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed")
+    path = report.write_pdf(r, tmp_path / "intern.pdf")
+    pages = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True,
+                           check=True).stdout.split("\f")
+    pages = [p for p in pages if p.strip()]
+    assert len(pages) >= 4
+    assert all("nicht zur Veröffentlichung" in p.replace("\n", " ") or "NICHT ZUR VERÖFFENTLICHUNG" in p
+               for p in pages)
+
+
+def test_uncompressed_pdf_names_the_title_in_its_metadata(tiny):
+    r = build_report(tiny, ["p1"], START, END, AS_OF, lang="en")
+    pdf = report.pdf_bytes(r, compress=False)
+    assert b"/Title" in pdf and b"/Lang (en)" in pdf
