@@ -71,7 +71,7 @@ def test_db_from_environment_and_second_load_skipped(tmp_path, files):
 def test_init_programs_and_export_program(tmp_path, files, capsys):
     store = tmp_path / "s.duckdb"
     assert main(["init", "--db", str(store)]) == 0
-    assert "Schema-Version 1" in capsys.readouterr().out
+    assert "Schema-Version 2" in capsys.readouterr().out
     assert main(["ingest", str(files["program"]), "--db", str(store)]) == 0
     capsys.readouterr()
     assert main(["programs", "--db", str(store), "--json"]) == 0

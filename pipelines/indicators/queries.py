@@ -4,8 +4,7 @@ history, the programme overview and implausible targets. Numbers and codes only.
 Values are cumulative to the end of the year (or to the Stichtag): years are never added.
 A programme's indicator may be split by breakdowns (priority axis, investment priority,
 region category, gender …); at programme level counts are summed across breakdowns,
-ratios are not (see `indicator_table`). The store column `indicator_value.program` holds the
-operational programme; the queries call it `programme`.
+ratios are not (see `indicator_table`).
 """
 
 from __future__ import annotations

@@ -23,6 +23,7 @@ from pipelines import indicators, vocab
 from pipelines.ingest import programs, readers, rejects, rules, upsert
 from pipelines.ingest.headers import ColumnMapping, Layout, map_headers, status_index
 from pipelines.ingest.problems import LoadResult, Problem, Refused
+from pipelines.store import checks, db, derived
 from pipelines.store.db import resolve_path, transaction
 from pipelines.text.indicators import problem_message as indicator_problem_message
 
@@ -67,6 +68,10 @@ class Ingestor:
         except Refused as refused:
             result.outcome = "failed"
             result.problems = refused.problems
+            result.rows_loaded = 0
+        except checks.CheckFailed as failed:    # the load would break the store: rolled back
+            result.outcome = "failed"
+            result.problems = [Problem("store_check", path.name, params={"checks": ", ".join(failed.failures)})]
             result.rows_loaded = 0
         finally:
             for table in TEMP_TABLES:
@@ -144,6 +149,8 @@ class Ingestor:
                 upsert.replace_tracking_episodes(con, layout, load_id)
             if kind == "episodes":
                 upsert.replace_long_episodes(con, load_id)
+            derived.rebuild(con, result.programs)
+            checks.assert_clean(con)
             if problems:
                 rejects.store_rejects(con, load_id, path.name, problems, self.lang)
         result.load_id = load_id
@@ -253,14 +260,15 @@ class Ingestor:
                   outcome: str = "loaded", raw_path: str | None = None) -> int:
         """The new load's id, logged with the archive of the load (if any)."""
         program = result.programs[0] if len(result.programs) == 1 else None
-        return self.con.execute(
-            "insert into load (file_name, sha256, kind, program_id, mode, outcome, rows_read, rows_loaded, "
-            "rows_rejected, loaded_by, loaded_at, raw_path) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
-            "returning load_id",
-            [path.name, sha, result.kind or "unknown", program, "lenient" if self.lenient else "strict",
+        load_id = db.allocate(self.con, "load_id")
+        self.con.execute(
+            "insert into load (load_id, file_name, sha256, kind, program_id, mode, outcome, rows_read, rows_loaded, "
+            "rows_rejected, loaded_by, loaded_at, raw_path) values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [load_id, path.name, sha, result.kind or "unknown", program, "lenient" if self.lenient else "strict",
              outcome, result.rows_read, rows_loaded, rows_rejected, self.loaded_by,
              dt.datetime.now().replace(microsecond=0), raw_path],
-        ).fetchone()[0]
+        )
+        return load_id
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,7 @@ import tomli_w
 
 from pipelines import targets as targets_mod
 from pipelines import vocab
+from pipelines.store import db, derived
 from pipelines.store.db import transaction
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
@@ -143,14 +144,15 @@ def store_program(con: duckdb.DuckDBPyConnection, spec: ProgramSpec, load_id: in
     The program row is upserted; its own statuses and its targets are replaced by the file's.
     """
     p = spec.program
-    con.execute(
-        "insert into program values (?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict (program_id) do update set "
-        "name = excluded.name, organisation = excluded.organisation, region = excluded.region, "
-        "funder = excluded.funder, start_date = excluded.start_date, end_date = excluded.end_date, "
-        "special_categories = excluded.special_categories, load_id = excluded.load_id",
-        [p["program_id"], p["name"], p["organisation"], p["region"], p["funder"], p["start_date"],
-         p["end_date"], p["special_categories"], load_id],
-    )
+    values = [p["name"], p["organisation"], p["region"], p["funder"], p["start_date"], p["end_date"],
+              p["special_categories"], load_id, p["program_id"]]
+    # update, then insert when absent (no upsert statement on DuckLake)
+    con.execute("update program set name = ?, organisation = ?, region = ?, funder = ?, start_date = ?, "
+                "end_date = ?, special_categories = ?, load_id = ? where program_id = ?", values)
+    con.execute("insert into program (name, organisation, region, funder, start_date, end_date, "
+                "special_categories, load_id, program_id) select ?, ?, ?, ?, ?, ?, ?, ?, ? "
+                "where not exists (select 1 from program where program_id = ?)", [*values, p["program_id"]])
+    derived.rebuild(con, [p["program_id"]])     # the program's start decides what counts as reached
     if not p["special_categories"]:
         con.execute("update participant set origin_region = null where program_id = ?", [p["program_id"]])
     con.execute("delete from status_vocabulary where program_id = ?", [p["program_id"]])
@@ -244,11 +246,12 @@ def _rewrite_targets(con, program_id: str, change, lang: str, saved_by: str | No
         return list(exc.problems)
     text = targets_mod.targets_to_toml(rows) if rows else ""
     with transaction(con):
-        load_id = con.execute(
-            "insert into load (file_name, sha256, kind, program_id, mode, outcome, rows_read, rows_loaded, "
-            "rows_rejected, loaded_by, loaded_at) values (?, ?, 'target_edit', ?, 'strict', 'loaded', ?, ?, 0, ?, "
-            "current_timestamp::timestamp(0)) returning load_id",
-            [f"{program_id}.toml", hashlib.sha256(text.encode()).hexdigest(), program_id, len(rows), len(rows),
-             saved_by]).fetchone()[0]
+        load_id = db.allocate(con, "load_id")
+        con.execute(
+            "insert into load (load_id, file_name, sha256, kind, program_id, mode, outcome, rows_read, rows_loaded, "
+            "rows_rejected, loaded_by, loaded_at) values (?, ?, ?, 'target_edit', ?, 'strict', 'loaded', ?, ?, 0, ?, "
+            "current_timestamp::timestamp(0))",
+            [load_id, f"{program_id}.toml", hashlib.sha256(text.encode()).hexdigest(), program_id, len(rows),
+             len(rows), saved_by])
         replace_targets(con, program_id, rows, load_id)
     return []

@@ -13,6 +13,7 @@ import duckdb
 from pipelines import vocab
 from pipelines.ingest.headers import Layout
 from pipelines.ingest.rules import PARTICIPANT_FIELDS
+from pipelines.store import db
 from pipelines.store.db import quote_ident
 
 
@@ -26,14 +27,32 @@ def upsert_participants(con: duckdb.DuckDBPyConnection, layout: Layout, load_id:
             values.append("case when p.special_categories then n.origin_region end")
         else:
             values.append(f"n.{f}")
-    cols = ", ".join(["program_id", "participant_id", *present, "load_id"])
-    updates = ", ".join(f"{f} = excluded.{f}" for f in [*present, "load_id"])
+    # update the participants the store has, then insert the others with new person keys
+    # (no upsert statement on DuckLake; the file's ids are unique, checked by the rules)
     con.execute(
-        f"insert into participant ({cols}) select n.program_id, n.participant_id, {', '.join(values)}, ? "
-        "from _norm n join program p using (program_id) where n._line not in (select _line from _bad) "
-        f"on conflict (program_id, participant_id) do update set {updates}",
-        [load_id],
-    )
+        "create or replace temp table _incoming as select n.program_id, n.participant_id, "
+        + ", ".join(f"{v} as {quote_ident(f)}" for f, v in zip(present, values))
+        + " from _norm n join program p using (program_id) where n._line not in (select _line from _bad)")
+    if present:
+        sets = ", ".join(f"{quote_ident(f)} = i.{quote_ident(f)}" for f in present)
+        con.execute(f"update participant t set {sets}, load_id = $load_id from _incoming i "
+                    "where t.program_id = i.program_id and t.participant_id = i.participant_id",
+                    {"load_id": load_id})
+    else:
+        con.execute("update participant t set load_id = $load_id from _incoming i "
+                    "where t.program_id = i.program_id and t.participant_id = i.participant_id",
+                    {"load_id": load_id})
+    new = con.execute("select count(*) from _incoming i where not exists (select 1 from participant t "
+                      "where t.program_id = i.program_id and t.participant_id = i.participant_id)").fetchone()[0]
+    if new:
+        first = db.allocate(con, "person_key", new)
+        cols = ", ".join(["person_key", "program_id", "participant_id", *map(quote_ident, present), "load_id"])
+        con.execute(
+            f"insert into participant ({cols}) select $first - 1 + row_number() over (order by i.program_id, "
+            f"i.participant_id), i.* , $load_id from _incoming i where not exists (select 1 from participant t "
+            "where t.program_id = i.program_id and t.participant_id = i.participant_id)",
+            {"first": first, "load_id": load_id})
+    con.execute("drop table _incoming")
 
 
 def replace_tracking_episodes(con: duckdb.DuckDBPyConnection, layout: Layout, load_id: int) -> None:
@@ -58,8 +77,9 @@ def replace_tracking_episodes(con: duckdb.DuckDBPyConnection, layout: Layout, lo
         else:
             end = "null"
         con.execute(
-            f"insert into episode select program_id, participant_id, $status, {start}, cast({end} as date), "
-            f"$load_id from _norm where {start} is not null and _line not in (select _line from _bad)",
+            f"insert into episode select p.person_key, n.program_id, n.participant_id, $status, {start}, "
+            f"cast({end} as date), $load_id from _norm n join participant p using (program_id, participant_id) "
+            f"where {start} is not null and n._line not in (select _line from _bad)",
             {"status": status, "load_id": load_id},
         )
 
@@ -71,9 +91,10 @@ def replace_long_episodes(con: duckdb.DuckDBPyConnection, load_id: int) -> None:
         "and n.participant_id = e.participant_id and n._line not in (select _line from _bad))"
     )
     con.execute(
-        "insert into episode select program_id, participant_id, status, start_date, "
-        "case when status in (select unnest($one_day)) and (end_date is null or end_date = start_date) "
-        "then cast(start_date + interval 1 day as date) else end_date end, $load_id "
-        "from _norm where _line not in (select _line from _bad)",
+        "insert into episode select p.person_key, n.program_id, n.participant_id, n.status, n.start_date, "
+        "case when n.status in (select unnest($one_day)) and (n.end_date is null or n.end_date = n.start_date) "
+        "then cast(n.start_date + interval 1 day as date) else n.end_date end, $load_id "
+        "from _norm n join participant p using (program_id, participant_id) "
+        "where n._line not in (select _line from _bad)",
         {"one_day": sorted(vocab.ONE_DAY_STATUSES), "load_id": load_id},
     )

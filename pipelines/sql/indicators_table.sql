@@ -3,13 +3,12 @@
 -- Parameters: $programme $fund $indicator_type $indicator $region_category $breakdown_json
 -- $year $until_year (null = all), $level, $count_units $percent_units (lower-case unit lists),
 -- $percent_like_max, $far_above (see pipelines/indicators/queries.py).
--- The store column `program` holds the operational programme: it is called `programme` here.
 with
 
 filtered as (
-    select * rename (program as programme)
+    select *
     from indicator_value
-    where ($programme is null or program = $programme)
+    where ($programme is null or programme = $programme)
       and ($fund is null or fund = $fund)
       and ($indicator_type is null or indicator_type = $indicator_type)
       and ($indicator is null or indicator_code = $indicator)

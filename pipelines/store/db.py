@@ -14,27 +14,10 @@ from typing import Any, Callable, Iterator, Mapping
 
 import duckdb
 
-from pipelines import text, vocab
+from pipelines.store import migrations
 
 DEFAULT_DB = Path("data") / "outcomes.duckdb"
-SCHEMA_FILE = Path(__file__).with_name("schema.sql")
-
-def _seed_statuses(con: duckdb.DuckDBPyConnection) -> None:
-    con.executemany(
-        "insert or ignore into status_vocabulary values ('*', ?, ?, ?, ?)",
-        [(s, cat, text.say(f"status.{s}", "de"), text.say(f"status.{s}", "en")) for s, cat in vocab.STATUSES.items()],
-    )
-
-
-# Forward migrations: (version, function applying it). Version 1 is schema.sql.
-def _v1(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA_FILE.read_text(encoding="utf-8"))
-    _seed_statuses(con)
-
-
-MIGRATIONS = [(1, _v1)]
-SCHEMA_VERSION = MIGRATIONS[-1][0]
-
+SCHEMA_VERSION = migrations.CURRENT
 
 def resolve_path(db: str | os.PathLike | None = None) -> Path:
     """The database path: explicit argument, else $OUTCOMES_DB, else data/outcomes.duckdb."""
@@ -45,9 +28,10 @@ def resolve_path(db: str | os.PathLike | None = None) -> Path:
 
 
 def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The store's schema version; 0 for a new, empty store."""
     exists = con.execute(
-        "select count(*) from information_schema.tables "
-        "where table_name = 'schema_version' and table_schema = current_schema()"
+        "select count(*) from information_schema.tables where table_name = 'schema_version' "
+        "and table_schema = current_schema() and table_catalog = current_database()"
     ).fetchone()[0]
     if not exists:
         return 0
@@ -55,25 +39,54 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
 
 
 def migrate(con: duckdb.DuckDBPyConnection) -> int:
-    """Apply every migration newer than the store's version, each in its own transaction."""
+    """Bring the store to the current schema: a new store gets it at once, an older one every newer
+    migration, each in its own transaction. A store from a newer program is refused."""
     current = schema_version(con)
     if current > SCHEMA_VERSION:
         raise RuntimeError(
             f"The store has schema version {current}, newer than this program ({SCHEMA_VERSION}). "
             "Update Wirkungsmonitor."
         )
-    for version, apply in MIGRATIONS:
-        if version <= current:
-            continue
+    steps = [(SCHEMA_VERSION, migrations.create)] if current == 0 else \
+        [(version, apply) for version, apply in migrations.MIGRATIONS if version > current]
+    for version, apply in steps:
         con.execute("begin transaction")
         try:
             apply(con)
-            con.execute("insert into schema_version (version) values (?)", [version])
+            con.execute("insert into schema_version values (?, ?)", [version, migrations._now()])
             con.execute("commit")
         except Exception:
             con.execute("rollback")
             raise
     return SCHEMA_VERSION
+
+
+def allocate(con: duckdb.DuckDBPyConnection, key: str, n: int = 1) -> int:
+    """The first of `n` new values of an integer key ('load_id', 'person_key'), in the caller's
+    transaction. Two writers allocating at once (DuckLake) conflict on the counter row, and the
+    later one's transaction is redone: keys stay unique without constraints."""
+    con.execute("update key_counter set value = value + ? where name = ?", [n, key])
+    return con.execute("select value from key_counter where name = ?", [key]).fetchone()[0] - n + 1
+
+
+def remove_orphans(con: duckdb.DuckDBPyConnection, store: Path) -> list[Path]:
+    """Archives (raw/) and rejects files (rejects/) beside the store that no load refers to: left by
+    a load that failed or was killed, or retired by a migration. They hold data the store does not
+    hold, so they go. Returns what was removed."""
+    folder = Path(store).parent
+    referenced = {folder / r[0] for r in con.execute("select raw_path from load where raw_path is not null").fetchall()}
+    loads = {r[0] for r in con.execute("select load_id from load").fetchall()}
+    removed = []
+    for path in sorted((folder / "raw").glob("*")) if (folder / "raw").is_dir() else []:
+        if path.is_file() and path not in referenced:
+            path.unlink()
+            removed.append(path)
+    for path in sorted((folder / "rejects").glob("*")) if (folder / "rejects").is_dir() else []:
+        prefix = path.name.split("-", 1)[0]
+        if path.is_file() and not (prefix.isdigit() and int(prefix) in loads):
+            path.unlink()
+            removed.append(path)
+    return removed
 
 
 def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
@@ -94,7 +107,10 @@ def connect(db: str | os.PathLike | None = None, *, read_only: bool = False) -> 
             return con
         path.parent.mkdir(parents=True, exist_ok=True)
         con = duckdb.connect(str(path))
+    before = schema_version(con)
     migrate(con)
+    if str(path) != ":memory:" and before and before < SCHEMA_VERSION:
+        remove_orphans(con, path)        # archives a migration retired
     return con
 
 
@@ -180,6 +196,7 @@ def writing(db: str | os.PathLike | None = None, *, wait_s: float | None = None,
             con = duckdb.connect(str(scratch))
             try:
                 migrate(con)
+                remove_orphans(con, path)
                 yield con
                 con.execute("checkpoint")
             except BaseException:

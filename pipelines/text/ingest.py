@@ -35,6 +35,10 @@ WORDS: dict[str, tuple[str, str]] = {
                                  "speichert nur Pseudonyme: bitte die Spalte aus der Datei entfernen.",
                                  "The column looks like direct personal data ({what}). Wirkungsmonitor "
                                  "stores pseudonyms only: remove the column from the file."),
+    "ingest.store_check": ("Die Datei wurde nicht geladen: danach wären die Daten nicht mehr stimmig "
+                           "(Prüfungen: {checks}). Nichts wurde geändert; bitte der Betreuung melden.",
+                           "The file was not loaded: the data would no longer be consistent afterwards "
+                           "(checks: {checks}). Nothing was changed; please tell the maintainers."),
     "ingest.identifier_value": ("Der Wert sieht nach direkten Personendaten aus ({what}); er wird weder "
                                 "gespeichert noch angezeigt. Wirkungsmonitor speichert nur Pseudonyme: bitte den "
                                 "Wert in der Datei durch eine Fallnummer ersetzen oder entfernen.",

@@ -36,7 +36,7 @@ TILE_SOURCES = {
     "Ausbildung begonnen": ("reached", "training"),
     "In Beschäftigung": ("active", "employment"),
 }
-STATE_WORDS_DE = {"met": "erreicht", "on_track": "im Plan", "at_risk": "gefährdet", "missed": "verfehlt",
+STATE_WORDS_DE = {"met": "erfüllt", "on_track": "im Plan", "at_risk": "gefährdet", "missed": "verfehlt",
                   "not_started": "nicht begonnen"}
 BADGES = {"met": ("green", "✔"), "on_track": ("blue", "↗"), "at_risk": ("orange", "⚠"), "missed": ("red", "✖"),
           "not_started": ("gray", "…")}

@@ -25,10 +25,11 @@ def apply_access_schema(con) -> None:
 
 
 def add_programs(con, programs: dict[str, str | None] = PROGRAMS) -> None:
-    con.executemany("insert into program (program_id, name, funder) values (?, ?, ?)",
+    con.executemany("insert into program (program_id, name, funder, special_categories) values (?, ?, ?, true)",
                     [(pid, pid.title(), funder) for pid, funder in programs.items()])
 
 
 def add_participants(con, program_id: str, *participant_ids: str) -> None:
-    con.executemany("insert into participant (program_id, participant_id, entry_date) values (?, ?, '2020-01-01')",
+    con.executemany("insert into participant (person_key, program_id, participant_id, entry_date) "
+                    "select coalesce(max(person_key), 0) + 1, ?, ?, '2020-01-01' from participant",
                     [(program_id, pid) for pid in participant_ids])

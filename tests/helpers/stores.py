@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from pipelines import targets
+from pipelines.store import db, derived
 
 D = dt.date.fromisoformat
 
@@ -19,7 +20,7 @@ def _date(value: Any) -> dt.date | None:
 def add_program(con, program_id: str = "p1", start: str | None = "2018-01-01",
                 end: str | None = "2022-12-31", name: str | None = None) -> None:
     con.execute(
-        "insert into program (program_id, name, start_date, end_date) values (?, ?, ?, ?)",
+        "insert into program (program_id, name, start_date, end_date, special_categories) values (?, ?, ?, ?, true)",
         [program_id, name or program_id, _date(start), _date(end)],
     )
 
@@ -27,8 +28,8 @@ def add_program(con, program_id: str = "p1", start: str | None = "2018-01-01",
 def add_participant(con, participant_id: str, entry: str, exit: str | None = None, *,
                     program: str = "p1", **attributes: Any) -> None:
     """A participant; attributes are participant columns (site, cohort, german_level, …)."""
-    columns = ["program_id", "participant_id", "entry_date", "exit_date", *attributes]
-    values = [program, participant_id, _date(entry), _date(exit), *attributes.values()]
+    columns = ["person_key", "program_id", "participant_id", "entry_date", "exit_date", *attributes]
+    values = [db.allocate(con, "person_key"), program, participant_id, _date(entry), _date(exit), *attributes.values()]
     marks = ", ".join("?" for _ in columns)
     con.execute(f"insert into participant ({', '.join(columns)}) values ({marks})", values)
 
@@ -36,10 +37,11 @@ def add_participant(con, participant_id: str, entry: str, exit: str | None = Non
 def add_episode(con, participant_id: str, status: str, start: str, end: str | None = None, *,
                 program: str = "p1") -> None:
     con.execute(
-        "insert into episode (program_id, participant_id, status, start_date, end_date) "
-        "values (?, ?, ?, ?, ?)",
-        [program, participant_id, status, _date(start), _date(end)],
+        "insert into episode (person_key, program_id, participant_id, status, start_date, end_date) "
+        "select person_key, ?, ?, ?, ?, ? from participant where program_id = ? and participant_id = ?",
+        [program, participant_id, status, _date(start), _date(end), program, participant_id],
     )
+    derived.rebuild(con, [program])
 
 
 def add_status(con, status: str, category: str, program: str = "p1") -> None:

@@ -36,7 +36,7 @@ def test_reference_loads_whole_and_fast(reference):
     assert reference["seconds"] < 5.0
     con = reference["con"]
     assert con.execute("select count(*) from indicator_value").fetchone()[0] == 15191
-    assert con.execute("select count(distinct program) from indicator_value").fetchone()[0] == 18
+    assert con.execute("select count(distinct programme) from indicator_value").fetchone()[0] == 18
 
 
 def test_reference_data_checks(reference):
@@ -44,7 +44,7 @@ def test_reference_data_checks(reference):
     con = reference["con"]
     assert con.execute("""
         select count(*) from indicator_value
-        where program = '' or indicator_code = '' or fund = '' or indicator_type = ''
+        where programme = '' or indicator_code = '' or fund = '' or indicator_type = ''
            or not json_valid(breakdown_json) or year not between 2014 and 2023
            or target_value < 0 or achieved_value < 0
            or (target_value is null and achieved_value is null)
@@ -117,6 +117,6 @@ def test_reference_overview_has_one_row_per_programme_indicator(reference):
     keys = overview[["programme", "fund", "indicator_type", "indicator"]]
     assert not keys.duplicated().any()
     expected = reference["con"].execute(
-        "select count(*) from (select distinct program, fund, indicator_type, indicator_code "
+        "select count(*) from (select distinct programme, fund, indicator_type, indicator_code "
         "from indicator_value)").fetchone()[0]
     assert len(overview) == expected

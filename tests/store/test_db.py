@@ -1,3 +1,5 @@
+import duckdb
+
 from pipelines.store import db
 
 
@@ -33,7 +35,7 @@ def test_store_from_a_newer_version_is_refused(db_path):
     import pytest
 
     con = db.connect(db_path)
-    con.execute("insert into schema_version (version) values (?)", [db.SCHEMA_VERSION + 1])
+    con.execute("insert into schema_version values (?, current_timestamp)", [db.SCHEMA_VERSION + 1])
     con.close()
     with pytest.raises(RuntimeError, match="newer than this program"):
         db.connect(db_path)
@@ -59,7 +61,8 @@ def _count(path) -> int:
 
 
 def _add_program(con, program_id: str) -> None:
-    con.execute("insert into program (program_id, name) values (?, ?)", [program_id, program_id])
+    con.execute("insert into program (program_id, name, special_categories) values (?, ?, true)",
+                [program_id, program_id])
 
 
 def test_a_write_lands_whole_and_leaves_no_scratch_file(db_path):
@@ -135,3 +138,61 @@ def test_scratch_files_of_a_killed_writer_are_removed_by_the_next(db_path):
         _add_program(con, "b")
     assert not orphan.exists()
     assert _count(db_path) == 2
+
+
+# --------------------------------------------------------------------------- schema 2, reached from schema 1
+
+import tarfile  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+from pipelines.store import checks  # noqa: E402
+
+STORE_V1 = Path(__file__).resolve().parents[1] / "data" / "store_v1.tar.gz"
+
+
+@pytest.fixture
+def v1_store(tmp_path):
+    """A store built by the code of the first landing (schema 1): four demo programs, no ESF file."""
+    with tarfile.open(STORE_V1) as archive:
+        archive.extractall(tmp_path, filter="data")
+    return tmp_path / "outcomes.duckdb"
+
+
+def test_a_schema_1_store_is_carried_to_schema_2_with_every_row(v1_store):
+    old = duckdb.connect(str(v1_store), read_only=True)
+    before = {t: old.execute(f"select count(*) from {t}").fetchone()[0]
+              for t in ("participant", "episode", "program", "target", "load", "status_vocabulary")}
+    kassel_v1 = old.execute("select count(*) from episode where program_id = 'sozialwirtschaft-integriert' "
+                            "and status = 'training'").fetchone()[0]
+    old.close()
+    assert before["participant"] == 255 and before["episode"] == 611       # as built by the first landing
+    con = db.connect(v1_store)
+    assert db.schema_version(con) == 2
+    after = {t: con.execute(f"select count(*) from {t}").fetchone()[0] for t in before}
+    assert after == before
+    assert con.execute("select count(*) from episode where program_id = 'sozialwirtschaft-integriert' "
+                       "and status = 'training'").fetchone()[0] == kassel_v1
+    # integer keys: one per participant, the episodes carry their participant's key
+    assert con.execute("select count(distinct person_key), max(person_key) from participant").fetchone() == (255, 255)
+    assert checks.failures(con) == {}
+    assert con.execute("select value from key_counter where name = 'load_id'").fetchone()[0] == \
+        con.execute("select max(load_id) from load").fetchone()[0]
+    # no constraint is left (DuckLake has none): uniqueness is the data checks' job
+    assert con.execute("select count(*) from duckdb_constraints() where constraint_type in "
+                       "('PRIMARY KEY', 'UNIQUE', 'CHECK')").fetchone()[0] == 0
+    # archives of whole files (with columns the store does not use) are retired
+    assert not list((v1_store.parent / "raw").glob("*"))
+    con.close()
+
+
+def test_a_load_into_a_migrated_store_gets_new_keys(v1_store, tmp_path):
+    from pipelines.ingest import Ingestor
+    from tests.helpers.files import csv_file
+
+    con = db.connect(v1_store)
+    f = csv_file(tmp_path, "neu.csv", ["Teilnehmer-ID;Eintritt;Coaching ab", "N1;01.03.2025;01.03.2025"])
+    result = Ingestor(con, db_path=v1_store, program="tara-mentoring").ingest(f)
+    assert result.outcome == "loaded", result.problems
+    assert con.execute("select person_key from participant where participant_id = 'N1'").fetchone()[0] == 256
+    assert checks.failures(con) == {}
+    con.close()

@@ -1,0 +1,77 @@
+-- Data checks (dbt's unique / not_null / accepted_values / relationships): what keys and
+-- constraints would guarantee, stated as queries that return the offending rows. Each check is
+-- one query after a line `-- check: <name>`; a check passes when it returns no row. They run at the
+-- end of every load's transaction (pipelines/store/checks.py) and in the test suite.
+
+-- check: participant_unique
+select program_id, participant_id, count(*) as n from participant group by all having count(*) > 1;
+
+-- check: person_key_unique
+select person_key, count(*) as n from participant group by all having count(*) > 1;
+
+-- check: episode_unique
+select program_id, participant_id, status, start_date, count(*) as n from episode group by all having count(*) > 1;
+
+-- check: episode_has_participant
+select e.program_id, e.participant_id, e.person_key from episode e
+where not exists (select 1 from participant p where p.person_key = e.person_key
+                  and p.program_id = e.program_id and p.participant_id = e.participant_id);
+
+-- check: participant_has_program
+select p.program_id, p.participant_id from participant p where p.program_id not in (select program_id from program);
+
+-- check: program_unique
+select program_id, count(*) as n from program group by all having count(*) > 1;
+
+-- check: load_id_unique
+select load_id, count(*) as n from load group by all having count(*) > 1;
+
+-- check: key_counter_ahead
+select name, value from key_counter
+where (name = 'load_id' and value < (select coalesce(max(load_id), 0) from load))
+   or (name = 'person_key' and value < (select coalesce(max(person_key), 0) from participant));
+
+-- check: participant_values
+select program_id, participant_id from participant
+where (exit_reason is not null and exit_reason not in ('completed', 'dropped_out', 'moved', 'other'))
+   or (gender is not null and gender not in ('female', 'male', 'diverse'))
+   or (german_level is not null and german_level not in ('A1', 'A2', 'B1', 'B2', 'C1', 'C2'))
+   or (qualification_level is not null and qualification_level not between 0 and 8)
+   or (exit_date is not null and exit_date < entry_date);
+
+-- check: episode_dates
+select program_id, participant_id, status from episode where end_date is not null and end_date < start_date;
+
+-- check: status_known
+select e.program_id, e.status from episode e
+where not exists (select 1 from status_vocabulary v where v.status = e.status and v.program_id in ('*', e.program_id));
+
+-- check: status_category
+select program_id, status, category from status_vocabulary where category not in ('support', 'outcome');
+
+-- check: target_unique
+select target_id, valid_from, count(*) as n from target group by all having count(*) > 1;
+
+-- check: target_values
+select target_id from target
+where measure not in ('entered', 'active', 'reached', 'upon_leaving', 'six_months_after', 'share')
+   or direction not in ('at_least', 'at_most');
+
+-- check: first_start_current
+-- the derived table equals what it is derived from
+(select person_key, program_id, status, start_date from first_start
+ except all
+ select e.person_key, e.program_id, e.status, min(e.start_date) from episode e join program p using (program_id)
+ where p.start_date is null or e.start_date >= p.start_date group by all)
+union all
+(select e.person_key, e.program_id, e.status, min(e.start_date) from episode e join program p using (program_id)
+ where p.start_date is null or e.start_date >= p.start_date group by all
+ except all
+ select person_key, program_id, status, start_date from first_start);
+
+-- check: indicator_unique
+select source, programme, fund, indicator_type, indicator_code, breakdown_json, year, count(*) as n
+from indicator_value group by all having count(*) > 1;
+
+-- check: account_unique
+select name, count(*) as n from account group by all having count(*) > 1;
