@@ -12,7 +12,7 @@ What is counted (all numbers come from `metrics`, `targets` and `views`):
 
 - period: [period_start, min(period_end, as_of)] — nothing after the as-of date is counted.
 - targets: `targets.evaluate` on as_of (the revision in force that day), the sentence of
-  `panels.forecast_sentence`.
+  `text.targets.forecast_sentence`.
 - progress: the cumulative series of every entered/reached target (`panels.target_progress`,
   i.e. `metrics.monthly_series`) at half-year ends and on the evaluation date.
 - characteristics at entry: `metrics.entered` of the period per gender, age band, ISCED
@@ -55,6 +55,7 @@ from pipelines.report import suppression
 from pipelines import targets
 from pipelines.metrics import panels
 from pipelines.metrics import Scope
+from pipelines.text.targets import forecast_sentence, value_text
 from pipelines.store import db
 
 FORMATS = ("pdf", "xlsx", "csv")
@@ -358,8 +359,8 @@ class Report:
 # --------------------------------------------------------------------------------------
 
 def _where_text(where: dict[str, Any] | None) -> str:
-    canonical = metrics.parse_where(where or {}, "en")[0]
-    return json.dumps(metrics._jsonable(canonical), sort_keys=True, ensure_ascii=False)
+    canonical = metrics.parse_where(where or {})[0]
+    return json.dumps(metrics.jsonable(canonical), sort_keys=True, ensure_ascii=False)
 
 
 def _iso(day: dt.date | None) -> str:
@@ -505,7 +506,7 @@ class _Ctx:
 
 def _date(value: Any, name: str, lang: str) -> dt.date:
     try:
-        return metrics._as_date(value)
+        return metrics.as_date(value)
     except (TypeError, ValueError):
         raise ReportError(word("e_date", lang, name=word(name, lang), value=value)) from None
 
@@ -558,7 +559,7 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
     ctx = _Ctx(con, programs, info, start, min(stop, as_of), as_of, lang, _status_labels(con, programs, lang))
     cells = _Cells()
     drafts: list[_Draft] = []
-    cards = [card for p in programs for card in targets.evaluate(con, p, as_of, lang=lang)]
+    cards = [card for p in programs for card in targets.evaluate(con, p, as_of)]
     drafts.append(_targets_draft(ctx, cells, cards))
     progress_draft, progress = _progress_draft(ctx, cells, cards)
     drafts.append(progress_draft)
@@ -675,16 +676,16 @@ def _targets_draft(ctx: _Ctx, cells: _Cells, cards: list[dict]) -> _Draft:
     for card in cards:
         depends = _target_cells(ctx, cells, card)
         achieved = (_Count(depends[0]) if depends and card["measure"] not in ("share",)
-                    else _Text(panels.value_text(card, card["achieved"], ctx.lang), depends))
+                    else _Text(value_text(card, card["achieved"], ctx.lang), depends))
         direction = "≥ " if card["direction"] == "at_least" else "≤ "
-        sentence = panels.forecast_sentence(card, ctx.lang)
+        sentence = forecast_sentence(card, ctx.lang)
         row: list[_Count | _Text] = ([_Text(ctx.program_name(card["program"]))] if many else []) + [
             _Text(card["label"]),
             _Text(f"{ctx.d(card['period_start'])} – {ctx.d(card['period_end'])}"),
             achieved,
-            _Text(direction + panels.value_text(card, card["target"], ctx.lang)),
+            _Text(direction + value_text(card, card["target"], ctx.lang)),
             _Text(text.percent(card["attainment"], ctx.lang), depends),
-            _Text(card["state_label"], depends),
+            _Text(text.say(f"state.{card['state']}", ctx.lang), depends),
             _Text(sentence, depends, instead=ctx.w("forecast_hidden")),
         ]
         draft.add({"program": card["program"], "target_id": card["id"], "label": card["label"],
@@ -1578,7 +1579,7 @@ def file_name(programs: Sequence[str], as_of: Any, fmt: str, lang: str = "de",
     programs = list(dict.fromkeys(programs))
     program = programs[0] if len(programs) == 1 else f"{len(programs)}-programme"
     suffix = "" if publication else ("_intern" if lang == "de" else "_internal")
-    return f"{base}_{program}_{metrics._as_date(as_of).isoformat()}{suffix}.{fmt}"
+    return f"{base}_{program}_{metrics.as_date(as_of).isoformat()}{suffix}.{fmt}"
 
 
 def write_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period_start: Any,

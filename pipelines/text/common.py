@@ -11,7 +11,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "status.qualification": ("Qualifikation", "Qualification"),
     "status.education": ("Schule/Studium", "Education"),
     # target states, measures, participant fields, exit reasons, genders, age bands
-    "state.met": ("erreicht", "met"),
+    "state.met": ("erfüllt", "met"),
     "state.on_track": ("im Plan", "on track"),
     "state.at_risk": ("gefährdet", "at risk"),
     "state.missed": ("verfehlt", "missed"),

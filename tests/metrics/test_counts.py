@@ -10,6 +10,7 @@ import pytest
 
 from pipelines import metrics
 from pipelines.metrics import Scope
+from pipelines.text.metrics import problem_text, problem_texts
 from tests.helpers.stores import D, add_episode, add_participant, add_program, add_status, build
 
 ALL = Scope()
@@ -93,8 +94,9 @@ def test_a_status_of_the_program_vocabulary_is_accepted_and_an_unknown_one_refus
     assert metrics.reached(con, P1, "minijob", None, None) == 1
     assert metrics.vocabulary(con, ["p1"])["minijob"] == "outcome"
     assert list(metrics.vocabulary(con))[:2] == ["coaching", "mentoring"]  # built-ins first
-    with pytest.raises(ValueError, match="unknown status 'trainig'"):
+    with pytest.raises(ValueError) as caught:
         metrics.reached(con, P1, "trainig", None, None)
+    assert problem_text(caught.value.problems[0], "en").startswith("Unknown status 'trainig' (known: coaching, ")
 
 
 # ------------------------------------------------------------------------------ upon leaving
@@ -499,13 +501,14 @@ def test_scope_programs(con):
 def test_scope_problems_are_listed(people):
     canonical, _, problems = metrics.parse_where(
         {"stadt": "Köln", "german_level": "D1", "site": {">=": "A"}, "entry_from": "gestern",
-         "qualification_level": 9, "cohort": {"~": 3}, "mentor_id": {">": "m1"}}, "de")
+         "qualification_level": 9, "cohort": {"~": 3}, "mentor_id": {">": "m1"}})
+    problems = problem_texts(problems, "de")
     assert len(problems) == 7
-    assert metrics.check_where({"cohort": {">=": "sieben"}}, "en") == [
+    assert problem_texts(metrics.check_where({"cohort": {">=": "sieben"}}), "en") == [
         "cohort: 'sieben' is not a valid value (a whole number)."]
     assert problems[0].startswith("Unbekanntes Merkmal „stadt“")
     assert "„D1“ ist kein gültiger Wert" in problems[1]
-    en = metrics.check_where({"stadt": "Köln"}, "en")
+    en = problem_texts(metrics.check_where({"stadt": "Köln"}), "en")
     assert en[0].startswith("Unknown field 'stadt'")
     with pytest.raises(metrics.ScopeError):
         metrics.entered(people, Scope(("p1",), {"stadt": "Köln"}), None, None)

@@ -12,7 +12,9 @@ import pytest
 from pipelines import dates
 from pipelines.metrics import stats
 from pipelines import targets
+from pipelines import text
 from pipelines.targets import TargetSpecError, parse_targets
+from pipelines.text.metrics import problem_texts
 from tests.helpers.stores import D, add_episode, add_participant, build
 
 KASSEL = """
@@ -44,8 +46,8 @@ def store(con, *tables, program="p1"):
     return rows
 
 
-def one(con, as_of, program="p1", lang="de"):
-    (card,) = targets.evaluate(con, program, as_of, lang)
+def one(con, as_of, program="p1"):
+    (card,) = targets.evaluate(con, program, as_of)
     return card
 
 
@@ -107,7 +109,7 @@ def test_every_problem_is_listed_in_german():
             {"id": "a", "label": "E", "measure": "active", "status": "traning", "at_least": -1,
              "period": {"start": D("2020-01-01")}},
         ], "p1")
-    problems = caught.value.problems
+    problems = problem_texts(caught.value.problems, "de")
     expected = [
         "Ziel „a“: unbekannter Eintrag „wer“",
         "Ziel „a“: unbekannte Messgröße „reache“",
@@ -135,8 +137,8 @@ def test_every_problem_is_listed_in_german():
 def test_problems_in_english():
     with pytest.raises(TargetSpecError) as caught:
         parse_targets([{"label": "x", "measure": "reached", "at_least": 5,
-                        "period": {"start": D("2020-01-01"), "end": D("2019-01-01")}}], "p1", lang="en")
-    assert caught.value.problems == [
+                        "period": {"start": D("2020-01-01"), "end": D("2019-01-01")}}], "p1")
+    assert problem_texts(caught.value.problems, "en") == [
         "Target no. 1: 'id' is missing.",
         "Target no. 1: measure 'reached' needs a status (status = …).",
         "Target no. 1: the period ends (2019-01-01) before it starts (2020-01-01).",
@@ -193,15 +195,16 @@ def test_37_of_a_50_target_is_an_attainment_of_074(con):
     store(con, table(at_least=50))
     card = one(con, "2020-12-31")
     assert (card["achieved"], card["target"], card["attainment"]) == (37, 50, 0.74)
-    assert card["state"] == "missed" and card["state_label"] == "verfehlt"
+    assert card["state"] == "missed" and text.say(f"state.{card['state']}", "de") == "verfehlt"
 
 
 def test_not_started_before_the_period(con):
     build(con, [])
     reach_training(con, 3, "2019-10-01")
     store(con, table(at_least=24))
-    card = one(con, "2019-12-31", lang="en")
-    assert (card["state"], card["state_label"], card["achieved"], card["expected"]) == ("not_started", "not started", 0, 0.0)
+    card = one(con, "2019-12-31")
+    assert (card["state"], text.say(f"state.{card['state']}", "en"), card["achieved"], card["expected"]) == (
+        "not_started", "not started", 0, 0.0)
     assert card["forecast"] is None and card["probability"] is None
     assert card["needed_per_month"] == pytest.approx(2.0)           # 24 over 12 months
 
