@@ -13,6 +13,9 @@ PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F
 STATE_COLOURS = {"met": "#009E73", "on_track": "#0072B2", "at_risk": "#E69F00", "missed": "#D55E00",
                  "not_started": "#999999"}
 STATE_ICONS = {"met": "✔", "on_track": "↗", "at_risk": "⚠", "missed": "✖", "not_started": "…"}
+# the colour names of st.badge for a target's state (the same meaning as STATE_COLOURS)
+STATE_BADGE_COLOURS = {"met": "green", "on_track": "blue", "at_risk": "orange", "missed": "red",
+                       "not_started": "gray"}
 
 
 def _layout(fig: go.Figure, L: Labels, height: int = 380, **kw) -> go.Figure:

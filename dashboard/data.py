@@ -2,7 +2,8 @@
 
 Connections are opened per cache miss and closed at once, so `outcomes ingest` in a terminal
 can write while the dashboard runs. Results are cached with `st.cache_data`, keyed on the
-store's load marker: a new load (upload, CLI, target edit) invalidates them at once.
+store's load marker: a new load (upload, CLI, target edit) invalidates them at once. Numbers
+are cached without the language: the pages put them into words.
 """
 
 from __future__ import annotations
@@ -13,10 +14,10 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipelines.store import db
-from pipelines import metrics
-from pipelines.store import catalog
+from pipelines import indicators, metrics, report
+from pipelines.ingest import programs as program_files
 from pipelines.metrics import panels
+from pipelines.store import catalog, db
 
 
 def store_path() -> Path:
@@ -62,7 +63,8 @@ def marker() -> str:
 
 
 @st.cache_data(show_spinner=False)
-def programs(key: str, what: str):
+def programs(key: str):
+    """The programs in the store (catalog.programs)."""
     with reading() as con:
         return catalog.programs(con)
 
@@ -82,23 +84,24 @@ def data_date(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
 
 
 @st.cache_data(show_spinner=False)
-def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date, lang: str):
+def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date):
     with reading() as con:
-        return panels.overview(con, list(program_ids), as_of, lang)
+        return panels.overview(con, list(program_ids), as_of)
 
 
 @st.cache_data(show_spinner=False)
-def progress(key: str, program_ids: tuple[str, ...], as_of: dt.date, lang: str):
-    cards = overview(key, program_ids, as_of, lang)["targets"]   # cached: the overview asked the same
+def progress(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    cards = overview(key, program_ids, as_of)["targets"]   # cached: the overview asked the same
     with reading() as con:
-        return panels.progress(con, list(program_ids), as_of, lang, cards=cards)
+        return panels.progress(con, list(program_ids), as_of, cards=cards)
 
 
 @st.cache_data(show_spinner=False)
 def comparison(key: str, program_ids: tuple[str, ...], status: str, as_of: dt.date, by: str | None,
-               cohorts: tuple[str, ...], lang: str):
+               groups: tuple[str, ...]):
+    """panels.comparison; raises ProblemError for a typed group with problems."""
     with reading() as con:
-        return panels.comparison(con, list(program_ids), status, as_of, by, list(cohorts), lang)
+        return panels.comparison(con, list(program_ids), status, as_of, by, list(groups))
 
 
 @st.cache_data(show_spinner=False)
@@ -121,10 +124,8 @@ def targets_of(key: str, program_id: str):
 
 @st.cache_data(show_spinner=False)
 def program_toml(key: str, program_id: str) -> str:
-    from pipelines.ingest import programs as programs_mod
-
     with reading() as con:
-        return programs_mod.program_to_toml(con, program_id)
+        return program_files.program_to_toml(con, program_id)
 
 
 @st.cache_data(show_spinner=False)
@@ -145,8 +146,6 @@ def quality(key: str, program_ids: tuple[str, ...]):
 @st.cache_data(show_spinner=False)
 def indicator_overview(key: str, year: int | None, fund: str | None = None, indicator_type: str | None = None,
                        indicator: str | None = None):
-    from pipelines import indicators
-
     with reading() as con:
         return indicators.programme_overview(con, year, fund=fund, indicator_type=indicator_type, indicator=indicator)
 
@@ -154,8 +153,6 @@ def indicator_overview(key: str, year: int | None, fund: str | None = None, indi
 @st.cache_data(show_spinner=False)
 def indicator_rows(key: str, programme: str, indicator: str, indicator_type: str, fund: str, level: str,
                    until_year: int | None = None):
-    from pipelines import indicators
-
     with reading() as con:
         return indicators.indicator_table(con, programme=programme, indicator=indicator, indicator_type=indicator_type,
                                           fund=fund, level=level, until_year=until_year)
@@ -163,8 +160,6 @@ def indicator_rows(key: str, programme: str, indicator: str, indicator_type: str
 
 @st.cache_data(show_spinner=False)
 def indicator_history(key: str, programme: str, fund: str, indicator_type: str, indicator: str):
-    from pipelines import indicators
-
     with reading() as con:
         try:
             return indicators.target_history(con, programme, fund, indicator_type, indicator)
@@ -174,8 +169,6 @@ def indicator_history(key: str, programme: str, fund: str, indicator_type: str, 
 
 @st.cache_data(show_spinner=False)
 def implausible(key: str):
-    from pipelines import indicators
-
     with reading() as con:
         return indicators.implausible_targets(con)
 
@@ -184,8 +177,6 @@ def implausible(key: str):
 def report_file(key: str, program_ids: tuple[str, ...], period_start: dt.date, period_end: dt.date, as_of: dt.date,
                 fmt: str, lang: str, threshold: int, publication: bool) -> tuple[bytes, str]:
     """A report's bytes and file name (the same file `outcomes report` writes)."""
-    from pipelines import report
-
     with reading() as con:
         data_bytes = report.report_bytes(con, list(program_ids), period_start, period_end, as_of, fmt, lang,
                                          threshold, publication)
@@ -195,6 +186,6 @@ def report_file(key: str, program_ids: tuple[str, ...], period_start: dt.date, p
 @st.cache_data(show_spinner=False)
 def period_default(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
     """The earliest start of the chosen programs (the report period's default start)."""
-    frame = programs(key, "programs")
+    frame = programs(key)
     starts = frame[frame["program_id"].isin(program_ids)]["start_date"].dropna()
     return min(starts) if len(starts) else None

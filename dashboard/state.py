@@ -36,7 +36,7 @@ def sidebar(L: Labels) -> None:
                              format_func=lambda v: {"de": "Deutsch", "en": "English"}[v])
         if st.session_state.get(LANG_KEY) is None:  # a segmented control can be deselected
             st.session_state[LANG_KEY] = "de"
-        frame = data.programs(key, "programs")
+        frame = data.programs(key)
         ids = frame["program_id"].tolist()
         names = dict(zip(frame["program_id"], frame["name"]))
         if PROGRAMS_KEY not in st.session_state:
@@ -77,7 +77,7 @@ def marker() -> str:
 
 def require_programs(L: Labels) -> tuple[str, ...] | None:
     """The chosen programs, or None after telling the user what to do."""
-    if data.programs(marker(), "programs").empty:
+    if data.programs(marker()).empty:
         st.info(L("app.no_data"))
         return None
     chosen = programs()

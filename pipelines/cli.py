@@ -230,11 +230,11 @@ def cmd_status(args) -> int:
 
 def cmd_targets(args) -> int:
     from pipelines import targets
-    from pipelines.metrics import panels
+    from pipelines.text.targets import forecast_sentence, value_text
 
     with _store(args) as con:
         program = _program_ids(con, [args.program])[0]
-        cards = targets.evaluate(con, program, args.as_of, lang=args.lang)
+        cards = targets.evaluate(con, program, args.as_of)
     keys = ["id", "label", "measure", "status", "direction", "achieved", "target", "attainment", "state",
             "expected", "forecast", "forecast_window_months", "needed_per_month", "probability",
             "period_start", "period_end", "valid_from"]
@@ -244,25 +244,28 @@ def cmd_targets(args) -> int:
     if not cards:
         print(_say(args.lang, "Keine Ziele hinterlegt.", "No targets."))
     for c in cards:
-        print(f"{c['label']} [{c['state_label']}]")
-        print(f"  {panels.value_text(c, c['achieved'], args.lang)} / {panels.value_text(c, c['target'], args.lang)}"
+        print(f"{c['label']} [{text.say('state.' + c['state'], args.lang)}]")
+        print(f"  {value_text(c, c['achieved'], args.lang)} / {value_text(c, c['target'], args.lang)}"
               f" = {text.percent(c['attainment'], args.lang)}")
-        print(f"  {panels.forecast_sentence(c, args.lang)}")
+        print(f"  {forecast_sentence(c, args.lang)}")
     return EXIT_OK
 
 
 def cmd_compare(args) -> int:
-    from pipelines.metrics import compare
+    from pipelines.metrics import ProblemError, compare
+    from pipelines.text.metrics import problem_texts
 
-    if not args.by and not args.cohort:
-        print(_say(args.lang, "--by FELD oder --cohort 'NAME: FILTER' angeben.",
-                   "Give --by FIELD or --cohort 'NAME: FILTER'."), file=sys.stderr)
+    if not args.by and not args.group:
+        print(_say(args.lang, "--by FELD oder --group 'NAME: FILTER' angeben.",
+                   "Give --by FIELD or --group 'NAME: FILTER'."), file=sys.stderr)
         return EXIT_ERROR
     with _store(args) as con:
         try:
             programs = _program_ids(con, args.program or ["all"])
             groups = compare.compare(con, programs, args.status, args.as_of, by=args.by,
-                                     cohorts=args.cohort or None, lang=args.lang)
+                                     groups=args.group or None)
+        except ProblemError as exc:
+            raise _Refused("\n".join(problem_texts(exc.problems, args.lang))) from None
         except ValueError as exc:
             raise _Refused(str(exc)) from None
     if args.json:
@@ -412,15 +415,16 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_targets)
 
     p = sub.add_parser(
-        "compare", parents=[common], help="compare groups or ad-hoc cohorts (share reaching a status, time to it)",
+        "compare", parents=[common], help="compare groups by a field or typed comparison groups (share reaching a status, time to it)",
         formatter_class=argparse.RawDescriptionHelpFormatter,
         epilog="examples:\n"
                "  outcomes compare --program permenti-transfer --by site --status training --as-of 2020-12-31\n"
                "  outcomes compare --program all --status employment --as-of 2020-12-31 \\\n"
-               "      --cohort 'Köln B1+: standort=Köln; deutschniveau>=B1' --cohort 'Bielefeld B1+: standort=Bielefeld; deutschniveau>=B1'")
+               "      --group 'Köln B1+: standort=Köln; deutschniveau>=B1' --group 'Bielefeld B1+: standort=Bielefeld; deutschniveau>=B1'")
     p.add_argument("--program", action="append", help="program id (repeatable) or 'all' (default)")
     p.add_argument("--by", help="cohort, site, program, entry_year, coach_id, mentor_id, german_level, age_band, …")
-    p.add_argument("--cohort", action="append", help="'NAME: field=value; field>=value; …' (repeatable)")
+    p.add_argument("--group", "--cohort", dest="group", action="append",
+                   help="a comparison group 'NAME: field=value; field>=value; …' (repeatable; --cohort: the old name)")
     p.add_argument("--status", required=True)
     p.add_argument("--as-of", type=_date, required=True)
     p.add_argument("--json", action="store_true")

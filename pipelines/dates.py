@@ -4,6 +4,7 @@ month ends, the follow-up cut-offs of results after leaving."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 
 def parse_date(text: str) -> dt.date:
@@ -67,3 +68,14 @@ def month_ends(start: dt.date, end: dt.date) -> list[dt.date]:
         if last > start:
             out.append(last)
         year, month = nxt.year, nxt.month
+
+
+def as_date(value: Any) -> dt.date:
+    """A date from a date, a datetime or a typed text (DD.MM.YYYY or YYYY-MM-DD)."""
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if isinstance(value, str):
+        return parse_date(value)
+    raise TypeError(f"not a date: {value!r}")

@@ -1,5 +1,6 @@
-"""Vergleich: groups by attribute or ad-hoc cohorts side by side — shares with Wilson intervals,
-small-group flags, and time-to-outcome curves. The page's state lives in the URL."""
+"""Vergleich: groups by attribute or typed comparison groups side by side — shares with Wilson
+intervals, small-group flags, and time-to-outcome curves. The page's state lives in the URL
+(the typed groups as ?cohort=…, the parameter's old name)."""
 
 import pandas as pd
 import streamlit as st
@@ -7,7 +8,8 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
 from dashboard.widgets import chart, download_csv, table as show_table
-from pipelines.metrics import panels
+from pipelines.metrics import ProblemError, panels
+from pipelines.text.metrics import problem_texts
 
 L = Labels(state.language())
 st.title(L("page.compare"))
@@ -20,23 +22,23 @@ if chosen:
 
     # first visit: the URL decides (a shared link), then the widgets do
     if "cmp_mode" not in st.session_state:
-        st.session_state["cmp_mode"] = "cohorts" if q.get_all("cohort") else "by"
+        st.session_state["cmp_mode"] = "groups" if q.get_all("cohort") else "by"
         st.session_state["cmp_by"] = q.get("by") if q.get("by") in panels.GROUP_FIELDS else (
             "site" if len(chosen) == 1 else "program")
         st.session_state["cmp_status"] = q.get("status") if q.get("status") in statuses else (
             "training" if "training" in statuses else statuses[0])
-        cohorts = q.get_all("cohort")
-        if not cohorts:
+        typed = q.get_all("cohort")
+        if not typed:
             values = data.group_values(key, chosen)
             sites = values["site"][:2] or ["?"]
-            cohorts = [f"{s}: standort={s}" for s in sites]
-        st.session_state["cmp_n"] = max(2, min(5, len(cohorts)))
-        for i, text in enumerate(cohorts[:5]):
-            st.session_state[f"cmp_cohort_{i}"] = text
+            typed = [f"{s}: standort={s}" for s in sites]
+        st.session_state["cmp_n"] = max(2, min(5, len(typed)))
+        for i, text in enumerate(typed[:5]):
+            st.session_state[f"cmp_group_{i}"] = text
 
-    # Streamlit forgets the value of a widget that is not drawn (the grouping while cohorts are
-    # shown, the cohorts while grouping): keep a copy and put it back when the widget returns
-    mode_widgets = {"by": ["cmp_by"], "cohorts": [f"cmp_cohort_{i}" for i in range(5)]}
+    # Streamlit forgets the value of a widget that is not drawn (the grouping while typed groups are
+    # shown, the typed groups while grouping): keep a copy and put it back when the widget returns
+    mode_widgets = {"by": ["cmp_by"], "groups": [f"cmp_group_{i}" for i in range(5)]}
     mode = st.session_state["cmp_mode"]
     if st.session_state.get("_cmp_shown", mode) != mode:
         for name in mode_widgets[mode]:
@@ -45,19 +47,19 @@ if chosen:
 
     left, right = st.columns([1, 2])
     with left:
-        st.radio(L("compare.mode"), ["by", "cohorts"], key="cmp_mode", horizontal=True,
+        st.radio(L("compare.mode"), ["by", "groups"], key="cmp_mode", horizontal=True,
                  format_func=lambda m: L(f"compare.mode.{m}"))
         st.selectbox(L("compare.status"), statuses, key="cmp_status", format_func=lambda s: L.status(s, vocab))
         if st.session_state["cmp_mode"] == "by":
             st.selectbox(L("compare.by"), panels.GROUP_FIELDS, key="cmp_by", format_func=lambda f: L(f"field.{f}"))
-    cohorts: list[str] = []
-    if st.session_state["cmp_mode"] == "cohorts":
+    groups: list[str] = []
+    if st.session_state["cmp_mode"] == "groups":
         with right:
-            st.caption(L("compare.cohort_help"))
+            st.caption(L("compare.group_help"))
             for i in range(st.session_state["cmp_n"]):
-                text = st.text_input(L("compare.cohort_n", n=i + 1), key=f"cmp_cohort_{i}")
+                text = st.text_input(L("compare.group_n", n=i + 1), key=f"cmp_group_{i}")
                 if text.strip():
-                    cohorts.append(text.strip())
+                    groups.append(text.strip())
             if st.session_state["cmp_n"] < 5 and st.button(L("compare.add"), icon=":material/add:"):
                 st.session_state["cmp_n"] += 1
                 st.rerun()
@@ -76,14 +78,14 @@ if chosen:
     if mode == "by":
         q["by"] = by
     else:
-        q["cohort"] = cohorts
+        q["cohort"] = groups
     st.caption(L("compare.link"))
 
     try:
         result = data.comparison(key, chosen, status, as_of, by if mode == "by" else None,
-                                 tuple(cohorts) if mode == "cohorts" else (), L.lang)
-    except ValueError as exc:   # a cohort filter a person typed: say what is wrong
-        st.warning(str(exc))
+                                 tuple(groups) if mode == "groups" else ())
+    except ProblemError as exc:   # a group a person typed: say what is wrong
+        st.warning("\n".join(problem_texts(exc.problems, L.lang)))
         st.stop()
 
     table = result["table"]

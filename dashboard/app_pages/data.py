@@ -16,7 +16,7 @@ st.title(L("page.data"))
 st.subheader(L("data.upload"))
 st.caption(L("data.upload_help"))
 key = state.marker()
-frame = data.programs(key, "programs")
+frame = data.programs(key)
 names = dict(zip(frame["program_id"], frame["name"]))
 with st.form("upload", clear_on_submit=False):
     files = st.file_uploader(L("data.upload"), accept_multiple_files=True, label_visibility="collapsed",

@@ -4,14 +4,14 @@ import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import LABELS, Labels
-from pipelines.metrics import panels
+from pipelines.text.targets import forecast_sentence, value_text
 
 L = Labels(state.language())
 st.title(L("page.overview"))
 chosen = state.require_programs(L)
 if chosen:
     key, as_of = state.marker(), state.as_of()
-    result = data.overview(key, chosen, as_of, L.lang)
+    result = data.overview(key, chosen, as_of)
     vocab = data.vocabulary(key, chosen)
     st.caption(f"{L('app.as_of')}: {L.date(as_of)}")
 
@@ -35,19 +35,18 @@ if chosen:
                 st.markdown(f"**{card['label']}**")
                 state_word = L(f"state.{card['state']}")
                 st.badge(f"{charts.STATE_ICONS[card['state']]} {state_word}",
-                         color={"met": "green", "on_track": "blue", "at_risk": "orange", "missed": "red",
-                                "not_started": "gray"}[card["state"]])
-                achieved = panels.value_text(card, card["achieved"], L.lang)
-                target = panels.value_text(card, card["target"], L.lang)
+                         color=charts.STATE_BADGE_COLOURS[card["state"]])
+                achieved = value_text(card, card["achieved"], L.lang)
+                target = value_text(card, card["target"], L.lang)
                 text = (L("targets.at_most_of", achieved=achieved, target=target) if card["direction"] == "at_most"
                         else L("targets.achieved_of", achieved=achieved, target=target))
                 st.markdown(f"### {text} · {L.pct(card['attainment'])}")
                 st.plotly_chart(charts.attainment_bar(card["attainment"], card["state"]), width="stretch",
                                 config={"staticPlot": True}, key=f"bar-{card['program']}-{card['id']}")
-                st.write(panels.forecast_sentence(card, L.lang))
+                st.write(forecast_sentence(card, L.lang))
                 st.caption(" · ".join([
                     L("targets.period", start=L.date(card["period_start"]), end=L.date(card["period_end"])),
-                    L("targets.expected", expected=panels.value_text(card, card["expected"], L.lang)),
+                    L("targets.expected", expected=value_text(card, card["expected"], L.lang)),
                     *([L("targets.window", months=L.num(card["forecast_window_months"], 0))]
                       if card.get("forecast_window_months") else []),
                 ]))

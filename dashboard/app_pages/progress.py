@@ -13,7 +13,7 @@ st.title(L("page.progress"))
 chosen = state.require_programs(L)
 if chosen:
     key, as_of = state.marker(), state.as_of()
-    result = data.progress(key, chosen, as_of, L.lang)
+    result = data.progress(key, chosen, as_of)
     vocab = data.vocabulary(key, chosen)
     st.caption(f"{L('app.as_of')}: {L.date(as_of)}")
 

@@ -8,16 +8,18 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.i18n import Labels
+from pipelines import targets
 from pipelines.ingest import programs
-from pipelines import targets as targets_mod
-from pipelines.metrics import panels
+from pipelines.text.metrics import problem_texts
+from pipelines.text.targets import milestones_text, where_text
 
 L = Labels(state.language())
 st.title(L("page.targets"))
 chosen = state.require_programs(L)
 if chosen:
     key = state.marker()
-    names = dict(zip(*[data.programs(key, "programs")[c] for c in ("program_id", "name")]))
+    program_rows = data.programs(key).set_index("program_id")
+    names = program_rows["name"].to_dict()
     program = st.selectbox(L("tedit.program"), chosen, format_func=lambda p: names.get(p, p), key="tedit_program")
     st.caption(L("tedit.intro"))
     vocab = data.vocabulary(key, (program,))
@@ -44,9 +46,8 @@ if chosen:
     choice = st.selectbox(L("tedit.edit"), [None, *ids], key="tedit_choice",
                           format_func=lambda t: L("tedit.new") if t is None else t)
     base = rows[rows["target_id"] == choice].iloc[0].to_dict() if choice else {}
-    program_row = data.programs(key, "programs").set_index("program_id").loc[program]
-    measures = list(targets_mod.MEASURES) if hasattr(targets_mod, "MEASURES") else [
-        "entered", "active", "reached", "upon_leaving", "six_months_after", "share"]
+    program_row = program_rows.loc[program]
+    measures = list(targets.MEASURES)
     status_options = list(vocab)
 
     with st.form(f"target-form-{choice}"):
@@ -71,18 +72,19 @@ if chosen:
                               value=base.get("period_start") or program_row.get("start_date") or dt.date.today())
         end = c3.date_input(L("tedit.end"), format=L.date_input_format,
                             value=base.get("period_end") or program_row.get("end_date") or dt.date.today())
-        where_text = st.text_input(L("tedit.where"), value=panels.where_text(base.get("scope_json")))
-        milestones_text = st.text_area(L("tedit.milestones"), value=panels.milestones_text(base.get("milestones_json"), L.lang),
-                                       height=90)
+        where = st.text_input(L("tedit.where"), value=where_text(base.get("scope_json")))
+        milestones = st.text_area(L("tedit.milestones"), value=milestones_text(base.get("milestones_json"), L.lang),
+                                  height=90)
         c1, c2 = st.columns([1, 1])
         save = c1.form_submit_button(L("tedit.save"), type="primary")
         delete = c2.form_submit_button(L("tedit.delete"), disabled=choice is None)
 
     if save:
-        table, problems = panels.target_table_from_form(
+        table, form_problems = targets.table_from_form(
             target_id=(choice or target_id).strip(), label=label, funder=funder, measure=measure, status=status,
-            direction=direction, value=value, start=start, end=end, where=where_text, milestones=milestones_text,
-            lang=L.lang)
+            direction=direction, value=value, start=start, end=end, where=where, milestones=milestones,
+            decimal_comma=L.lang == "de")
+        problems = problem_texts(form_problems, L.lang)
         if not problems:
             with data.writing() as con:
                 problems = programs.save_target(con, program, table, replace_id=choice, lang=L.lang,

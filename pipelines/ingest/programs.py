@@ -34,6 +34,7 @@ import duckdb
 import tomli_w
 
 from pipelines import targets as targets_mod
+from pipelines.text.metrics import problem_texts
 from pipelines import vocab
 from pipelines.store import db, derived
 from pipelines.store.db import transaction
@@ -130,9 +131,9 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
     if tables and program_id:
         known = [*vocab.STATUSES, *(s["status"] for s in statuses)]
         try:
-            target_rows = targets_mod.parse_targets(tables, program_id, lang=lang, statuses=known)
+            target_rows = targets_mod.parse_targets(tables, program_id, statuses=known)
         except targets_mod.TargetSpecError as exc:
-            problems += [("bad_target", None, {"detail": p}) for p in exc.problems]
+            problems += [("bad_target", None, {"detail": p}) for p in problem_texts(exc.problems, lang)]
     if problems:
         raise ProgramFileError(problems)
     return ProgramSpec(program, statuses, target_rows)
@@ -241,9 +242,9 @@ def _rewrite_targets(con, program_id: str, change, lang: str, saved_by: str | No
         "select status from status_vocabulary where program_id = ?", [program_id]).fetchall())]
     tables = change(target_tables(con, program_id))
     try:
-        rows = targets_mod.parse_targets(tables, program_id, lang=lang, statuses=known)
+        rows = targets_mod.parse_targets(tables, program_id, statuses=known)
     except targets_mod.TargetSpecError as exc:
-        return list(exc.problems)
+        return problem_texts(exc.problems, lang)
     text = targets_mod.targets_to_toml(rows) if rows else ""
     with transaction(con):
         load_id = db.allocate(con, "load_id")

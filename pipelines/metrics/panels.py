@@ -12,10 +12,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from pipelines import dates
-from pipelines.metrics import stats
-from pipelines import metrics
-from pipelines import targets
+from pipelines import dates, metrics, targets
+from pipelines.metrics import compare, stats
 from pipelines.store.db import quote_ident
 
 TILE_STATUSES = [("active", "coaching"), ("active", "mentoring"), ("reached", "training"), ("active", "employment")]
@@ -52,14 +50,14 @@ def tiles(total: dict[str, Any]) -> list[dict[str, Any]]:
     return out
 
 
-def overview(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.date, lang: str = "de") -> dict:
+def overview(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.date) -> dict:
     """Tiles and target cards for the overview page (and the CLI/report use the same numbers)."""
     total = summary(con, program_ids, as_of)
     names = dict(con.execute("select program_id, name from program where program_id in (select unnest(?))",
                              [list(program_ids)]).fetchall())
     cards = []
     for program_id in program_ids:
-        for card in targets.evaluate(con, program_id, as_of, lang=lang):
+        for card in targets.evaluate(con, program_id, as_of):
             cards.append({**card, "program": program_id, "program_name": names.get(program_id, program_id)})
     return {"summary": total, "tiles": tiles(total), "targets": cards}
 
@@ -121,11 +119,11 @@ def monthly_activity(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_
     return frame.rename(columns={"new": "count"})[["month", "series", "count"]]
 
 
-def progress(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.date, lang: str = "de",
+def progress(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.date,
              cards: list[dict] | None = None) -> dict:
     """Everything the progress page draws (`cards`: the overview's target cards, if already at hand)."""
     if cards is None:
-        cards = overview(con, program_ids, as_of, lang)["targets"]
+        cards = overview(con, program_ids, as_of)["targets"]
     outcome_statuses = [s for s, c in metrics.vocabulary(con, tuple(program_ids)).items() if c == "outcome"]
     used = {r[0] for r in con.execute(
         "select distinct status from episode where program_id in (select unnest(?))", [list(program_ids)]).fetchall()}
@@ -140,23 +138,24 @@ GROUP_FIELDS = ["program", "site", "cohort", "entry_year", "coach_id", "mentor_i
 
 
 def comparison(con: duckdb.DuckDBPyConnection, program_ids: list[str], status: str, as_of: dt.date,
-               by: str | None = None, cohorts: list[str] | None = None, lang: str = "de") -> dict:
-    """Groups side by side: table (n, reached, share, Wilson interval, small flag) and KM curves."""
-    from pipelines.metrics import compare
+               by: str | None = None, groups: list[str] | None = None) -> dict:
+    """Groups side by side: table (n, reached, share, Wilson interval, small flag) and KM curves.
 
-    groups = compare.compare(con, list(program_ids), status, as_of, by=by if not cohorts else None,
-                             cohorts=cohorts or None, lang=lang)
+    `groups`: typed comparison groups (see `compare.parse_group`); when given, `by` is not used.
+    """
+    rows = compare.compare(con, list(program_ids), status, as_of, by=by if not groups else None,
+                           groups=groups or None)
     table = pd.DataFrame([{k: g[k] for k in ("group", "n", "reached", "share", "ci_low", "ci_high", "small")}
-                          for g in groups], columns=["group", "n", "reached", "share", "ci_low", "ci_high", "small"])
+                          for g in rows], columns=["group", "n", "reached", "share", "ci_low", "ci_high", "small"])
     curves = pd.DataFrame(
         [{"group": g["group"], "month": m, "share": s}
-         for g in groups for m, s in zip(g["time_to"]["months"], g["time_to"]["share"])],
+         for g in rows for m, s in zip(g["time_to"]["months"], g["time_to"]["share"])],
         columns=["group", "month", "share"])
-    return {"table": table, "curves": curves, "groups": groups}
+    return {"table": table, "curves": curves, "groups": rows}
 
 
 def filter_values(con: duckdb.DuckDBPyConnection, program_ids: list[str]) -> dict[str, list]:
-    """Values present per groupable field, for building ad-hoc cohorts."""
+    """Values present per groupable field, for building comparison groups."""
     out = {}
     for field in ("site", "cohort", "german_level", "gender", "origin_region", "coach_id", "mentor_id"):
         col = quote_ident(field)
@@ -201,134 +200,3 @@ def target_rows(con: duckdb.DuckDBPyConnection, program_id: str) -> pd.DataFrame
     return con.execute(
         "select * exclude (load_id) from target where program_id = ? order by target_id, valid_from", [program_id]
     ).df()
-
-
-# --------------------------------------------------------------------------- sentences
-
-_SENTENCES = {
-    "forecast": ("Bei aktuellem Tempo {forecast} von {target} bis {end} – nötig sind {needed} pro Monat; "
-                 "Wahrscheinlichkeit {probability}.",
-                 "At the current pace {forecast} of {target} by {end} — {needed} per month needed; "
-                 "probability {probability}."),
-    "forecast_at_most": ("Bei aktuellem Tempo {forecast} bis {end} (höchstens {target}); "
-                         "Wahrscheinlichkeit, darunter zu bleiben, {probability}.",
-                         "At the current pace {forecast} by {end} (at most {target}); "
-                         "probability of staying within it {probability}."),
-    "forecast_level": ("Aktuell {achieved}, Ziel {target} bis {end}.", "Currently {achieved}, target {target} by {end}."),
-    "met": ("Ziel erreicht: {achieved} von {target}.", "Target met: {achieved} of {target}."),
-    "missed": ("Zeitraum am {end} beendet: {achieved} von {target} erreicht.",
-               "Period ended on {end}: {achieved} of {target} reached."),
-    "not_started": ("Der Zeitraum beginnt am {start}; nötig sind dann {needed} pro Monat.",
-                    "The period starts on {start}; {needed} per month will be needed."),
-}
-
-
-def value_text(card: dict, value, lang: str) -> str:
-    """A target's value as shown: a share as percent (74,0 %), a count without decimals unless it has some."""
-    from pipelines import text
-
-    if value is None:
-        return "–"
-    if card["measure"] == "share":
-        return text.percent(float(value) / 100, lang, 1)
-    return text.number(value, lang, 0 if float(value).is_integer() else 1)
-
-
-def forecast_sentence(card: dict, lang: str = "de") -> str:
-    """One sentence on where a target is heading (dashboard cards and the report say the same).
-
-    e.g. "Bei aktuellem Tempo 46 von 50 bis 31.12.2022 – nötig sind 1,1 pro Monat; Wahrscheinlichkeit 38 %."
-    """
-    from pipelines import text
-
-    i = 0 if lang == "de" else 1
-    forecast = card.get("forecast")
-    if forecast is not None and card["measure"] != "share":
-        forecast = round(forecast)   # a count: "98 von 50", not "97,7 von 50"
-    values = {
-        "achieved": value_text(card, card["achieved"], lang),
-        "target": value_text(card, card["target"], lang),
-        "forecast": value_text(card, forecast, lang),
-        "needed": text.number(card.get("needed_per_month"), lang, 1),
-        "probability": text.percent(card.get("probability"), lang),
-        "start": text.date(card["period_start"], lang),
-        "end": text.date(card["period_end"], lang),
-    }
-    state = card["state"]
-    if state in ("met", "missed", "not_started") and not (state == "met" and card["direction"] == "at_most"):
-        key = state
-    elif card.get("probability") is None:
-        key = "forecast_level"
-    else:
-        key = "forecast_at_most" if card["direction"] == "at_most" else "forecast"
-    return _SENTENCES[key][i].format(**values)
-
-
-# --------------------------------------------------------------------------- target form
-
-def where_text(scope_json: str | None) -> str:
-    """A stored `where` table as the filter text a person types ('site=Köln; german_level>=B1')."""
-    import json
-
-    where = json.loads(scope_json or "{}")
-    parts = []
-    for field, cond in where.items():
-        if isinstance(cond, dict):
-            for op, value in cond.items():
-                text = ",".join(map(str, value)) if isinstance(value, list) else str(value)
-                parts.append(f"{field}{op}{text}")
-        elif isinstance(cond, list):
-            parts.append(f"{field}={','.join(map(str, cond))}")
-        else:
-            parts.append(f"{field}={cond}")
-    return "; ".join(parts)
-
-
-def milestones_text(milestones_json: str | None, lang: str = "de") -> str:
-    import json
-
-    from pipelines import text
-
-    return "\n".join(f"{text.date(m['date'], lang)} = {text.number(m['value'], lang, 0 if float(m['value']).is_integer() else 1)}"
-                     for m in json.loads(milestones_json or "[]"))
-
-
-def target_table_from_form(*, target_id: str, label: str, funder: str, measure: str, status: str | None,
-                           direction: str, value: float, start: dt.date, end: dt.date, where: str,
-                           milestones: str, lang: str = "de") -> tuple[dict, list[str]]:
-    """Turn the target form's fields into a `[[target]]` table; problems of the free-text parts.
-
-    The table itself is validated by targets.parse_targets when it is saved.
-    """
-    from pipelines.metrics import compare
-
-    problems: list[str] = []
-    table: dict[str, Any] = {"id": target_id, "label": label.strip(), "measure": measure,
-                             direction: int(value) if float(value).is_integer() else value,
-                             "period": {"start": start, "end": end}}
-    if funder.strip():
-        table["funder"] = funder.strip()
-    if measure != "entered" and status:
-        table["status"] = status
-    if where.strip():
-        try:
-            _, scope = compare.parse_cohort(f"ziel: {where}", lang=lang)
-            table["where"] = dict(scope.where)
-        except ValueError as exc:
-            problems += getattr(exc, "problems", [str(exc)])
-    points = []
-    for number, line in enumerate(milestones.splitlines(), start=1):
-        if not line.strip():
-            continue
-        day, _, amount = line.partition("=")
-        try:
-            amount_value = float(amount.strip().replace(".", "").replace(",", ".") if lang == "de" else amount.strip())
-            points.append({"date": dates.parse_date(day), "value": int(amount_value) if amount_value.is_integer() else amount_value})
-        except ValueError:
-            problems.append(("Meilenstein Zeile {n}: »{line}« – erwartet TT.MM.JJJJ = Zahl" if lang == "de" else
-                             "Milestone line {n}: '{line}' — expected DATE = number").format(n=number, line=line.strip()))
-    if points:
-        table["milestones"] = points
-    if not target_id:
-        problems.append("Kennung fehlt." if lang == "de" else "Identifier is missing.")
-    return table, problems

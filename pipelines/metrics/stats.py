@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from statistics import NormalDist
 from typing import Any
 
 SMALL_N = 5             # groups under this many participants are flagged as too small
@@ -92,8 +93,6 @@ def poisson_quantile(mean: float, q: float) -> int:
     if mean <= 0:
         return 0
     if mean > 1000:
-        from statistics import NormalDist
-
         return max(0, math.ceil(mean + NormalDist().inv_cdf(q) * math.sqrt(mean) - 0.5))
     k, p = 0, math.exp(-mean)
     cumulative = p

@@ -19,13 +19,14 @@ import pandas as pd
 from pipelines import targets, text
 from pipelines.report import sections, suppression
 from pipelines.report.drafts import Cells, Context, Draft, render_table
-from pipelines.report.model import Report, ReportError, as_date
+from pipelines import dates
+from pipelines.report.model import Report, ReportError
 from pipelines.store import db
 
 
 def _date(value: Any, name: str, lang: str) -> dt.date:
     try:
-        return as_date(value)
+        return dates.as_date(value)
     except (TypeError, ValueError):
         raise ReportError(text.say("report.e_date", lang, name=text.say(f"report.{name}", lang),
                                    value=value)) from None

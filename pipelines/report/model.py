@@ -19,24 +19,13 @@ class ReportError(ValueError):
     """The report cannot be built as asked (unknown program, period after the as-of date …)."""
 
 
-def as_date(value: Any) -> dt.date:
-    """A date from a date, a datetime or typed text (DD.MM.YYYY or YYYY-MM-DD); else TypeError/ValueError."""
-    if isinstance(value, dt.datetime):
-        return value.date()
-    if isinstance(value, dt.date):
-        return value
-    if isinstance(value, str):
-        return dates.parse_date(value)
-    raise TypeError(f"not a date: {value!r}")
-
-
 def file_name(programs: Sequence[str], as_of: Any, fmt: str, lang: str = "de",
               publication: bool = True) -> str:
     """The file name a report gets: ``bericht_<program>_<as-of>[_intern].<fmt>``."""
     programs = list(dict.fromkeys(programs))
     program = programs[0] if len(programs) == 1 else text.say("report.file_programs", lang, n=len(programs))
     suffix = "" if publication else "_" + text.say("report.file_internal", lang)
-    return f"{text.say('report.file', lang)}_{program}_{as_date(as_of).isoformat()}{suffix}.{fmt}"
+    return f"{text.say('report.file', lang)}_{program}_{dates.as_date(as_of).isoformat()}{suffix}.{fmt}"
 
 
 @dataclass(frozen=True)

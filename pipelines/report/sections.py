@@ -1,7 +1,7 @@
 """The sections of the report as table drafts, and what each counts:
 
 - targets: `targets.evaluate` on as_of (the revision in force that day), the sentence of
-  `panels.forecast_sentence`.
+  `text.targets.forecast_sentence`.
 - progress: the cumulative series of every entered/reached target (`panels.target_progress`)
   at half-year ends and on the evaluation date; its chart data.
 - characteristics at entry: `metrics.entered` of the period per gender, age band, ISCED
@@ -25,6 +25,7 @@ import pandas as pd
 
 from pipelines import dates, metrics, text, vocab
 from pipelines.metrics import Scope, panels
+from pipelines.text.targets import forecast_sentence, value_text
 from pipelines.report.drafts import Cells, Context, Count, Draft, Label, cell_key, share_label
 from pipelines.report.model import Chart
 from pipelines.store import db
@@ -70,14 +71,14 @@ def targets_draft(ctx: Context, cells: Cells, cards: list[dict]) -> Draft:
     for card in cards:
         depends = target_cells(ctx, cells, card)
         achieved = (Count(depends[0]) if depends and card["measure"] not in ("share",)
-                    else Label(panels.value_text(card, card["achieved"], ctx.lang), depends))
+                    else Label(value_text(card, card["achieved"], ctx.lang), depends))
         direction = "≥ " if card["direction"] == "at_least" else "≤ "
-        sentence = panels.forecast_sentence(card, ctx.lang)
+        sentence = forecast_sentence(card, ctx.lang)
         row: list[Count | Label] = ([Label(ctx.program_name(card["program"]))] if many else []) + [
             Label(card["label"]),
             Label(f"{ctx.day(card['period_start'])} – {ctx.day(card['period_end'])}"),
             achieved,
-            Label(direction + panels.value_text(card, card["target"], ctx.lang)),
+            Label(direction + value_text(card, card["target"], ctx.lang)),
             Label(text.percent(card["attainment"], ctx.lang), depends),
             Label(ctx.say(f"state.{card['state']}"), depends),
             Label(sentence, depends, instead=ctx.say("report.forecast_hidden")),

@@ -415,19 +415,19 @@ def test_compare_grouping_change_equals_the_cli(kassel, demo_db):
     assert at.query_params["status"] == "employment"
 
 
-def test_compare_adhoc_cohorts_equal_the_cli(kassel, demo_db):
+def test_compare_typed_groups_equal_the_cli(kassel, demo_db):
     at = open_page(kassel, "compare")
-    at.radio(key="cmp_mode").set_value("cohorts")
+    at.radio(key="cmp_mode").set_value("groups")
     at.run()
     assert problems(at) == []
-    # the page proposes one cohort per site to start from
-    assert at.text_input(key="cmp_cohort_0").value == "Kassel-Mitte: standort=Kassel-Mitte"
+    # the page proposes one group per site to start from
+    assert at.text_input(key="cmp_group_0").value == "Kassel-Mitte: standort=Kassel-Mitte"
     cohorts = ["Mitte B1+: standort=Kassel-Mitte; deutschniveau>=B1", "Früh: eintrittsjahr=2018"]
-    at.text_input(key="cmp_cohort_0").set_value(cohorts[0])
-    at.text_input(key="cmp_cohort_1").set_value(cohorts[1])
+    at.text_input(key="cmp_group_0").set_value(cohorts[0])
+    at.text_input(key="cmp_group_1").set_value(cohorts[1])
     at.run()
     assert problems(at) == []
-    expected = cli_json(demo_db, "compare", "--program", KASSEL, "--cohort", cohorts[0], "--cohort", cohorts[1],
+    expected = cli_json(demo_db, "compare", "--program", KASSEL, "--group", cohorts[0], "--cohort", cohorts[1],
                         "--status", "training", "--as-of", "2020-08-31")
     assert compare_rows(at) == cli_rows(expected)
     assert compare_rows(at) == [("Mitte B1+", "42", "18", "42,9 %"), ("Früh", "46", "20", "43,5 %")]
@@ -436,32 +436,32 @@ def test_compare_adhoc_cohorts_equal_the_cli(kassel, demo_db):
                                "cohort": cohorts}
 
 
-def test_compare_mode_switch_keeps_grouping_and_cohorts(kassel, demo_db):
+def test_compare_mode_switch_keeps_grouping_and_typed_groups(kassel, demo_db):
     """Hidden widgets lose their state in Streamlit; the page must keep both settings."""
     at = open_page(kassel, "compare")
     at.selectbox(key="cmp_by").set_value("cohort")
     at.run()
-    at.radio(key="cmp_mode").set_value("cohorts")
+    at.radio(key="cmp_mode").set_value("groups")
     at.run()
-    at.text_input(key="cmp_cohort_0").set_value("Früh: eintrittsjahr=2018")
+    at.text_input(key="cmp_group_0").set_value("Früh: eintrittsjahr=2018")
     at.run()
     at.radio(key="cmp_mode").set_value("by")
     at.run()
     assert problems(at) == []
     assert at.selectbox(key="cmp_by").value == "cohort"
     assert len(compare_rows(at)) == 7
-    at.radio(key="cmp_mode").set_value("cohorts")
+    at.radio(key="cmp_mode").set_value("groups")
     at.run()
     assert problems(at) == []
-    assert at.text_input(key="cmp_cohort_0").value == "Früh: eintrittsjahr=2018"
+    assert at.text_input(key="cmp_group_0").value == "Früh: eintrittsjahr=2018"
     assert compare_rows(at)[0] == ("Früh", "46", "20", "43,5 %")
 
 
-def test_compare_bad_cohort_filter_is_a_sentence(kassel):
+def test_compare_bad_typed_group_is_a_sentence(kassel):
     at = open_page(kassel, "compare")
-    at.radio(key="cmp_mode").set_value("cohorts")
+    at.radio(key="cmp_mode").set_value("groups")
     at.run()
-    at.text_input(key="cmp_cohort_0").set_value("Blau: lieblingsfarbe=blau")
+    at.text_input(key="cmp_group_0").set_value("Blau: lieblingsfarbe=blau")
     at.run()
     assert problems(at) == []
     assert len(at.warning) == 1 and "lieblingsfarbe" in at.warning[0].value

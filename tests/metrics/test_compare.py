@@ -1,4 +1,4 @@
-"""Comparison of groups and the typed cohort filter."""
+"""Comparison of groups and the typed comparison group."""
 
 from __future__ import annotations
 
@@ -7,7 +7,8 @@ import json
 import pytest
 
 from pipelines import metrics
-from pipelines.metrics.compare import CohortError, cohort_text, compare, parse_cohort
+from pipelines.metrics.compare import GroupError, compare, group_text, parse_group
+from pipelines.text.metrics import problem_texts
 from pipelines.metrics import Scope
 from tests.helpers.stores import D, build
 
@@ -71,8 +72,8 @@ def test_compare_without_groups_matches_the_metrics(sites):
     assert group["time_to"] == {"months": list(frame["month"]), "share": list(frame["share"])}
 
 
-def test_compare_ad_hoc_cohorts(sites):
-    groups = compare(sites, ["permenti"], "training", "2019-12-31", cohorts=[
+def test_compare_typed_groups(sites):
+    groups = compare(sites, ["permenti"], "training", "2019-12-31", groups=[
         "Köln B1+: standort=Köln; deutschniveau>=B1",
         "Rest: standort!=Köln",
         ("leer", Scope(None, {"site": "Köln", "german_level": "C2"})),
@@ -82,13 +83,13 @@ def test_compare_ad_hoc_cohorts(sites):
     assert groups[2]["share"] is None and groups[2]["small"] and groups[2]["time_to"]["months"] == []
 
 
-def test_cohorts_are_limited_to_the_programs_and_split_by_a_field(sites):
+def test_groups_are_limited_to_the_programs_and_split_by_a_field(sites):
     groups = compare(sites, ["permenti"], "training", "2019-12-31", by="german_level",
-                     cohorts=["Köln: site=Köln"])          # "other" also has a Köln participant
+                     groups=["Köln: site=Köln"])          # "other" also has a Köln participant
     assert [(g["group"], g["n"]) for g in groups] == [("Köln – A2", 3), ("Köln – B1", 3)]
 
 
-# ------------------------------------------------------------------------------ typed cohorts
+# ------------------------------------------------------------------------------ typed comparison groups
 
 @pytest.mark.parametrize("text, name, programs, where", [
     ("Köln B1+: site=Köln; german_level>=B1; entry_year=2019", "Köln B1+", None,
@@ -107,20 +108,20 @@ def test_cohorts_are_limited_to_the_programs_and_split_by_a_field(sites):
     ("jahr: eintrittsjahr=2018..2020; kohorte=3", "jahr", None,
      {"entry_year": {">=": 2018, "<=": 2020}, "cohort": "3"}),
 ])
-def test_parse_cohort(text, name, programs, where):
-    got_name, scope = parse_cohort(text)
+def test_parse_group(text, name, programs, where):
+    got_name, scope = parse_group(text)
     assert got_name == name
     assert scope.programs == programs
     assert scope.where == where
     assert metrics.check_where(scope.where) == []
 
 
-def test_parse_cohort_lists_every_problem_in_german():
-    with pytest.raises(CohortError) as caught:
-        parse_cohort("X: stadt=Köln; deutschniveau>=D1; standort>=A; eintritt=2019-13-01..; "
+def test_parse_group_lists_every_problem_in_german():
+    with pytest.raises(GroupError) as caught:
+        parse_group("X: stadt=Köln; deutschniveau>=D1; standort>=A; eintritt=2019-13-01..; "
                      "kohorte>=sieben; site>=Köln,Bonn; nur text; geschlecht=; alter=10..20; "
                      "deutschniveau>=B1; deutschniveau>=B2")
-    problems = caught.value.problems
+    problems = problem_texts(caught.value.problems, "de")
     assert problems == [
         "„stadt=Köln“: unbekanntes Merkmal „stadt“. Möglich sind: programm, standort, kohorte, geschlecht, "
         "herkunft, coach, mentor, austrittsgrund, deutschniveau, qualifikation, geburtsjahr, eintrittsjahr, "
@@ -137,30 +138,32 @@ def test_parse_cohort_lists_every_problem_in_german():
     ]
 
 
-def test_parse_cohort_problems_in_english():
-    with pytest.raises(CohortError) as caught:
-        parse_cohort("city=Köln; german_level>=Z9", lang="en")
-    assert caught.value.problems[0].startswith("'city=Köln': unknown field 'city'. Possible fields: program_id, site")
-    assert caught.value.problems[1] == "'german_level>=Z9': german_level: 'Z9' is not a valid value (A1, A2, B1, B2, C1, C2)."
-    with pytest.raises(CohortError, match="no conditions"):
-        parse_cohort("leer:", lang="en")
+def test_parse_group_problems_in_english():
+    with pytest.raises(GroupError) as caught:
+        parse_group("city=Köln; german_level>=Z9")
+    problems = problem_texts(caught.value.problems, "en")
+    assert problems[0].startswith("'city=Köln': unknown field 'city'. Possible fields: program_id, site")
+    assert problems[1] == "'german_level>=Z9': german_level: 'Z9' is not a valid value (A1, A2, B1, B2, C1, C2)."
+    with pytest.raises(GroupError) as caught:
+        parse_group("leer:")
+    assert problem_texts(caught.value.problems, "en") == ["The group has no conditions."]
 
 
-def test_parse_cohort_checks_values_against_the_data(sites):
-    name, scope = parse_cohort("k: standort=köln,BIELEFELD; kohorte>=100", con=sites)
+def test_parse_group_checks_values_against_the_data(sites):
+    name, scope = parse_group("k: standort=köln,BIELEFELD; kohorte>=100", con=sites)
     assert scope.where == {"site": ["Köln", "Bielefeld"], "cohort": {">=": "100"}}  # stored spelling
-    with pytest.raises(CohortError) as caught:
-        parse_cohort("k: standort=Koln", con=sites)
-    assert caught.value.problems == [
+    with pytest.raises(GroupError) as caught:
+        parse_group("k: standort=Koln", con=sites)
+    assert problem_texts(caught.value.problems, "de") == [
         "„standort=Koln“: standort „Koln“ kommt in den Daten nicht vor (vorhanden: Bielefeld, Köln)."]
 
 
-def test_cohort_text_round_trip():
-    name, scope = parse_cohort("Köln B1+: programm=permenti; standort=Köln,Bonn; deutschniveau>=B1; "
+def test_group_text_round_trip():
+    name, scope = parse_group("Köln B1+: programm=permenti; standort=Köln,Bonn; deutschniveau>=B1; "
                                "eintritt=01.01.2019..31.12.2019; geschlecht!=divers")
-    text = cohort_text(name, scope)
+    text = group_text(name, scope)
     assert text == ("Köln B1+: program=permenti; site=Köln,Bonn; german_level>=B1; "
                     "entry_date>=2019-01-01; entry_date<=2019-12-31; gender!=diverse")
-    again = parse_cohort(text)
+    again = parse_group(text)
     assert again[0] == name and again[1].programs == scope.programs
     assert metrics.scope_sql(again[1])[1] == metrics.scope_sql(scope)[1]

@@ -1,16 +1,16 @@
-"""Metrics on tiny stores: every expected number is worked out by hand in the comments."""
+"""Counts and rates on tiny stores: every expected number is worked out by hand in the comments."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 
 import pytest
 
 from pipelines import metrics
 from pipelines.metrics import Scope
-from tests.helpers.stores import D, add_episode, add_participant, add_program, add_status, build
+from pipelines.text.metrics import problem_text
+from tests.helpers.stores import add_episode, add_participant, add_program, add_status, build
 
 ALL = Scope()
 P1 = Scope(("p1",))
@@ -93,8 +93,9 @@ def test_a_status_of_the_program_vocabulary_is_accepted_and_an_unknown_one_refus
     assert metrics.reached(con, P1, "minijob", None, None) == 1
     assert metrics.vocabulary(con, ["p1"])["minijob"] == "outcome"
     assert list(metrics.vocabulary(con))[:2] == ["coaching", "mentoring"]  # built-ins first
-    with pytest.raises(ValueError, match="unknown status 'trainig'"):
+    with pytest.raises(ValueError) as caught:
         metrics.reached(con, P1, "trainig", None, None)
+    assert problem_text(caught.value.problems[0], "en").startswith("Unknown status 'trainig' (known: coaching, ")
 
 
 # ------------------------------------------------------------------------------ upon leaving
@@ -154,34 +155,6 @@ def test_leavers(con):
     assert metrics.leavers(con, ALL, "2019-01-01", "2019-12-31") == 1
 
 
-# ------------------------------------------------------------------------------ Wilson
-
-@pytest.mark.parametrize("k, n, low, high", [
-    # Newcombe (1998), Statistics in Medicine 17:857–872, Table I, method 3 (score, no CC)
-    (81, 263, 0.2553, 0.3662),
-    (15, 148, 0.0624, 0.1605),
-    (0, 20, 0.0000, 0.1611),
-    (1, 29, 0.0061, 0.1718),
-    (29, 29, 0.8830, 1.0000),
-    # 37 of 50 (p = 0.74): centre (0.74 + 1.9208/50) / (1 + 3.8415/50) = 0.72288,
-    # half-width 1.96 * sqrt(0.74 * 0.26 / 50 + 3.8415 / 10000) / 1.07683 = 0.11842
-    (37, 50, 0.6045, 0.8413),
-])
-def test_wilson_interval_matches_textbook_values(k, n, low, high):
-    rate = metrics.wilson(k, n)
-    assert rate.ci_low == pytest.approx(low, abs=5e-5)
-    assert rate.ci_high == pytest.approx(high, abs=5e-5)
-    assert rate.share == pytest.approx(k / n)
-
-
-def test_rate_edge_cases():
-    assert metrics.wilson(0, 0) == metrics.Rate(0, 0, None, None, None, True)
-    assert metrics.wilson(3, 4).small and not metrics.wilson(3, 5).small
-    assert json.dumps(metrics.wilson(2, 3).as_dict())
-    with pytest.raises(ValueError):
-        metrics.wilson(5, 4)
-
-
 def test_share_reached_of_the_entrants(con):
     build(con, [("a", "2019-01-01"), ("b", "2019-02-01"), ("c", "2019-03-01"), ("d", "2020-01-01")], [
         ("a", "training", "2019-06-01"),
@@ -190,103 +163,9 @@ def test_share_reached_of_the_entrants(con):
     ])
     rate = metrics.share_reached(con, ALL, "training", "2019-01-01", "2019-12-31")
     assert (rate.k, rate.n) == (1, 3)
-
-
-# ------------------------------------------------------------------------------ Kaplan–Meier
-
-@pytest.fixture
-def km_store(con):
-    """Seven women entering on 1 Jan 2020, followed to 30 Apr 2020 (day 120).
-
-    day 10: a starts training; day 20: c leaves without; day 45: b and d start, g leaves
-    (censored on an event day: still at risk that day); day 100: f starts; e is censored at
-    as-of (day 120).
-
-    By hand, S(t) = product over event days of (1 - d / at risk):
-      day 10: 1 - 1/7 = 6/7;   day 45: 6/7 * (1 - 2/5) = 18/35;   day 100: 18/35 * (1 - 1/2) = 9/35
-    Month ends: 1 → day 30, 2 → 61, 3 → 91, 4 → 122 (120 / 30.4375 → 4 months).
-    """
-    start = D("2020-01-01")
-    day = lambda n: (start + dt.timedelta(days=n)).isoformat()  # noqa: E731
-    build(con, [("a", day(0)), ("b", day(0)), ("c", day(0), day(20)), ("d", day(0)), ("e", day(0)),
-                ("f", day(0)), ("g", day(0), day(45))], [
-        ("a", "training", day(10)), ("b", "training", day(45)), ("d", "training", day(45)),
-        ("f", "training", day(100)),
-    ])
-    return con, day(120)
-
-
-def test_time_to_matches_the_hand_computed_table(km_store):
-    con, as_of = km_store
-    frame = metrics.time_to(con, ALL, "training", as_of)
-    assert list(frame.columns) == ["month", "at_risk", "events", "censored", "share"]
-    expected = [
-        # month, at_risk, events, censored, share
-        (0, 7, 0, 0, 0.0),
-        (1, 7, 1, 1, 1 / 7),
-        (2, 5, 2, 1, 17 / 35),
-        (3, 2, 0, 0, 17 / 35),
-        (4, 2, 1, 1, 26 / 35),
-    ]
-    assert [tuple(r[:4]) for r in expected] == [tuple(int(v) for v in row[:4]) for row in frame.itertuples(index=False)]
-    assert list(frame["share"]) == pytest.approx([r[4] for r in expected])
-    assert frame.attrs["excluded_at_entry"] == 0
-
-
-def test_time_to_agrees_with_scipy_on_a_larger_constructed_sample(con):
-    stats = pytest.importorskip("scipy.stats")
-    add_program(con)
-    as_of = D("2021-12-31")
-    events, censored = [], []
-    for i in range(60):
-        entry = D("2019-01-01") + dt.timedelta(days=(i * 37) % 700)
-        pid = f"x{i}"
-        kind = i % 4
-        if kind == 0:      # training after some days
-            add_participant(con, pid, entry.isoformat())
-            start = entry + dt.timedelta(days=(i * 53) % 400)
-            add_episode(con, pid, "training", start.isoformat())
-            if start <= as_of:
-                events.append((start - entry).days)
-            else:
-                censored.append((as_of - entry).days)
-        elif kind == 1:    # leaves without training
-            exit_ = entry + dt.timedelta(days=(i * 29) % 300)
-            add_participant(con, pid, entry.isoformat(), exit_.isoformat())
-            censored.append((exit_ - entry).days)
-        elif kind == 2:    # training after leaving: follow-up ended at exit, censored there
-            exit_ = entry + dt.timedelta(days=90 + i)
-            add_participant(con, pid, entry.isoformat(), exit_.isoformat())
-            add_episode(con, pid, "training", (exit_ + dt.timedelta(days=5)).isoformat())
-            censored.append((exit_ - entry).days)
-        else:              # still in, no training: censored at as-of
-            add_participant(con, pid, entry.isoformat())
-            censored.append((as_of - entry).days)
-    frame = metrics.time_to(con, ALL, "training", as_of)
-    fit = stats.ecdf(stats.CensoredData(uncensored=events, right=censored))
-    ends = [math.floor(m * 365.25 / 12 + 0.5) for m in frame["month"]]
-    assert list(frame["share"]) == pytest.approx(list(fit.cdf.evaluate(ends)), abs=1e-12)
-    assert frame["events"].sum() == len(events) and frame["censored"].sum() == len(censored)
-    assert frame["at_risk"].iloc[0] == 60
-
-
-def test_time_to_treats_episodes_before_entry(con):
-    build(con, [("a", "2020-01-01"), ("b", "2020-01-01"), ("c", "2020-01-01")], [
-        ("a", "training", "2019-09-01"),                 # in training on entry: left out
-        ("b", "training", "2019-09-01", "2019-12-01"),   # ended before entry: ignored …
-        ("b", "training", "2020-01-01"),                 # … her start on the entry day is day 0
-    ])
-    frame = metrics.time_to(con, ALL, "training", "2020-02-15")
-    assert frame.attrs["excluded_at_entry"] == 1
-    assert frame["at_risk"].iloc[0] == 2                 # b, c
-    assert frame["events"].iloc[0] == 1                  # b on day 0
-    assert frame["share"].iloc[0] == pytest.approx(0.5)
-
-
-def test_time_to_of_an_empty_scope_is_an_empty_table(con):
-    build(con, [])
-    frame = metrics.time_to(con, ALL, "training", "2020-01-01")
-    assert frame.empty and list(frame.columns) == metrics.TIME_TO_COLUMNS
+    # per entry year: 2019 as above; 2020 — d entered and started training the day after
+    by_year = metrics.share_reached(con, ALL, "training", None, "2020-12-31", by="entry_year")
+    assert {year: (r.k, r.n) for year, r in by_year.items()} == {2019: (2, 3), 2020: (1, 1)}
 
 
 # ------------------------------------------------------------------------------ funnel
@@ -325,97 +204,6 @@ def test_funnel_uses_the_program_category_of_an_added_status(con):
     assert result["reached_any"] == 1 and result["reached"]["minijob"] == 1
 
 
-# ------------------------------------------------------------------------------ monthly series
-
-@pytest.fixture
-def series_store(con):
-    build(con, [("a", "2020-01-10", "2020-03-15"), ("b", "2020-01-31"), ("c", "2020-02-29"),
-                ("d", "2020-03-31"), ("e", "2019-12-31")], [
-        ("a", "training", "2020-01-20", "2020-02-10"), ("a", "training", "2020-03-01"),  # re-entry
-        ("b", "training", "2020-02-29"),
-        ("e", "training", "2019-12-31", "2020-02-01"),   # before the series start
-        ("c", "training", "2020-04-02"),                 # after the series end
-    ])
-    return con
-
-
-def test_monthly_series_entered(series_store):
-    frame = metrics.monthly_series(series_store, ALL, "entered", None, "2020-01-01", "2020-03-31")
-    assert [d.date() for d in frame["month"]] == [D("2020-01-01"), D("2020-02-01"), D("2020-03-01")]
-    assert [d.date() for d in frame["month_end"]] == [D("2020-01-31"), D("2020-02-29"), D("2020-03-31")]
-    assert list(frame["new"]) == [2, 1, 1]             # a, b | c | d
-    assert list(frame["cumulative"]) == [2, 3, 4]
-
-
-def test_monthly_series_reached_counts_first_starts_and_ends_on_end(series_store):
-    con = series_store
-    frame = metrics.monthly_series(con, ALL, "reached", "training", "2020-01-15", "2020-03-20")
-    assert [d.date() for d in frame["month_end"]][-1] == D("2020-03-20")
-    assert list(frame["new"]) == [1, 1, 0]             # a (20 Jan) | b (29 Feb) | a again: not new
-    assert list(frame["cumulative"]) == [1, 2, 2]
-    for end, value in zip(frame["month_end"], frame["cumulative"]):
-        assert value == metrics.reached(con, ALL, "training", "2020-01-15", end.date())
-
-
-def test_monthly_series_active_and_in_program_are_levels(series_store):
-    con = series_store
-    active = metrics.monthly_series(con, ALL, "active", "training", "2020-01-01", "2020-03-31")
-    # 31 Jan: a, e; 29 Feb: b (starts that day; a's first episode ended 10 Feb, e's 1 Feb);
-    # 31 Mar: a (again), b
-    assert list(active["cumulative"]) == [2, 1, 2]
-    assert list(active["new"]) == [1, 1, 1]            # a | b | a
-    for end, value in zip(active["month_end"], active["cumulative"]):
-        assert value == metrics.active(con, ALL, "training", end.date())
-    inside = metrics.monthly_series(con, ALL, "in_program", None, "2020-01-01", "2020-03-31")
-    assert list(inside["cumulative"]) == [3, 4, 4]      # +a +b | +c | -a (left 15 Mar) +d
-    assert list(inside["new"]) == [2, 1, 1]
-
-
-def test_monthly_series_agree_with_the_point_metrics_on_a_messy_store(con):
-    """Overlaps, re-entries, one-day episodes, exits before the start: each month end of every
-    series equals the metric computed for that day."""
-    add_program(con)
-    start = D("2019-01-01")
-    for i in range(80):
-        entry = start + dt.timedelta(days=(i * 41) % 900)
-        exit_ = entry + dt.timedelta(days=(i * 67) % 500) if i % 3 else None
-        add_participant(con, f"x{i}", entry.isoformat(), exit_ and exit_.isoformat())
-        first = entry + dt.timedelta(days=(i * 13) % 200)
-        add_episode(con, f"x{i}", "training", first.isoformat(),
-                    (first + dt.timedelta(days=(i * 7) % 90)).isoformat() if i % 2 else None)
-        if i % 4 == 0:   # overlapping second episode, and a touching third one
-            second = first + dt.timedelta(days=10)
-            add_episode(con, f"x{i}", "training", second.isoformat(), (second + dt.timedelta(days=100)).isoformat())
-            add_episode(con, f"x{i}", "training", (second + dt.timedelta(days=100)).isoformat(),
-                        (second + dt.timedelta(days=130)).isoformat())
-        if i % 5 == 0:   # one-day events, stored both ways
-            day = entry + dt.timedelta(days=i)
-            add_episode(con, f"x{i}", "qualification", day.isoformat(),
-                        (day + dt.timedelta(days=i % 2)).isoformat())
-    a, b = "2019-06-15", "2021-09-10"
-    for status in ("training", "qualification", ["training", "qualification"]):
-        active = metrics.monthly_series(con, ALL, "active", status, a, b)
-        for end, value in zip(active["month_end"], active["cumulative"]):
-            assert value == metrics.active(con, ALL, status, end.date()), (status, end)
-        reached = metrics.monthly_series(con, ALL, "reached", status, a, b)
-        for end, value in zip(reached["month_end"], reached["cumulative"]):
-            assert value == metrics.reached(con, ALL, status, a, end.date())
-        assert reached["new"].sum() == reached["cumulative"].iloc[-1]
-    inside = metrics.monthly_series(con, ALL, "in_program", None, a, b)
-    entered = metrics.monthly_series(con, ALL, "entered", None, a, b)
-    for end, value, count in zip(inside["month_end"], inside["cumulative"], entered["cumulative"]):
-        assert value == metrics.in_program(con, ALL, end.date())
-        assert count == metrics.entered(con, ALL, a, end.date())
-    assert list(inside["new"]) == list(entered["new"])
-
-
-def test_monthly_series_refuses_unknown_measures(con):
-    with pytest.raises(ValueError, match="unknown measure"):
-        metrics.monthly_series(con, ALL, "upon_leaving", "training", "2020-01-01", "2020-03-31")
-    with pytest.raises(ValueError, match="needs a status"):
-        metrics.monthly_series(con, ALL, "reached", None, "2020-01-01", "2020-03-31")
-
-
 # ------------------------------------------------------------------------------ status summary
 
 def test_status_summary_counts_from_the_program_start(con):
@@ -450,80 +238,7 @@ def test_status_summary_counts_from_the_program_start(con):
         metrics.status_summary(con, "nope", "2020-08-31")
 
 
-# ------------------------------------------------------------------------------ scope
-
-@pytest.fixture
-def people(con):
-    build(con, [
-        ("a", "2019-03-01", None, {"site": "Köln", "german_level": "A2", "qualification_level": 3,
-                                   "birth_year": 1990, "cohort": "3", "gender": "female"}),
-        ("b", "2019-05-01", None, {"site": "Bielefeld", "german_level": "B1", "qualification_level": 6,
-                                   "birth_year": 1970, "cohort": "7"}),
-        ("c", "2020-01-10", None, {"site": "Köln", "german_level": "C1", "birth_year": 1999,
-                                   "cohort": "10"}),
-        ("d", "2020-06-01", None, {}),
-    ])
-    return con
-
-
-@pytest.mark.parametrize("where, expected", [
-    ({}, 4),
-    ({"site": "Köln"}, 2),
-    ({"site": ["Köln", "Bielefeld"]}, 3),
-    ({"site": {"!=": "Köln"}}, 2),                       # b and d (unknown site kept)
-    ({"german_level": {">=": "B1"}}, 2),                 # CEFR order, not text order
-    ({"german_level": {">": "A2", "<": "C1"}}, 1),
-    ({"qualification_level": {"<=": 4}}, 1),
-    ({"entry_year": 2019}, 2),
-    ({"entry_from": "2019-04-01", "entry_to": "31.01.2020"}, 2),
-    ({"age_band": "25-34"}, 1),                          # a: 2019 - 1990 = 29
-    ({"age_band": ["<25", "45-54"]}, 2),                 # c: 21, b: 49
-    ({"age": {">=": 40}}, 1),
-    ({"cohort": {">=": 7}}, 2),                          # numbers, so 10 > 7
-    ({"gender": "weiblich"}, 1),                         # German value alias
-    ({"site": "x' or 1=1 --"}, 0),                       # a value is only ever a parameter
-])
-def test_scope_filters(people, where, expected):
-    assert metrics.entered(people, Scope(("p1",), where), None, None) == expected
-
-
-def test_scope_programs(con):
-    build(con, [("a", "2019-01-01")])
-    build(con, [("a", "2019-01-01"), ("b", "2019-01-01")], program="p2")
-    assert metrics.entered(con, Scope(("p2",)), None, None) == 2
-    assert metrics.entered(con, Scope("p1"), None, None) == 1
-    assert metrics.entered(con, Scope(()), None, None) == 0
-    assert metrics.entered(con, None, None, None) == 3
-
-
-def test_scope_problems_are_listed(people):
-    canonical, _, problems = metrics.parse_where(
-        {"stadt": "Köln", "german_level": "D1", "site": {">=": "A"}, "entry_from": "gestern",
-         "qualification_level": 9, "cohort": {"~": 3}, "mentor_id": {">": "m1"}}, "de")
-    assert len(problems) == 7
-    assert metrics.check_where({"cohort": {">=": "sieben"}}, "en") == [
-        "cohort: 'sieben' is not a valid value (a whole number)."]
-    assert problems[0].startswith("Unbekanntes Merkmal „stadt“")
-    assert "„D1“ ist kein gültiger Wert" in problems[1]
-    en = metrics.check_where({"stadt": "Köln"}, "en")
-    assert en[0].startswith("Unknown field 'stadt'")
-    with pytest.raises(metrics.ScopeError):
-        metrics.entered(people, Scope(("p1",), {"stadt": "Köln"}), None, None)
-
-
-def test_scope_sql_binds_every_value(people):
-    sql, params = metrics.scope_sql(Scope(("p1",), {"site": "Köln", "german_level": {">=": "B1"}}))
-    assert "Köln" not in sql and "$w_0" in sql
-    assert params == {"w_programs": ["p1"], "w_0": "Köln", "w_1": 3}
-
-
-def test_scope_is_hashable_and_serialises(people):
-    scope = Scope(["p1"], {"entry_from": D("2019-01-01"), "site": ["Köln"]})
-    assert scope.programs == ("p1",)
-    assert hash(scope) == hash(Scope(("p1",), {"site": ["Köln"], "entry_from": D("2019-01-01")}))
-    assert json.loads(scope.to_json()) == {"entry_from": "2019-01-01", "site": ["Köln"]}
-    assert scope.narrow(site="Bielefeld").where["site"] == "Bielefeld"
-
+# ------------------------------------------------------------------------------ by group
 
 def test_counts_by_group_answer_each_group_in_one_query(con):
     build(con, [

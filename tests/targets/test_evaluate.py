@@ -1,180 +1,18 @@
-"""Targets: parsing and validation, TOML round trip, states, expectation, forecast, probability."""
+"""Targets on a date: states, expectation, forecast window, forecast and probability."""
 
 from __future__ import annotations
 
 import datetime as dt
 import json
 import math
-import tomllib
 
 import pytest
 
 from pipelines import dates
-from pipelines.metrics import stats
 from pipelines import targets
-from pipelines.targets import TargetSpecError, parse_targets
+from pipelines import text
 from tests.helpers.stores import D, add_episode, add_participant, build
-
-KASSEL = """
-[[target]]
-id        = "kassel-training"
-program   = "sozialwirtschaft-integriert"
-funder    = "Hessisches Ministerium für Soziales und Integration"
-label     = "Mindestens 50 Frauen in Ausbildung"
-measure   = "reached"
-status    = "training"
-at_least  = 50
-period    = { start = 2018-01-01, end = 2022-12-31 }
-where     = { }
-milestones = [ { date = 2019-12-31, value = 20 }, { date = 2020-12-31, value = 35 } ]
-"""
-
-
-def table(**overrides):
-    """A valid target table, with keys replaced (None removes a key)."""
-    base = {"id": "t", "label": "Ziel", "measure": "reached", "status": "training", "at_least": 20,
-            "period": {"start": D("2020-01-01"), "end": D("2020-12-31")}}
-    base.update(overrides)
-    return {k: v for k, v in base.items() if v is not None}
-
-
-def store(con, *tables, program="p1"):
-    rows = parse_targets(list(tables), program)
-    targets.save_targets(con, rows, program)
-    return rows
-
-
-def one(con, as_of, program="p1", lang="de"):
-    (card,) = targets.evaluate(con, program, as_of, lang)
-    return card
-
-
-# ------------------------------------------------------------------------------ parsing
-
-def test_parse_the_design_example():
-    (row,) = parse_targets(tomllib.loads(KASSEL)["target"], "ignored")
-    assert row == {
-        "target_id": "kassel-training", "valid_from": D("2018-01-01"),
-        "program_id": "sozialwirtschaft-integriert",
-        "funder": "Hessisches Ministerium für Soziales und Integration",
-        "label": "Mindestens 50 Frauen in Ausbildung", "measure": "reached", "status": "training",
-        "direction": "at_least", "value": 50.0,
-        "period_start": D("2018-01-01"), "period_end": D("2022-12-31"), "scope_json": "{}",
-        "milestones_json": '[{"date": "2019-12-31", "value": 20}, {"date": "2020-12-31", "value": 35}]',
-        "options_json": "{}",
-    }
-
-
-def test_program_defaults_to_the_given_program_and_dates_may_be_text():
-    (row,) = parse_targets([table(period={"start": "01.01.2020", "end": "2020-12-31"})], "p1")
-    assert row["program_id"] == "p1"
-    assert (row["period_start"], row["period_end"]) == (D("2020-01-01"), D("2020-12-31"))
-
-
-def test_where_is_normalised_and_entered_takes_no_status():
-    (row,) = parse_targets([table(measure="entered", status=None, at_most=30, at_least=None,
-                                  where={"site": "Köln", "german_level": {">=": "b1"}, "gender": "weiblich"})], "p1")
-    assert json.loads(row["scope_json"]) == {"site": "Köln", "german_level": {">=": "B1"}, "gender": "female"}
-    assert (row["direction"], row["value"], row["status"]) == ("at_most", 30.0, None)
-
-
-def test_revisions_make_further_rows_each_on_top_of_the_one_before():
-    rows = parse_targets([table(revisions=[
-        {"valid_from": D("2020-09-01"), "label": "Neu"},
-        {"valid_from": D("2020-07-01"), "at_most": 15},          # order in the file does not matter
-    ])], "p1")
-    assert [(r["valid_from"], r["direction"], r["value"], r["label"]) for r in rows] == [
-        (D("2020-01-01"), "at_least", 20.0, "Ziel"),
-        (D("2020-07-01"), "at_most", 15.0, "Ziel"),
-        (D("2020-09-01"), "at_most", 15.0, "Neu"),
-    ]
-
-
-def test_every_problem_is_listed_in_german():
-    with pytest.raises(TargetSpecError) as caught:
-        parse_targets([
-            {"id": "a", "label": "A", "measure": "reache", "at_least": 5, "at_most": 3,
-             "period": {"start": D("2020-12-31"), "end": D("2020-01-01")}, "wer": {}},
-            {"id": "b", "label": "B", "measure": "reached", "at_least": 5,
-             "period": {"start": D("2020-01-01"), "end": D("2020-12-31")},
-             "where": {"stadt": "Köln"},
-             "milestones": [{"date": D("2021-03-01"), "value": 3}]},
-            {"id": "c", "label": "C", "measure": "entered", "status": "training",
-             "period": {"start": D("2020-01-01"), "end": D("2020-12-31")}},
-            {"id": "d", "label": "D", "measure": "share", "status": "training", "at_least": 120,
-             "period": {"start": D("2020-01-01"), "end": D("2020-12-31")}, "options": {"of": "left"},
-             "revisions": [{"valid_from": D("2019-01-01"), "at_least": 50}]},
-            {"id": "a", "label": "E", "measure": "active", "status": "traning", "at_least": -1,
-             "period": {"start": D("2020-01-01")}},
-        ], "p1")
-    problems = caught.value.problems
-    expected = [
-        "Ziel „a“: unbekannter Eintrag „wer“",
-        "Ziel „a“: unbekannte Messgröße „reache“",
-        "Ziel „a“: entweder at_least oder at_most angeben, nicht beides.",
-        "Ziel „a“: das Ende des Zeitraums (01.01.2020) liegt vor dem Beginn (31.12.2020).",
-        "Ziel „b“: die Messgröße „reached“ braucht einen Status",
-        "Ziel „b“: where: Unbekanntes Merkmal „stadt“",
-        "Ziel „b“: der Meilenstein am 01.03.2021 liegt außerhalb des Zeitraums 01.01.2020 bis 31.12.2020.",
-        "Ziel „c“: die Messgröße „entered“ zählt Eintritte und hat keinen Status.",
-        "Ziel „c“: der Zielwert fehlt (at_least = … oder at_most = …).",
-        "Ziel „d“, Änderung ab 01.01.2019: valid_from (01.01.2019) muss nach dem Beginn der ersten Fassung (01.01.2020) liegen.",
-        "Ziel „d“: bei measure = \"share\" ist at_least ein Prozentsatz von 0 bis 100, nicht 120.",
-        "Ziel „d“: options.of = „left“ geht nicht",
-        "Ziel „a“: die ID kommt mehrfach vor.",
-        "Ziel „a“: unbekannter Status „traning“",
-        "Ziel „a“: at_least muss eine Zahl ≥ 0 sein, nicht „-1“.",
-        "Ziel „a“: „period.end“ fehlt.",
-    ]
-    assert len(problems) == len(expected)
-    for want in expected:
-        assert any(p.startswith(want) for p in problems), (want, problems)
-    assert str(caught.value).count("\n") == len(problems) - 1
-
-
-def test_problems_in_english():
-    with pytest.raises(TargetSpecError) as caught:
-        parse_targets([{"label": "x", "measure": "reached", "at_least": 5,
-                        "period": {"start": D("2020-01-01"), "end": D("2019-01-01")}}], "p1", lang="en")
-    assert caught.value.problems == [
-        "Target no. 1: 'id' is missing.",
-        "Target no. 1: measure 'reached' needs a status (status = …).",
-        "Target no. 1: the period ends (2019-01-01) before it starts (2020-01-01).",
-    ]
-
-
-def test_a_program_status_is_known_when_passed():
-    tables = [table(status="minijob")]
-    with pytest.raises(TargetSpecError):
-        parse_targets(tables, "p1")
-    assert parse_targets(tables, "p1", statuses=["training", "minijob"])[0]["status"] == "minijob"
-
-
-# ------------------------------------------------------------------------------ TOML round trip
-
-def test_toml_round_trip():
-    tables = tomllib.loads(KASSEL)["target"] + [
-        table(id="share", measure="share", at_least=None, at_most=62.5, options={"of": "entered"},
-              where={"entry_from": D("2020-02-01"), "site": ["Köln", "Bielefeld"], "german_level": {">=": "B1"}},
-              label='Anteil "B1+" \\ Köln', funder="Land NRW",
-              revisions=[{"valid_from": D("2020-06-01"), "at_least": 40, "funder": "", "where": {}},
-                         {"valid_from": D("2020-09-01"), "period": {"start": D("2020-01-01"), "end": D("2021-06-30")},
-                          "milestones": [{"date": D("2021-01-31"), "value": 30}]}]),
-    ]
-    rows = parse_targets(tables, "p1")
-    text = targets.targets_to_toml(rows)
-    assert "revisions = [" in text and 'where = { entry_from = 2020-02-01' in text
-    assert parse_targets(tomllib.loads(text)["target"], "p1") == rows
-
-
-def test_toml_from_stored_rows_as_dataframe_records(con):
-    rows = store(con, *tomllib.loads(KASSEL)["target"], table(measure="entered", status=None))
-    records = con.execute(f"select {', '.join(targets.ROW_KEYS)} from target order by target_id, valid_from"
-                          ).df().to_dict("records")   # timestamps and NaN, as other modules read them
-    text = targets.targets_to_toml(records)
-    assert sorted(parse_targets(tomllib.loads(text)["target"], "p1"), key=lambda r: r["target_id"]) == \
-        sorted(rows, key=lambda r: r["target_id"])
-    assert targets.load_targets(con, "sozialwirtschaft-integriert")[0]["value"] == 50.0
+from tests.helpers.targets import one, store, table
 
 
 # ------------------------------------------------------------------------------ evaluation
@@ -193,15 +31,16 @@ def test_37_of_a_50_target_is_an_attainment_of_074(con):
     store(con, table(at_least=50))
     card = one(con, "2020-12-31")
     assert (card["achieved"], card["target"], card["attainment"]) == (37, 50, 0.74)
-    assert card["state"] == "missed" and card["state_label"] == "verfehlt"
+    assert card["state"] == "missed" and text.say(f"state.{card['state']}", "de") == "verfehlt"
 
 
 def test_not_started_before_the_period(con):
     build(con, [])
     reach_training(con, 3, "2019-10-01")
     store(con, table(at_least=24))
-    card = one(con, "2019-12-31", lang="en")
-    assert (card["state"], card["state_label"], card["achieved"], card["expected"]) == ("not_started", "not started", 0, 0.0)
+    card = one(con, "2019-12-31")
+    assert (card["state"], text.say(f"state.{card['state']}", "en"), card["achieved"], card["expected"]) == (
+        "not_started", "not started", 0, 0.0)
     assert card["forecast"] is None and card["probability"] is None
     assert card["needed_per_month"] == pytest.approx(2.0)           # 24 over 12 months
 
@@ -266,7 +105,6 @@ def test_forecast_window_is_the_last_twelve_months_or_since_period_start(two_a_m
     assert card["needed_per_month"] == pytest.approx(18 / 3)
     scipy_stats = pytest.importorskip("scipy.stats")
     assert card["probability"] == pytest.approx(scipy_stats.poisson.sf(17, 4), rel=1e-9)
-
 
 
 def test_forecast_window_starts_at_the_period_start_if_later(two_a_month):
@@ -374,8 +212,3 @@ def test_months_between_and_add_months():
     assert dates.months_between(D("2020-01-01"), D("2020-01-01")) == 0.0
 
 
-def test_poisson_tails_against_scipy():
-    scipy_stats = pytest.importorskip("scipy.stats")
-    for k, lam in [(0, 3.0), (5, 6.0), (49, 6.8), (1000, 900.0)]:
-        assert stats.poisson_sf(k, lam) == pytest.approx(scipy_stats.poisson.sf(k - 1, lam), rel=1e-9)
-        assert stats.poisson_cdf(k, lam) == pytest.approx(scipy_stats.poisson.cdf(k, lam), rel=1e-9)

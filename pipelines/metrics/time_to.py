@@ -1,0 +1,63 @@
+"""Time to an outcome: the Kaplan–Meier curve of the share reaching a status by months since entry.
+
+The product-limit estimate is computed in SQL (pipelines/sql/metrics_time_to.sql).
+"""
+
+from __future__ import annotations
+
+from typing import Any, Sequence
+
+import duckdb
+import pandas as pd
+
+from pipelines.metrics.counts import known_statuses
+from pipelines.metrics.scope import Scope, as_date, scoped_sql
+from pipelines.store import db
+
+MONTH_DAYS = 365.25 / 12  # length of a "month since entry" (30.4375 days)
+TIME_TO_COLUMNS = ["month", "at_risk", "events", "censored", "share"]
+
+
+def time_to(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],
+            as_of: Any, by: str | None = None) -> pd.DataFrame | dict[Any, pd.DataFrame]:
+    """Kaplan–Meier: cumulative share reaching `status`, by whole months since entry.
+
+    Rules:
+      - Participants who entered on or before `as_of` are followed from entry_date to
+        ``min(exit_date, as_of)`` (both inclusive).
+      - Event: the first start of an S episode in that window (a start on the entry day is
+        day 0). Starts after exit are not events: follow-up ends at exit.
+      - A participant already in S on her entry day (an S episode that started before entry
+        and is still running) was never at risk and is left out; their number is in
+        ``df.attrs["excluded_at_entry"]``. An S episode that ended before entry is ignored.
+      - Others are censored at ``min(exit_date, as_of)``.
+      - The product-limit estimate is computed on days (censorings on an event day count as
+        at risk on that day). Month m ends at day ``floor(m * 30.4375 + 0.5)``: 1 → 30,
+        3 → 91, 6 → 183, 12 → 365, 24 → 731.
+
+    Returns:
+        DataFrame(month, at_risk, events, censored, share): one row per month m = 0, 1, …
+        up to the last follow-up; `events`/`censored` fall in (end of month m-1, end of m]
+        (month 0 = the entry day), `at_risk` is the number still followed at the start of
+        that interval, `share` the estimated share that reached S within m months
+        (1 - KM survival at the end of month m). Empty if nobody is in scope.
+        With `by` (a field): {value: DataFrame} for every value with someone followed.
+    """
+    params = {"statuses": known_statuses(con, scope, status), "as_of": as_date(as_of), "month_days": MONTH_DAYS}
+    sql, scope_params = scoped_sql("metrics_time_to", scope, by)
+    rows: dict[Any, list[tuple]] = {}
+    for group, *values in db.run(con, sql, {**scope_params, **params}).fetchall():
+        rows.setdefault(group, []).append(values)
+    sql, scope_params = scoped_sql("metrics_time_to_excluded", scope, by)
+    excluded = dict(db.run(con, sql, {**scope_params, **params}).fetchall())
+    frames = {group: _frame(rows.get(group, []), excluded.get(group, 0)) for group in rows}
+    if by is None:
+        return frames.get("all") if "all" in frames else _frame([], excluded.get("all", 0))
+    return frames
+
+
+def _frame(rows: list[tuple], excluded: int) -> pd.DataFrame:
+    frame = pd.DataFrame(rows, columns=TIME_TO_COLUMNS).astype(
+        {"month": "int64", "at_risk": "int64", "events": "int64", "censored": "int64", "share": "float64"})
+    frame.attrs["excluded_at_entry"] = int(excluded or 0)
+    return frame

@@ -1,0 +1,208 @@
+"""Targets on a date: achieved value, expected value, state and forecast (`evaluate`).
+
+- attainment = achieved / target for both directions. For ``at_most`` it is the share of
+  the ceiling used: ≤ 1 keeps within it, > 1 exceeds it. None when the target is 0.
+- expected at as-of: the straight line from 0 on the day before the period start to the
+  target on the period end (days, as-of counted as a whole day), or the piecewise-linear
+  line through the milestones; for `share` the target itself (flat; milestones piecewise,
+  flat before the first).
+- state: before the period start → not_started. at_least: a cumulative count reaching the
+  target → met (final); period over (as-of ≥ end) → met / missed; otherwise on_track if
+  achieved ≥ expected else at_risk. at_most the other way round: a cumulative count over
+  the ceiling → missed (final); period over → met if within; otherwise on_track if
+  achieved ≤ expected else at_risk. Levels (active, share) are only final at period end.
+- forecast window: the twelve calendar months up to and including the evaluation date
+  ``at = min(as-of, period end)`` — ``[(at + 1 day) - 12 months, at]``, e.g. 1 Sep 2019 –
+  31 Aug 2020 for as-of 31 Aug 2020 — or from the period start if that is later. Twelve months
+  cover one full intake cycle: vocational training in Germany starts mostly in August to
+  October, so a shorter window would swing with the season. ``forecast_window_months`` is its length in calendar months
+  (fractions for partial months). The recent rate = (value on `at` - value on the day
+  before the window) / window months.
+- forecast = achieved + rate × months remaining (from the day after `at` to period end).
+- needed_per_month: at_least — (target - achieved) / months remaining (0 once reached);
+  at_most — the most per month that keeps within the ceiling. None when no time remains.
+- probability (cumulative measures only): new events are a Poisson process at the recent
+  rate, so the number still to come by period end is N ~ Poisson(rate × months remaining);
+  at_least: P(achieved + N ≥ target); at_most: P(achieved + N ≤ target). 1/0 when decided.
+  None before the period start and for levels (no arrival process).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from typing import Any, Mapping
+
+import duckdb
+
+from pipelines import dates
+from pipelines import metrics
+from pipelines.metrics import Scope, as_date, stats
+from pipelines.targets.spec import CUMULATIVE, plain_number
+from pipelines.targets.store import in_force, load_targets
+
+STATES = ("met", "on_track", "at_risk", "missed", "not_started")
+FORECAST_WINDOW_MONTHS = 12   # one full yearly intake cycle (see the module docstring)
+
+
+def _measure_value(con, row: Mapping[str, Any], scope: Scope, day: dt.date) -> float | int | None:
+    """The target's measure over [period start, day] (levels: on `day`)."""
+    measure, status, start = row["measure"], row["status"], as_date(row["period_start"])
+    if measure == "entered":
+        return metrics.entered(con, scope, start, day)
+    if measure == "reached":
+        return metrics.reached(con, scope, status, start, day)
+    if measure == "active":
+        return metrics.active(con, scope, status, day)
+    if measure == "upon_leaving":
+        return metrics.upon_leaving(con, scope, status, start, day).k
+    if measure == "six_months_after":
+        return metrics.six_months_after(con, scope, status, start, day).k
+    if measure == "share":
+        if day < start:
+            return None
+        rate = metrics.share_reached(con, scope, status, start, day)
+        return None if rate.share is None else 100 * rate.share
+    raise ValueError(f"unknown measure {measure!r}")
+
+
+def expected_value(row: Mapping[str, Any], as_of: Any) -> float:
+    """Where the target's line stands on `as_of` (see the module docstring)."""
+    as_of = as_date(as_of)
+    start, end = as_date(row["period_start"]), as_date(row["period_end"])
+    target = float(row["value"])
+    milestones = [(dt.date.fromisoformat(m["date"]), float(m["value"]))
+                  for m in json.loads(row.get("milestones_json") or "[]")]
+    if row["measure"] == "share":
+        points = milestones + ([] if milestones and milestones[-1][0] == end else [(end, target)])
+        if as_of <= points[0][0]:
+            return points[0][1]
+    else:
+        points = [(start - dt.timedelta(days=1), 0.0)] + milestones
+        if points[-1][0] != end:
+            points.append((end, target))
+        if as_of <= points[0][0]:
+            return 0.0
+    if as_of >= points[-1][0]:
+        return points[-1][1]
+    for (d0, v0), (d1, v1) in zip(points, points[1:]):
+        if d0 <= as_of <= d1:
+            return v0 + (v1 - v0) * (as_of - d0).days / (d1 - d0).days
+    raise AssertionError("unreachable")
+
+
+def _state(row, achieved, expected, as_of, start, end) -> str:
+    if as_of < start:
+        return "not_started"
+    target = float(row["value"])
+    value = 0.0 if achieved is None else float(achieved)
+    cumulative = row["measure"] in CUMULATIVE
+    over = as_of >= end
+    if row["direction"] == "at_least":
+        if value >= target and (cumulative or over):
+            return "met"
+        if over:
+            return "missed"
+        return "on_track" if value >= expected else "at_risk"
+    if value > target and (cumulative or over):
+        return "missed"
+    if over:
+        return "met"
+    return "on_track" if value <= expected else "at_risk"
+
+
+def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: Any) -> dict[str, Any]:
+    """Evaluate one target version on `as_of` (see `evaluate`)."""
+    as_of = as_date(as_of)
+    start, end = as_date(row["period_start"]), as_date(row["period_end"])
+    where = json.loads(row.get("scope_json") or "{}")
+    scope = Scope((row["program_id"],), where)
+    target = float(row["value"])
+    at = min(as_of, end)
+    achieved = _measure_value(con, row, scope, at)
+    expected = expected_value(row, as_of)
+    state = _state(row, achieved, expected, as_of, start, end)
+    value = 0.0 if achieved is None else float(achieved)
+    cumulative = row["measure"] in CUMULATIVE
+
+    forecast = window_months = needed = probability = None
+    if as_of < start:
+        total = dates.months_between(start, end + dt.timedelta(days=1))
+        if row["direction"] == "at_least" and total:
+            needed = target / total
+    else:
+        window_start = max(start, dates.add_months(at + dt.timedelta(days=1), -FORECAST_WINDOW_MONTHS))
+        window_months = dates.months_between(window_start, at + dt.timedelta(days=1))
+        before = _measure_value(con, row, scope, window_start - dt.timedelta(days=1))
+        if cumulative and before is None:
+            before = 0
+        remaining = dates.months_between(at + dt.timedelta(days=1), end + dt.timedelta(days=1))
+        rate = None
+        if achieved is not None and before is not None and window_months > 0:
+            rate = (float(achieved) - float(before)) / window_months
+        forecast = value + (rate or 0.0) * remaining
+        if cumulative:
+            forecast = max(forecast, value)
+        elif row["measure"] == "share":
+            forecast = min(max(forecast, 0.0), 100.0)
+        else:
+            forecast = max(forecast, 0.0)
+        if remaining > 0:
+            needed = max(target - value, 0.0) / remaining
+        if cumulative:
+            lam = max(rate or 0.0, 0.0) * remaining
+            if row["direction"] == "at_least":
+                if value >= target:
+                    probability = 1.0
+                elif remaining == 0:
+                    probability = 0.0
+                else:
+                    need = math.ceil(target - value - 1e-9)
+                    probability = stats.poisson_sf(need, lam)
+            else:
+                if value > target:
+                    probability = 0.0
+                elif remaining == 0:
+                    probability = 1.0
+                else:
+                    probability = stats.poisson_cdf(math.floor(target - value + 1e-9), lam)
+
+    return {
+        "id": row["target_id"],
+        "program": row["program_id"],
+        "funder": row.get("funder"),
+        "label": row["label"],
+        "measure": row["measure"],
+        "status": row["status"],
+        "direction": row["direction"],
+        "achieved": achieved if achieved is None or row["measure"] == "share" else int(achieved),
+        "target": plain_number(target),
+        "attainment": (value / target) if target and achieved is not None else None,
+        "state": state,
+        "expected": expected,
+        "forecast": forecast,
+        "forecast_window_months": window_months,
+        "needed_per_month": needed,
+        "probability": probability,
+        "period_start": start.isoformat(),
+        "period_end": end.isoformat(),
+        "valid_from": as_date(row["valid_from"]).isoformat(),
+        "scope": where,
+        "milestones": json.loads(row.get("milestones_json") or "[]"),
+    }
+
+
+def evaluate(con: duckdb.DuckDBPyConnection, program_id: str, as_of: Any) -> list[dict[str, Any]]:
+    """Every target of a program on `as_of`, in the version in force on that day.
+
+    Returns:
+        One JSON-serialisable dict per target (ordered by id): id, program, funder, label,
+        measure, status, direction, achieved, target, attainment, state
+        (met | on_track | at_risk | missed | not_started; words: text `state.*`),
+        expected, forecast, forecast_window_months, needed_per_month, probability,
+        period_start, period_end, valid_from (ISO dates), scope (the where table),
+        milestones. Rules: see the module docstring.
+    """
+    rows = in_force(load_targets(con, program_id), as_of)
+    return [evaluate_row(con, row, as_of) for row in rows]
