@@ -29,9 +29,10 @@ from typing import Any, Iterable, Sequence
 
 import duckdb
 
+from pipelines import dates
 from pipelines import vocab
 from pipelines.metrics.problems import Problem, ProblemError
-from pipelines.metrics.scope import ALL, Scope, as_date, optional_date, scoped_sql
+from pipelines.metrics.scope import ALL, Scope, optional_date, scoped_sql
 from pipelines.metrics.stats import Rate, wilson
 from pipelines.store import db
 
@@ -94,7 +95,7 @@ def entered(con: duckdb.DuckDBPyConnection, scope: Scope | None, a: Any, b: Any,
 
 def in_program(con: duckdb.DuckDBPyConnection, scope: Scope | None, d: Any, by: By = None) -> int | dict:
     """Participants who entered on or before d and had not exited before d."""
-    return _count(con, "metrics_in_program", scope, by, d=as_date(d))
+    return _count(con, "metrics_in_program", scope, by, d=dates.as_date(d))
 
 
 def active(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str], d: Any,
@@ -103,7 +104,7 @@ def active(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Se
 
     `status` may be a list: participants active in any of them, each counted once.
     """
-    return _count(con, "metrics_active", scope, by, statuses=known_statuses(con, scope, status), d=as_date(d))
+    return _count(con, "metrics_active", scope, by, statuses=known_statuses(con, scope, status), d=dates.as_date(d))
 
 
 def reached(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],
@@ -172,7 +173,7 @@ def share_reached(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: s
     """
     sql, params = scoped_sql("metrics_share_reached", scope, by)
     rows = db.run(con, sql, {**params, "statuses": known_statuses(con, scope, status),
-                             "a": optional_date(a), "b": as_date(b)}).fetchall()
+                             "a": optional_date(a), "b": dates.as_date(b)}).fetchall()
     rates = {group: wilson(k, n) for group, n, k in rows}
     if by is None:
         return rates.get("all", wilson(0, 0))
@@ -201,7 +202,7 @@ def funnel(con: duckdb.DuckDBPyConnection, scope: Scope | None, as_of: Any) -> d
              {"n", "mean_days", "median_days", "p25_days", "p75_days", "min_days", "max_days"}
              (left: entry to exit; ongoing: entry to as_of for those still in the program).
     """
-    as_of = as_date(as_of)
+    as_of = dates.as_date(as_of)
     scope = scope or ALL
     sql, params = scoped_sql("metrics_funnel", scope)
     rows = db.run(con, sql, {**params, "as_of": as_of}).fetchall()
@@ -258,7 +259,7 @@ def status_summary(con: duckdb.DuckDBPyConnection, program_id: str, as_of: Any) 
         {"program", "as_of" (ISO), "entered", "in_program",
          "active": {status: n}, "reached": {status: n}} over every status of the vocabulary.
     """
-    as_of = as_date(as_of)
+    as_of = dates.as_date(as_of)
     row = con.execute("select start_date from program where program_id = ?", [program_id]).fetchone()
     if row is None:
         raise ValueError(f"unknown program {program_id!r}")

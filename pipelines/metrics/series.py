@@ -7,8 +7,9 @@ from typing import Any, Sequence
 import duckdb
 import pandas as pd
 
+from pipelines import dates
 from pipelines.metrics.counts import known_statuses
-from pipelines.metrics.scope import Scope, as_date, scoped_sql
+from pipelines.metrics.scope import Scope, scoped_sql
 from pipelines.store import db
 
 SERIES_MEASURES = ("entered", "reached", "active", "in_program")
@@ -33,7 +34,7 @@ def monthly_series(con: duckdb.DuckDBPyConnection, scope: Scope | None, measure:
     """
     if measure not in SERIES_MEASURES:
         raise ValueError(f"unknown measure {measure!r}; use one of {SERIES_MEASURES}")
-    start, end = as_date(start), as_date(end)
+    start, end = dates.as_date(start), dates.as_date(end)
     if end < start:
         raise ValueError(f"end {end} is before start {start}")
     params: dict[str, Any] = {"start": start, "end": end}

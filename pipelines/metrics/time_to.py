@@ -10,8 +10,9 @@ from typing import Any, Sequence
 import duckdb
 import pandas as pd
 
+from pipelines import dates
 from pipelines.metrics.counts import known_statuses
-from pipelines.metrics.scope import Scope, as_date, scoped_sql
+from pipelines.metrics.scope import Scope, scoped_sql
 from pipelines.store import db
 
 MONTH_DAYS = 365.25 / 12  # length of a "month since entry" (30.4375 days)
@@ -43,7 +44,7 @@ def time_to(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | S
         (1 - KM survival at the end of month m). Empty if nobody is in scope.
         With `by` (a field): {value: DataFrame} for every value with someone followed.
     """
-    params = {"statuses": known_statuses(con, scope, status), "as_of": as_date(as_of), "month_days": MONTH_DAYS}
+    params = {"statuses": known_statuses(con, scope, status), "as_of": dates.as_date(as_of), "month_days": MONTH_DAYS}
     sql, scope_params = scoped_sql("metrics_time_to", scope, by)
     rows: dict[Any, list[tuple]] = {}
     for group, *values in db.run(con, sql, {**scope_params, **params}).fetchall():

@@ -38,7 +38,7 @@ import duckdb
 
 from pipelines import dates
 from pipelines import metrics
-from pipelines.metrics import Scope, as_date, stats
+from pipelines.metrics import Scope, stats
 from pipelines.targets.spec import CUMULATIVE, plain_number
 from pipelines.targets.store import in_force, load_targets
 
@@ -48,7 +48,7 @@ FORECAST_WINDOW_MONTHS = 12   # one full yearly intake cycle (see the module doc
 
 def _measure_value(con, row: Mapping[str, Any], scope: Scope, day: dt.date) -> float | int | None:
     """The target's measure over [period start, day] (levels: on `day`)."""
-    measure, status, start = row["measure"], row["status"], as_date(row["period_start"])
+    measure, status, start = row["measure"], row["status"], dates.as_date(row["period_start"])
     if measure == "entered":
         return metrics.entered(con, scope, start, day)
     if measure == "reached":
@@ -69,8 +69,8 @@ def _measure_value(con, row: Mapping[str, Any], scope: Scope, day: dt.date) -> f
 
 def expected_value(row: Mapping[str, Any], as_of: Any) -> float:
     """Where the target's line stands on `as_of` (see the module docstring)."""
-    as_of = as_date(as_of)
-    start, end = as_date(row["period_start"]), as_date(row["period_end"])
+    as_of = dates.as_date(as_of)
+    start, end = dates.as_date(row["period_start"]), dates.as_date(row["period_end"])
     target = float(row["value"])
     milestones = [(dt.date.fromisoformat(m["date"]), float(m["value"]))
                   for m in json.loads(row.get("milestones_json") or "[]")]
@@ -114,8 +114,8 @@ def _state(row, achieved, expected, as_of, start, end) -> str:
 
 def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: Any) -> dict[str, Any]:
     """Evaluate one target version on `as_of` (see `evaluate`)."""
-    as_of = as_date(as_of)
-    start, end = as_date(row["period_start"]), as_date(row["period_end"])
+    as_of = dates.as_date(as_of)
+    start, end = dates.as_date(row["period_start"]), dates.as_date(row["period_end"])
     where = json.loads(row.get("scope_json") or "{}")
     scope = Scope((row["program_id"],), where)
     target = float(row["value"])
@@ -187,7 +187,7 @@ def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: 
         "probability": probability,
         "period_start": start.isoformat(),
         "period_end": end.isoformat(),
-        "valid_from": as_date(row["valid_from"]).isoformat(),
+        "valid_from": dates.as_date(row["valid_from"]).isoformat(),
         "scope": where,
         "milestones": json.loads(row.get("milestones_json") or "[]"),
     }

@@ -24,7 +24,7 @@ from typing import Any, Iterable, Mapping
 
 from pipelines import dates, vocab
 from pipelines import metrics
-from pipelines.metrics import Problem, ProblemError, as_date, jsonable
+from pipelines.metrics import Problem, ProblemError, jsonable
 from pipelines.metrics.compare import parse_group
 
 MEASURES = ("entered", "active", "reached", "upon_leaving", "six_months_after", "share")
@@ -57,7 +57,7 @@ def _is_number(value: Any) -> bool:
 def _date_or_problem(value: Any, key: str, ctx: Problem, problems: list[Problem]) -> dt.date | None:
     try:
         if isinstance(value, (dt.date, str)):
-            return as_date(value)
+            return dates.as_date(value)
     except ValueError:
         pass
     problems.append(Problem("targets.bad_date", {"t": ctx, "key": key, "value": value}))
@@ -250,7 +250,7 @@ def parse_targets(tables: list[dict], program_id: str,
             first_from = base["period_start"]
         elif isinstance(table.get("period"), Mapping):
             try:  # still check the revisions' dates against the period start
-                first_from = as_date(table["period"].get("start"))
+                first_from = dates.as_date(table["period"].get("start"))
             except (TypeError, ValueError):
                 first_from = None
         if base and first_from and target_id:

@@ -6,7 +6,7 @@ from typing import Any, Iterable, Mapping
 
 import duckdb
 
-from pipelines.metrics import as_date
+from pipelines import dates
 from pipelines.store import db
 from pipelines.targets.spec import ROW_KEYS
 
@@ -46,10 +46,10 @@ def load_targets(con: duckdb.DuckDBPyConnection, program_id: str | None = None) 
 def in_force(rows: Iterable[Mapping[str, Any]], as_of: Any) -> list[Mapping[str, Any]]:
     """Per target, the version in force on `as_of`: the latest valid_from on or before it
     (the first version if as_of precedes them all)."""
-    as_of = as_date(as_of)
+    as_of = dates.as_date(as_of)
     chosen: dict[str, Mapping[str, Any]] = {}
-    for row in sorted(rows, key=lambda r: (r["target_id"], as_date(r["valid_from"]))):
+    for row in sorted(rows, key=lambda r: (r["target_id"], dates.as_date(r["valid_from"]))):
         current = chosen.get(row["target_id"])
-        if current is None or as_date(row["valid_from"]) <= as_of:
+        if current is None or dates.as_date(row["valid_from"]) <= as_of:
             chosen[row["target_id"]] = row
     return list(chosen.values())

@@ -8,8 +8,8 @@ import math
 import re
 from typing import Any, Iterable, Mapping
 
+from pipelines import dates
 from pipelines import metrics
-from pipelines.metrics import as_date
 from pipelines.targets.spec import plain_number
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -98,8 +98,8 @@ def _version_fields(row: Mapping[str, Any]) -> dict[str, Any]:
     if row.get("funder"):
         out["funder"] = row["funder"]
     out[row["direction"]] = plain_number(row["value"])
-    out["period"] = {"start": as_date(row["period_start"]),
-                     "end": as_date(row["period_end"])}
+    out["period"] = {"start": dates.as_date(row["period_start"]),
+                     "end": dates.as_date(row["period_end"])}
     out["where"] = _where_for_toml(row.get("scope_json") or "{}")
     out["milestones"] = [{"date": dt.date.fromisoformat(m["date"]), "value": m["value"]}
                          for m in json.loads(row.get("milestones_json") or "[]")]
@@ -120,7 +120,7 @@ def targets_to_toml(rows: Iterable[Mapping[str, Any]]) -> str:
         groups.setdefault(row["target_id"], []).append(row)
     blocks = []
     for target_id, versions in groups.items():
-        versions = sorted(versions, key=lambda r: as_date(r["valid_from"]))
+        versions = sorted(versions, key=lambda r: dates.as_date(r["valid_from"]))
         first = versions[0]
         lines = ["[[target]]", f"id = {_toml_value(target_id)}",
                  f"program = {_toml_value(first['program_id'])}"]
@@ -133,8 +133,8 @@ def targets_to_toml(rows: Iterable[Mapping[str, Any]]) -> str:
             lines.append(f"status = {_toml_value(first['status'])}")
         lines.append(f"{first['direction']} = {_toml_value(fields[first['direction']])}")
         lines.append(f"period = {_toml_value(fields['period'])}")
-        if as_date(first["valid_from"]) != fields["period"]["start"]:
-            lines.append(f"valid_from = {_toml_value(as_date(first['valid_from']))}")
+        if dates.as_date(first["valid_from"]) != fields["period"]["start"]:
+            lines.append(f"valid_from = {_toml_value(dates.as_date(first['valid_from']))}")
         if fields["where"]:
             lines.append(f"where = {_toml_value(fields['where'])}")
         if fields["milestones"]:
@@ -148,7 +148,7 @@ def targets_to_toml(rows: Iterable[Mapping[str, Any]]) -> str:
             previous = fields
             for version in versions[1:]:
                 current = _version_fields(version)
-                change: dict[str, Any] = {"valid_from": as_date(version["valid_from"])}
+                change: dict[str, Any] = {"valid_from": dates.as_date(version["valid_from"])}
                 for key, value in current.items():
                     if previous.get(key) != value:
                         change[key] = value  # an empty where / milestones / options clears it
