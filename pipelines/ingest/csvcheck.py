@@ -82,7 +82,7 @@ def decode_csv(data: bytes) -> tuple[str, str, list[str]]:
 
 
 def _sniff(line: str) -> str:
-    """The most frequent of ; , tab outside quotes (ties: ';'); ',' when none."""
+    """The most frequent of ; , tab outside quotes (ties: ';'); ',' when none (as readers.sniff_delimiter)."""
     counts = {d: 0 for d in DELIMITERS}
     quoted = False
     for ch in line:
@@ -144,8 +144,8 @@ def _find_header(text: str, delimiter: str | None) -> tuple[str, int, list[str],
             best = (candidate, lines[index], rows[index], score)
     if best is not None:
         return best
-    first = next((line for line in io.StringIO(text, newline="") if line.strip()), "")
-    chosen = delimiter or _sniff(first)
+    head_lines = [line for _, line in zip(range(max_scan), io.StringIO(text, newline=""))]
+    chosen = delimiter or _sniff("".join(head_lines).replace('"', ""))
     rows, lines, error_line = _head(text, chosen, max_scan)
     index = first_nonblank(rows)
     if index is None:
@@ -164,11 +164,11 @@ def _offset_of_line(text: str, number: int) -> int:
     return offset
 
 
-def _looks_like_records(value: str, delimiter: str, width: int) -> bool:
-    """A quoted field whose inner lines each look like a whole record: a quote swallowed them."""
-    inner = value.split("\n")[1:]
+def _merges_records(physical: list[str], delimiter: str, width: int) -> bool:
+    """Two or more of a record's physical lines each hold a whole record's delimiters: a quote
+    swallowed the line breaks between records (a legitimate multi-line field holds text)."""
     need = max(2, width - 1)
-    return any(part.count(delimiter) >= need for part in inner)
+    return sum(line.count(delimiter) >= need for line in physical) >= 2
 
 
 def scan_csv(data: bytes, delimiter: str | None = None) -> CsvScan:
@@ -207,24 +207,32 @@ def _scan_records(scan: CsvScan) -> None:
     text, delimiter, width = scan.text, scan.delimiter, scan.width
     stream = io.StringIO(text, newline="")
     stream.seek(_offset_of_line(text, scan.header_line))
-    reader = csv.reader(stream, delimiter=delimiter, strict=True)
+    physical: list[str] = []       # the physical lines of the record being read
+
+    def lines():
+        for line in stream:
+            physical.append(line)
+            yield line
+
+    reader = csv.reader(lines(), delimiter=delimiter, strict=True)
     base = scan.header_line - 1          # physical lines before the header
     end = scan.header_line               # last physical line read so far
     try:
         next(reader)                     # the header itself
         end = base + reader.line_num
+        physical.clear()
         for record in reader:
             start, end = end + 1, base + reader.line_num
+            if end > start and (len(record) != width or _merges_records(physical, delimiter, width)):
+                first = next(i for i, value in enumerate(record) if "\n" in value or "\r" in value)
+                opens = start + sum(value.count("\n") for value in record[:first])
+                raise InputRefused("unclosed_quote", line=opens, lines=end - opens + 1)
+            physical.clear()
             if not record:
                 scan.blank_lines += 1
                 continue
             if len(record) > limits.MAX_COLUMNS:
                 raise InputRefused("too_many_columns", line=start, columns=len(record), limit=limits.MAX_COLUMNS)
-            if end > start and (len(record) != width or any(
-                    _looks_like_records(value, delimiter, width) for value in record if "\n" in value)):
-                first = next(i for i, value in enumerate(record) if "\n" in value or "\r" in value)
-                opens = start + sum(value.count("\n") for value in record[:first])
-                raise InputRefused("unclosed_quote", line=opens, lines=end - opens + 1)
             scan.record_lines.append(start)
     except csv.Error as exc:
         message = str(exc)

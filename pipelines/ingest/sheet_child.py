@@ -19,7 +19,6 @@ Messages (a multiprocessing Connection over a socket pair; the parent sends the 
 from __future__ import annotations
 
 import datetime as dt
-import os
 import resource
 
 BATCH_ROWS = 32_768
@@ -71,9 +70,26 @@ def _over_limits(sheet, name: str, job: dict) -> tuple[str, dict] | None:
     return None
 
 
+def _rows(sheet):
+    """(Excel row number, cells) of every row of the sheet's used range.
+
+    python-calamine's iter_rows starts at row 1: rows above the used range come as empty
+    padding, cells start at the range's first column. A version that stops padding fails here
+    loudly (test_sheets: a sheet starting at C3) instead of numbering rows wrongly.
+    """
+    first = (sheet.start or (0, 0))[0]
+    count = 0
+    for index, record in enumerate(sheet.iter_rows()):
+        if index >= first:
+            count += 1
+            yield index + 1, record
+    if count != sheet.height:
+        raise RuntimeError(f"iter_rows gave {count} rows of the used range, expected {sheet.height}")
+
+
 def _head(sheet, job: dict) -> list[list[str | None]]:
     rows = []
-    for record in sheet.iter_rows():
+    for _, record in _rows(sheet):
         rows.append([None if t is None else t[:200] for t in map(cell_text, record[: job["max_columns"]])])
         if len(rows) >= job["max_scan"]:
             break
@@ -85,24 +101,25 @@ def _write(sheet, path: str) -> int:
     import pyarrow as pa
 
     width = sheet.width
-    first_row = (sheet.start or (0, 0))[0] + 1
     schema = pa.schema([pa.field(f"c{i}", pa.string()) for i in range(width)] + [pa.field("_row", pa.int32())])
     written = 0
     batch: list[list[str | None]] = []
+    numbers: list[int] = []
 
     def flush(writer) -> None:
-        columns = list(zip(*batch)) if width else []
+        columns = list(zip(*batch)) if batch else [()] * width
         arrays = [pa.array(col, pa.string()) for col in columns]
-        arrays.append(pa.array(range(first_row + written, first_row + written + len(batch)), pa.int32()))
+        arrays.append(pa.array(numbers, pa.int32()))
         writer.write_batch(pa.record_batch(arrays, schema=schema))
 
     with pa.OSFile(path, "wb") as sink, pa.ipc.new_file(sink, schema) as writer:
-        for record in sheet.iter_rows():
+        for number, record in _rows(sheet):
             batch.append([cell_text(v) for v in record])
+            numbers.append(number)
             if len(batch) >= BATCH_ROWS:
                 flush(writer)
                 written += len(batch)
-                batch = []
+                batch, numbers = [], []
         if batch or not written:
             flush(writer)
             written += len(batch)
@@ -114,7 +131,7 @@ def run(job: dict, conn) -> None:
     resource.setrlimit(resource.RLIMIT_AS, (job["memory"], job["memory"]))
     cpu = int(job["seconds"]) + 2
     resource.setrlimit(resource.RLIMIT_CPU, (cpu, cpu + 1))
-    os.environ["ARROW_DEFAULT_MEMORY_POOL"] = "system"   # plain malloc: no large reservations
+    current = "workbook"   # what was being read, for a corrupt_xlsx refusal
     try:
         import python_calamine as calamine
 
@@ -136,6 +153,7 @@ def run(job: dict, conn) -> None:
             if target is None:
                 for name in candidates:
                     loaded = None   # free the previous sheet before loading the next
+                    current = name
                     sheet = workbook.get_sheet_by_name(name)
                     problem = _over_limits(sheet, name, job)
                     conn.send(("head", name, [] if problem else _head(sheet, job), problem))
@@ -146,6 +164,7 @@ def run(job: dict, conn) -> None:
             sheet = loaded[1] if loaded is not None and loaded[0] == target else None
             loaded = None
             if sheet is None:
+                current = target
                 sheet = workbook.get_sheet_by_name(target)
             problem = _over_limits(sheet, target, job)
             if problem:
@@ -160,12 +179,12 @@ def run(job: dict, conn) -> None:
         except calamine.PasswordError:
             _refuse(conn, "encrypted")
         except (calamine.XmlError, calamine.ZipError) as exc:
-            _refuse(conn, "corrupt_xlsx", part=job["name"], detail=str(exc)[:200])
+            _refuse(conn, "corrupt_xlsx", part=current, detail=str(exc)[:200])
         except calamine.CalamineError as exc:
             _refuse(conn, "unreadable", detail=str(exc)[:200])
     except MemoryError:
         _refuse(conn, "too_large", limit_mb=job["memory"] // 2**20)
-    except BaseException as exc:   # a panic in calamine (PanicException), anything else
+    except BaseException as exc:  # noqa: BLE001  a panic in calamine (PanicException), anything else
         _refuse(conn, "unreadable", detail=f"{type(exc).__name__}: {exc}"[:200])
     finally:
         conn.close()

@@ -15,6 +15,7 @@ the child's IPC file (1 M rows x 20 columns ≈ 0.3 GB in the parent, shared wit
 
 from __future__ import annotations
 
+import os
 import shutil
 import signal
 import socket
@@ -23,10 +24,10 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyarrow as pa
-from multiprocessing.connection import Connection
 
 from pipelines.ingest import limits
 from pipelines.ingest.headers_guess import find_header_row, first_nonblank, header_names, header_score
@@ -38,6 +39,15 @@ CHILD = Path(__file__).with_name("sheet_child.py")
 # threaded parent such as Streamlit is unsafe), but without spawn's re-import of __main__:
 # under Streamlit, __main__ is the page script (script_runner installs it), which spawn
 # would run again in every child.
+CHILD_ENV = {
+    "ARROW_DEFAULT_MEMORY_POOL": "system",   # plain malloc: no large reservations under RLIMIT_AS
+    "OPENBLAS_NUM_THREADS": "1",             # numpy (imported by pyarrow) would reserve per core
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+}
+# how a child that ran out of address space may end, besides MemoryError
+OUT_OF_MEMORY = ("memory allocation of", "MemoryError", "Cannot allocate memory", "failed to map segment",
+                 "Memory allocation still failed", "std::bad_alloc")
 
 
 @dataclass
@@ -114,7 +124,7 @@ def read_sheet(path: str | Path, sheet: str | None = None, *, memory: int | None
     skipped = {s.name: s.problem.code for s in info.sheets if s.problem is not None}
     workdir = Path(tempfile.mkdtemp(prefix="wm-sheet-"))
     job = {
-        "path": str(path), "name": path.name, "sheet": sheet, "skip": sorted(skipped),
+        "path": str(path), "sheet": sheet, "skip": sorted(skipped),
         "arrow": str(workdir / "rows.arrow"), "log": str(workdir / "child.log"),
         "memory": memory, "seconds": seconds, "max_scan": limits.MAX_SCAN_ROWS,
         "max_columns": limits.MAX_COLUMNS, "max_rows": limits.MAX_ROWS, "max_cells": limits.MAX_CELLS,
@@ -127,6 +137,7 @@ def read_sheet(path: str | Path, sheet: str | None = None, *, memory: int | None
             child = subprocess.Popen(
                 [sys.executable, "-P", str(CHILD), str(theirs.fileno())], pass_fds=(theirs.fileno(),),
                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=log, close_fds=True,
+                env=os.environ | CHILD_ENV,
             )
         theirs.close()
         conn.send(job)
@@ -176,7 +187,10 @@ def _converse(child, conn, deadline: float, job: dict, sheet: str | None, skippe
             reason = "most_known_headers" if best >= 2 else "first"
             conn.send(("read", chosen))
         elif kind == "refused":
-            raise InputRefused(message[1], **message[2])
+            code, params = message[1], message[2]
+            if code == "unreadable" and any(m in params.get("detail", "") for m in OUT_OF_MEMORY):
+                code, params = "too_large", {"limit_mb": job["memory"] // 2**20}
+            raise InputRefused(code, **params)
         elif kind == "done":
             meta = message[1]
             reason = "named" if sheet is not None else reason
@@ -196,12 +210,12 @@ def _result(job: dict, meta: dict, names: list[str], reason: str, scores: dict, 
         result.header_index, result.header_known = found, header_score(head[found])
     else:
         result.header_index = first_nonblank(result.rows(0, min(result.height, 1000)))
-    if result.header_index is not None:
-        for offset, text in enumerate(result.rows(result.header_index, result.header_index + 1)[0]):
-            if text is not None and len(text) > limits.MAX_HEADER_CHARS:
-                raise InputRefused("header_too_long", line=result.header_row,
-                                   column=result.first_column + offset, length=len(text),
-                                   limit=limits.MAX_HEADER_CHARS)
+    if result.header_index is None:
+        raise InputRefused("empty_file", sheet=result.sheet)
+    for offset, text in enumerate(result.rows(result.header_index, result.header_index + 1)[0]):
+        if text is not None and len(text) > limits.MAX_HEADER_CHARS:
+            raise InputRefused("header_too_long", line=result.header_row, column=result.first_column + offset,
+                               length=len(text), limit=limits.MAX_HEADER_CHARS)
     return result
 
 
@@ -217,7 +231,7 @@ def _death(child, job: dict) -> InputRefused:
     except OSError:
         log = ""
     code = child.returncode
-    if "memory allocation of" in log or "MemoryError" in log or "Cannot allocate memory" in log:
+    if any(m in log for m in OUT_OF_MEMORY):
         return InputRefused("too_large", limit_mb=job["memory"] // 2**20)
     if code == -signal.SIGXCPU:
         return InputRefused("too_slow", seconds=round(job["seconds"]))
