@@ -17,7 +17,6 @@ added the BOM) is read as Windows-1252, with the note `bom_cp1252`.
 from __future__ import annotations
 
 import csv
-import io
 import re
 from array import array
 from dataclasses import dataclass, field
@@ -53,6 +52,21 @@ class CsvScan:
     @property
     def width(self) -> int:
         return len(self.header)
+
+
+def physical_lines(text: str, start: int = 0):
+    """The physical lines of a text from offset `start`, with their line ends, without copying it
+    (io.StringIO would hold the text again at 4 bytes a character). Lines end at '\n'; a text
+    without any '\n' ends its lines at '\r' (old Excel for Mac)."""
+    sep = "\n" if "\n" in text else "\r"
+    position, size = start, len(text)
+    while position < size:
+        end = text.find(sep, position)
+        if end < 0:
+            yield text[position:]
+            return
+        yield text[position:end + 1]
+        position = end + 1
 
 
 def _line_of(data: bytes, position: int) -> int:
@@ -95,7 +109,7 @@ def _sniff(line: str) -> str:
 
 
 def _physical_line(text: str, number: int) -> str:
-    for index, line in enumerate(io.StringIO(text, newline=""), start=1):
+    for index, line in enumerate(physical_lines(text), start=1):
         if index == number:
             return line.rstrip("\r\n")
     return ""
@@ -113,7 +127,7 @@ def _too_long(text: str, line: int, delimiter: str, code: str) -> InputRefused:
 def _head(text: str, delimiter: str, max_scan: int) -> tuple[list[list[str]], list[int], int | None]:
     """The first records (blank lines as []), their start lines, and the line of a csv error."""
     rows, lines = [], []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    reader = csv.reader(physical_lines(text), delimiter=delimiter)
     end = 0
     try:
         for record in reader:
@@ -144,7 +158,7 @@ def _find_header(text: str, delimiter: str | None) -> tuple[str, int, list[str],
             best = (candidate, lines[index], rows[index], score)
     if best is not None:
         return best
-    head_lines = [line for _, line in zip(range(max_scan), io.StringIO(text, newline=""))]
+    head_lines = [line for _, line in zip(range(max_scan), physical_lines(text))]
     chosen = delimiter or _sniff("".join(head_lines).replace('"', ""))
     rows, lines, error_line = _head(text, chosen, max_scan)
     index = first_nonblank(rows)
@@ -157,7 +171,7 @@ def _find_header(text: str, delimiter: str | None) -> tuple[str, int, list[str],
 
 def _offset_of_line(text: str, number: int) -> int:
     offset = 0
-    for index, line in enumerate(io.StringIO(text, newline=""), start=1):
+    for index, line in enumerate(physical_lines(text), start=1):
         if index == number:
             break
         offset += len(line)
@@ -205,12 +219,10 @@ def scan_csv(data: bytes, delimiter: str | None = None) -> CsvScan:
 def _scan_records(scan: CsvScan) -> None:
     """Fill record_lines and blank_lines; refuse quotes that merge records and overlong rows."""
     text, delimiter, width = scan.text, scan.delimiter, scan.width
-    stream = io.StringIO(text, newline="")
-    stream.seek(_offset_of_line(text, scan.header_line))
     physical: list[str] = []       # the physical lines of the record being read
 
     def lines():
-        for line in stream:
+        for line in physical_lines(text, _offset_of_line(text, scan.header_line)):
             physical.append(line)
             yield line
 

@@ -11,6 +11,7 @@ the child's IPC file (1 M rows x 20 columns ≈ 0.3 GB in the parent, shared wit
     rows.header_row                  # 4 (the Excel row of the headers)
     names, start = rows.header()     # ['Teilnehmer-ID', …], index of the first data row
     rows.table.slice(start)          # c0 … c{n-1} text, _row: 1-based Excel row; blank rows kept
+    data, blank = rows.data()        # the same without blank rows, and how many there were
 """
 
 from __future__ import annotations
@@ -88,6 +89,20 @@ class SheetRows:
         part = self.table.slice(start, (stop if stop is not None else self.height) - start)
         columns = [part.column(i).to_pylist() for i in range(self.width)]
         return [list(r) for r in zip(*columns)] if columns else [[] for _ in range(part.num_rows)]
+
+    def data(self) -> tuple[pa.Table, int]:
+        """The rows after the header without blank rows (c0 … and _row), and how many were blank."""
+        import pyarrow.compute as pc
+
+        _, start = self.header()
+        rows = self.table.slice(start)
+        if not self.width or not rows.num_rows:
+            return rows.slice(0, 0), rows.num_rows
+        filled = pc.is_valid(rows.column(0))
+        for i in range(1, self.width):
+            filled = pc.or_(filled, pc.is_valid(rows.column(i)))
+        kept = rows.filter(filled)
+        return kept, rows.num_rows - kept.num_rows
 
     def header(self) -> tuple[list[str], int]:
         """(header texts, index of the first data row); merged and two-row headers joined."""

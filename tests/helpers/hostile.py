@@ -319,9 +319,8 @@ def decide(path: Path) -> dict:
             rows = _nonblank_records(scan)
             return {"outcome": "loads", "rows": rows, "header_row": scan.header_line}
         sheet = read_sheet(path)
-        _, start = sheet.header()
-        rows = sum(any(c is not None for c in r) for r in sheet.rows(start))
-        return {"outcome": "loads", "rows": rows, "header_row": sheet.header_row, "sheet": sheet.sheet}
+        data, _ = sheet.data()
+        return {"outcome": "loads", "rows": data.num_rows, "header_row": sheet.header_row, "sheet": sheet.sheet}
     except InputRefused as refusal:
         return {"outcome": "refused", "code": refusal.code} | ({"line": refusal.line} if refusal.line else {})
 

@@ -127,6 +127,9 @@ def test_title_rows_and_blank_rows_are_kept_with_their_excel_row_numbers(tmp_pat
         ["K-003", "Köln", "1", "2020-09-04", None, None],
     ]
     assert rows.header() == (hostile.HEADER, 4)
+    data, blank = rows.data()
+    assert (data.column("_row").to_pylist(), data.column("c0").to_pylist(), blank) == (
+        [5, 6, 8], ["K-001", "K-002", "K-003"], 1)
 
 
 def test_a_table_away_from_A1_keeps_its_excel_rows_and_columns(tmp_path):
