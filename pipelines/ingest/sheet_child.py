@@ -8,7 +8,7 @@ parent gets a decision, not a crash. The child imports only the standard library
 python_calamine and pyarrow (not the `pipelines` package, duckdb or pandas); `cell_text`
 lives here and is imported from here by the parent.
 
-Messages (a multiprocessing Connection over a socket pair; the parent sends the job first):
+Messages (JSON over a socket pair, see Channel; the parent sends the job first):
     ("sheets", [names])                    the workbook's sheets
     ("head", name, [[text, …], …], score)  the first rows of a sheet, when the parent chooses
     ("choose",)                            → the parent answers ("read", name)
@@ -19,9 +19,33 @@ Messages (a multiprocessing Connection over a socket pair; the parent sends the 
 from __future__ import annotations
 
 import datetime as dt
+import json
 import resource
 
 BATCH_ROWS = 32_768
+MAX_MESSAGE_BYTES = 64 * 2**20
+
+
+class Channel:
+    """JSON messages over a socket: the parent never unpickles what a child that parses an
+    untrusted file sends it, and a message is at most MAX_MESSAGE_BYTES."""
+
+    def __init__(self, fd: int):
+        from multiprocessing.connection import Connection
+
+        self._connection = Connection(fd)
+
+    def send(self, message) -> None:
+        self._connection.send_bytes(json.dumps(message).encode("ascii"))
+
+    def recv(self):
+        return json.loads(self._connection.recv_bytes(MAX_MESSAGE_BYTES))
+
+    def poll(self, timeout: float) -> bool:
+        return self._connection.poll(timeout)
+
+    def close(self) -> None:
+        self._connection.close()
 
 
 def cell_text(value) -> str | None:
@@ -192,7 +216,6 @@ def run(job: dict, conn) -> None:
 
 if __name__ == "__main__":   # started by sheets.read_sheet
     import sys
-    from multiprocessing.connection import Connection
 
-    connection = Connection(int(sys.argv[1]))
-    run(connection.recv(), connection)
+    channel = Channel(int(sys.argv[1]))
+    run(channel.recv(), channel)

@@ -25,7 +25,6 @@ import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection
 from pathlib import Path
 
 import pyarrow as pa
@@ -33,7 +32,7 @@ import pyarrow as pa
 from pipelines.ingest import limits
 from pipelines.ingest.headers_guess import find_header_row, first_nonblank, header_names, header_score
 from pipelines.ingest.limits import InputRefused
-from pipelines.ingest.sheet_child import cell_text  # noqa: F401  (the one home of a cell's text)
+from pipelines.ingest.sheet_child import Channel, cell_text  # noqa: F401  (cell_text: its one home)
 
 CHILD = Path(__file__).with_name("sheet_child.py")
 # The child is a fresh interpreter started by exec, like multiprocessing's "spawn" (forking a
@@ -145,7 +144,7 @@ def read_sheet(path: str | Path, sheet: str | None = None, *, memory: int | None
         "max_columns": limits.MAX_COLUMNS, "max_rows": limits.MAX_ROWS, "max_cells": limits.MAX_CELLS,
     }
     ours, theirs = socket.socketpair()
-    conn = Connection(ours.detach())
+    conn = Channel(ours.detach())
     child = None
     try:
         with open(job["log"], "wb") as log:

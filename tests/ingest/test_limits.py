@@ -12,7 +12,7 @@ from pipelines.ingest import limits
 from pipelines.ingest.csvcheck import scan_csv
 from pipelines.ingest.limits import InputRefused, check_xlsx, child_limits, parse_dimension
 from tests.helpers import hostile
-from tests.ingest.test_sheets import GUARD_SECONDS, expected
+from tests.helpers.hostile import GUARD_SECONDS, expected
 
 H = hostile.CSV_HEADER
 

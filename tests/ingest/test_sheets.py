@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import time
-import tomllib
-from pathlib import Path
 
 import pytest
 
@@ -19,16 +17,7 @@ from pipelines.ingest.headers_guess import find_header_row, header_names
 from pipelines.ingest.limits import InputRefused
 from pipelines.ingest.sheets import cell_text, excel_serial_date, read_sheet
 from tests.helpers import hostile
-
-CORPUS = Path(__file__).parents[1] / "data" / "hostile"
-MANIFEST = tomllib.loads((CORPUS / "MANIFEST.toml").read_text(encoding="utf-8"))["files"]
-GUARD_SECONDS = 20   # the requirement is 10 s; the margin is for a busy test machine
-
-
-def expected(name: str) -> dict:
-    entry = MANIFEST[name]
-    return {k: v for k, v in entry.items() if k in ("outcome", "code", "line", "rows", "header_row", "sheet")}
-
+from tests.helpers.hostile import CORPUS, GUARD_SECONDS, MANIFEST, expected
 
 # --------------------------------------------------------------------------- the corpus
 
