@@ -15,9 +15,17 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
-from pipelines import dates
-from pipelines.store import db
-from pipelines import text
+import subprocess
+import time
+
+from pipelines import dates, demo, indicators, ingest, metrics, targets, text
+from pipelines.ingest import programs
+from pipelines.metrics import ProblemError, compare
+from pipelines.store import catalog, db, retention
+from pipelines.text import say
+from pipelines.text.ingest import load_summary, located_message, problem_record
+from pipelines.text.metrics import problem_texts
+from pipelines.text.targets import forecast_sentence, value_text
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
 
@@ -32,6 +40,18 @@ def _date(value: str) -> dt.date:
         return dates.parse_date(value)
     except ValueError as exc:
         raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+@contextmanager
+def _writing(args) -> Iterator:
+    """The store for a change: one writer at a time; a second one waits, saying so."""
+    with db.writing(args.db, on_wait=lambda: print(say("cli.store_busy", args.lang), file=sys.stderr)) as con:
+        yield con
+
+
+def _user_name(args) -> str:
+    """Who is acting: --user, else the local account running the command."""
+    return getattr(args, "user", None) or os.environ.get("USER") or "local-admin"
 
 
 def _print_json(value) -> None:
@@ -56,33 +76,21 @@ def _store(args) -> Iterator:
         con.close()
 
 
-def _say(lang: str, de: str, en: str) -> str:
-    return de if lang == "de" else en
-
-
 # --------------------------------------------------------------------------- commands
 
 def cmd_init(args) -> int:
-    con = db.connect(args.db)
-    version = db.schema_version(con)
-    con.close()
-    print(_say(args.lang, f"Datenbank {db.resolve_path(args.db)} bereit (Schema-Version {version}).",
-               f"Store {db.resolve_path(args.db)} ready (schema version {version})."))
+    with _writing(args) as con:
+        version = db.schema_version(con)
+    print(say("cli.init_done", args.lang, path=db.resolve_path(args.db), version=version))
     return EXIT_OK
 
 
 def cmd_ingest(args) -> int:
-    from pipelines import ingest
-    from pipelines.text.ingest import load_summary, located_message, problem_record
-
-    con = db.connect(args.db)
-    try:
+    with _writing(args) as con:
         results = ingest.ingest_files(
             con, args.files, db_path=db.resolve_path(args.db), lenient=args.lenient,
             mapping=Path(args.mapping) if args.mapping else None, program=args.program, lang=args.lang,
         )
-    finally:
-        con.close()
     if args.json:
         _print_json([{
             "file": r.file, "kind": r.kind, "outcome": r.outcome, "programs": r.programs,
@@ -100,30 +108,20 @@ def cmd_ingest(args) -> int:
             for p in shown:
                 print(f"  - {located_message(p, args.lang)}", file=sys.stderr if r.outcome == "failed" else sys.stdout)
             if len(shown) < len(r.problems):
-                print(_say(args.lang, f"  … und {len(r.problems) - len(shown)} weitere",
-                           f"  … and {len(r.problems) - len(shown)} more"), file=sys.stderr)
+                print("  " + say("cli.more_problems", args.lang, n=len(r.problems) - len(shown)), file=sys.stderr)
             if r.outcome == "failed":
-                print(_say(args.lang,
-                           "  Nichts wurde gespeichert. Datei korrigieren und erneut laden "
-                           "(oder --lenient: gute Zeilen laden, fehlerhafte abweisen).",
-                           "  Nothing was stored. Correct the file and load it again "
-                           "(or --lenient: load good rows, reject bad ones)."), file=sys.stderr)
+                print("  " + say("cli.nothing_stored", args.lang), file=sys.stderr)
             if r.rejects_path:
-                print(_say(args.lang, f"  Abgewiesene Zeilen: {r.rejects_path}",
-                           f"  Rejected rows: {r.rejects_path}"))
+                print("  " + say("cli.rejects_file", args.lang, path=r.rejects_path))
             for note in r.notes:
                 print("  " + text.say(f"ingest.note.{note}", args.lang))
     return EXIT_OK if all(r.ok for r in results) else EXIT_REFUSED
 
 
 def cmd_demo(args) -> int:
-    from pipelines import demo
-    from pipelines.text.ingest import located_message
-
     path = db.resolve_path(args.db)
     if path.exists() and not args.force:
-        print(_say(args.lang, f"{path} gibt es schon (--force baut die Demo neu).",
-                   f"{path} exists already (--force rebuilds the demo)."))
+        print(say("cli.demo_exists", args.lang, path=path))
         return EXIT_OK
     results = demo.build(path, force=args.force, lang=args.lang)
     failed = [r for r in results if not r.ok]
@@ -132,17 +130,13 @@ def cmd_demo(args) -> int:
             print(located_message(p, args.lang), file=sys.stderr)
     if failed:
         return EXIT_REFUSED
-    print(_say(args.lang, f"Demo-Datenbank {path} gebaut: {len(results)} Dateien geladen.",
-               f"Demo store {path} built: {len(results)} files loaded."))
+    print(say("cli.demo_built", args.lang, path=path, n=len(results)))
     return EXIT_OK
 
 
 def cmd_programs(args) -> int:
-    con = db.connect(args.db)
-    rows = con.execute(
-        "select p.program_id, p.name, p.start_date, p.end_date, count(pt.participant_id) as participants "
-        "from program p left join participant pt using (program_id) group by all order by 1").fetchall()
-    con.close()
+    with _store(args) as con:
+        rows = catalog.program_sizes(con)
     if args.json:
         _print_json([{"program": r[0], "name": r[1], "start": r[2], "end": r[3], "participants": r[4]}
                      for r in rows])
@@ -154,47 +148,36 @@ def cmd_programs(args) -> int:
 
 
 def cmd_export_program(args) -> int:
-    from pipelines.ingest import programs
-
-    con = db.connect(args.db)
-    try:
-        text = programs.program_to_toml(con, args.program)
-    except KeyError:
-        print(_say(args.lang, f"Programm {args.program} ist unbekannt.", f"Program {args.program} is unknown."),
-              file=sys.stderr)
-        return EXIT_REFUSED
-    finally:
-        con.close()
+    with _store(args) as con:
+        try:
+            toml_text = programs.program_to_toml(con, args.program)
+        except KeyError:
+            print(say("cli.unknown_program", args.lang, program=args.program), file=sys.stderr)
+            return EXIT_REFUSED
     if args.out:
-        Path(args.out).write_text(text, encoding="utf-8")
+        Path(args.out).write_text(toml_text, encoding="utf-8")
     else:
-        print(text, end="")
+        print(toml_text, end="")
     return EXIT_OK
 
 
 def cmd_delete(args) -> int:
-    from pipelines.store import retention
-
-    con = db.connect(args.db)
-    try:
+    with _writing(args) as con:
         if args.participant:
-            n = retention.delete_participants(con, args.program, args.participant, deleted_by=None)
+            n = retention.delete_participants(con, args.program, args.participant, deleted_by=_user_name(args))
         else:
-            n = retention.delete_before(con, args.program, args.exited_before, deleted_by=None)
-    finally:
-        con.close()
-    print(_say(args.lang, f"{n['participants']} Teilnehmende und {n['episodes']} Episoden gelöscht (protokolliert).",
-               f"{n['participants']} participants and {n['episodes']} episodes deleted (logged)."))
+            n = retention.delete_before(con, args.program, args.exited_before, deleted_by=_user_name(args))
+    print(say("cli.deleted", args.lang, participants=n["participants"], episodes=n["episodes"]))
     return EXIT_OK
 
 
-def _program_ids(con, requested: list[str]) -> list[str]:
+def _program_ids(con, requested: list[str], lang: str = "de") -> list[str]:
     known = [r[0] for r in con.execute("select program_id from program order by 1").fetchall()]
     if not requested or requested == ["all"]:
         return known
     unknown = [p for p in requested if p not in known]
     if unknown:
-        raise _Refused(f"unknown program(s): {', '.join(unknown)}; known: {', '.join(known) or '–'}")
+        raise _Refused(say("cli.unknown_programs", lang, unknown=", ".join(unknown), known=", ".join(known) or "–"))
     return requested
 
 
@@ -209,31 +192,26 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 
 def cmd_status(args) -> int:
-    from pipelines import metrics
-
     with _store(args) as con:
-        result = metrics.status_summary(con, _program_ids(con, [args.program])[0], args.as_of)
+        result = metrics.status_summary(con, _program_ids(con, [args.program], args.lang)[0], args.as_of)
         labels = {s: (de if args.lang == "de" else en)
                   for s, de, en in con.execute("select status, label_de, label_en from status_vocabulary").fetchall()}
     if args.json:
         _print_json(result)
         return EXIT_OK
-    L = lambda de, en: _say(args.lang, de, en)  # noqa: E731
-    print(f"{result['program']} – {L('Stichtag', 'as of')} {text.date(result['as_of'], args.lang)}")
-    print(f"  {L('Eingetreten', 'Entered')}: {text.number(result['entered'], args.lang)}")
-    print(f"  {L('Im Programm', 'In the program')}: {text.number(result['in_program'], args.lang)}")
+    print(f"{result['program']} – {say('cli.as_of', args.lang)} {text.date(result['as_of'], args.lang)}")
+    print(f"  {say('cli.entered', args.lang)}: {text.number(result['entered'], args.lang)}")
+    print(f"  {say('cli.in_program', args.lang)}: {text.number(result['in_program'], args.lang)}")
     rows = [[labels.get(s, s), text.number(result["active"][s], args.lang), text.number(result["reached"][s], args.lang)]
             for s in result["active"]]
-    print(_table(rows, ["Status", L("aktiv am Stichtag", "active on date"), L("erreicht seit Beginn", "reached since start")]))
+    print(_table(rows, [say("cli.status", args.lang), say("cli.active_on_date", args.lang),
+                        say("cli.reached_since_start", args.lang)]))
     return EXIT_OK
 
 
 def cmd_targets(args) -> int:
-    from pipelines import targets
-    from pipelines.text.targets import forecast_sentence, value_text
-
     with _store(args) as con:
-        program = _program_ids(con, [args.program])[0]
+        program = _program_ids(con, [args.program], args.lang)[0]
         cards = targets.evaluate(con, program, args.as_of)
     keys = ["id", "label", "measure", "status", "direction", "achieved", "target", "attainment", "state",
             "expected", "forecast", "forecast_window_months", "needed_per_month", "probability",
@@ -242,7 +220,7 @@ def cmd_targets(args) -> int:
         _print_json([{k: c.get(k) for k in keys} for c in cards])
         return EXIT_OK
     if not cards:
-        print(_say(args.lang, "Keine Ziele hinterlegt.", "No targets."))
+        print(say("cli.no_targets", args.lang))
     for c in cards:
         print(f"{c['label']} [{text.say('state.' + c['state'], args.lang)}]")
         print(f"  {value_text(c, c['achieved'], args.lang)} / {value_text(c, c['target'], args.lang)}"
@@ -252,16 +230,12 @@ def cmd_targets(args) -> int:
 
 
 def cmd_compare(args) -> int:
-    from pipelines.metrics import ProblemError, compare
-    from pipelines.text.metrics import problem_texts
-
     if not args.by and not args.group:
-        print(_say(args.lang, "--by FELD oder --group 'NAME: FILTER' angeben.",
-                   "Give --by FIELD or --group 'NAME: FILTER'."), file=sys.stderr)
+        print(say("cli.compare_needs", args.lang), file=sys.stderr)
         return EXIT_ERROR
     with _store(args) as con:
         try:
-            programs = _program_ids(con, args.program or ["all"])
+            programs = _program_ids(con, args.program or ["all"], args.lang)
             groups = compare.compare(con, programs, args.status, args.as_of, by=args.by,
                                      groups=args.group or None)
         except ProblemError as exc:
@@ -271,19 +245,17 @@ def cmd_compare(args) -> int:
     if args.json:
         _print_json(groups)
         return EXIT_OK
-    small = _say(args.lang, "zu klein", "too small")
+    small = say("cli.too_small", args.lang)
     rows = [[str(g["group"]), text.number(g["n"], args.lang), text.number(g["reached"], args.lang),
              text.percent(g["share"], args.lang, 1),
              f"{text.percent(g['ci_low'], args.lang, 1)} – {text.percent(g['ci_high'], args.lang, 1)}",
              small if g["small"] else ""] for g in groups]
-    print(_table(rows, [_say(args.lang, "Gruppe", "Group"), "n", _say(args.lang, "erreicht", "reached"),
-                        _say(args.lang, "Anteil", "share"), "95 %", ""]))
+    print(_table(rows, [say("cli.group", args.lang), "n", say("cli.reached", args.lang),
+                        say("cli.share", args.lang), "95 %", ""]))
     return EXIT_OK
 
 
 def cmd_indicators(args) -> int:
-    from pipelines import indicators
-
     with _store(args) as con:
         rows = indicators.indicator_table(con, programme=args.program, indicator=args.indicator, year=args.year,
                                           fund=args.fund, indicator_type=args.indicator_type,
@@ -294,36 +266,32 @@ def cmd_indicators(args) -> int:
         _print_json([{k: r.get(k) for k in keys} for r in rows])
         return EXIT_OK
     if not rows:
-        print(_say(args.lang, "Keine Indikatorwerte für diese Auswahl.", "No indicator values for this selection."))
+        print(say("cli.no_indicators", args.lang))
         return EXIT_OK
     table = [[r["programme"], r["indicator"], r["indicator_type"],
               ", ".join(f"{v}" for v in r["breakdown"].values()) or "–", str(r["year"]),
               text.number(r["achieved"], args.lang), text.number(r["target"], args.lang),
               text.percent(r["attainment"], args.lang), text.indicators.flag_label(r["flag"], args.lang)]
              for r in rows]
-    print(_table(table, [_say(args.lang, "Programm", "Programme"), _say(args.lang, "Indikator", "Indicator"),
-                         _say(args.lang, "Typ", "Type"), _say(args.lang, "Aufschlüsselung", "Breakdown"),
-                         _say(args.lang, "Jahr", "Year"), _say(args.lang, "Ist", "Achieved"),
-                         _say(args.lang, "Soll", "Target"), "%", _say(args.lang, "Hinweis", "Flag")]))
+    print(_table(table, [say(f"cli.indicators.{k}", args.lang) for k in
+                         ("programme", "indicator", "type", "breakdown", "year", "achieved", "target")]
+                 + ["%", say("cli.indicators.flag", args.lang)]))
     return EXIT_OK
 
 
 def cmd_report(args) -> int:
-    import time
-
-    from pipelines import report
+    from pipelines import report   # on use only: its PDF and chart libraries take most of a second to import
 
     started = time.perf_counter()
     with _store(args) as con:
         try:
-            programs = _program_ids(con, args.program)
+            programs = _program_ids(con, args.program, args.lang)
             path = report.write_report(con, programs, args.period_from, args.period_to, args.as_of, args.format,
                                        args.out, lang=args.lang, threshold=args.threshold,
                                        publication=not args.internal)
         except ValueError as exc:   # ReportError: a period or format a person chose
             raise _Refused(str(exc)) from None
-    print(_say(args.lang, f"Bericht geschrieben: {path} ({time.perf_counter() - started:.1f} s)",
-               f"Report written: {path} ({time.perf_counter() - started:.1f} s)"))
+    print(say("cli.report_written", args.lang, path=path, seconds=f"{time.perf_counter() - started:.1f}"))
     return EXIT_OK
 
 
@@ -337,7 +305,6 @@ def _bench(argv: list[str]) -> int:
         print("The benchmark lives in bench/ of a source checkout; it is not part of an installed package.",
               file=sys.stderr)
         return EXIT_ERROR
-    import subprocess
 
     return subprocess.call([sys.executable, "-m", "bench.run", *argv], cwd=root)
 
@@ -473,13 +440,17 @@ def main(argv: list[str] | None = None) -> int:
         return args.func(args)
     except KeyboardInterrupt:
         return EXIT_ERROR
+    except db.StoreBusy as exc:
+        print(say("cli.store_busy_gave_up", getattr(args, "lang", "de"), seconds=f"{exc.waited_s:.0f}"),
+              file=sys.stderr)
+        return EXIT_ERROR
     except (_Refused, FileNotFoundError) as exc:
-        print(_say(getattr(args, "lang", "de"), f"Abgelehnt: {exc}", f"Refused: {exc}"), file=sys.stderr)
+        print(say("cli.refused", getattr(args, "lang", "de"), detail=exc), file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # a person reads this, not a traceback
         if os.environ.get("OUTCOMES_DEBUG"):
             raise
-        print(_say(getattr(args, "lang", "de"), f"Fehler: {exc}", f"Error: {exc}"), file=sys.stderr)
+        print(say("cli.error", getattr(args, "lang", "de"), detail=exc), file=sys.stderr)
         return EXIT_ERROR
 
 

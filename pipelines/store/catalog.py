@@ -135,3 +135,10 @@ def episode_order_problems(con: duckdb.DuckDBPyConnection, program_ids: list[str
         """,
         {"ids": list(program_ids or []), "all": program_ids is None},
     ).df()
+
+
+def program_sizes(con: duckdb.DuckDBPyConnection) -> list[tuple]:
+    """(program_id, name, start, end, participants) of every program, by id."""
+    return con.execute(
+        "select p.program_id, p.name, p.start_date, p.end_date, count(pt.person_key) as participants "
+        "from program p left join participant pt using (program_id) group by all order by 1").fetchall()

@@ -51,10 +51,10 @@ class Catalog:
 
 
 def _catalog() -> Catalog:
-    from pipelines.text import cli, common, ingest, indicators, metrics, report, targets
+    from pipelines.text import access, cli, common, indicators, ingest, metrics, report, targets
 
     return Catalog(common.WORDS, ingest.WORDS, metrics.WORDS, targets.WORDS, report.WORDS,
-                   indicators.WORDS, cli.WORDS)
+                   indicators.WORDS, access.WORDS, cli.WORDS)
 
 
 CATALOG = _catalog()
