@@ -193,9 +193,11 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 
 def cmd_status(args) -> int:
     with _store(args) as con:
-        result = metrics.status_summary(con, _program_ids(con, [args.program], args.lang)[0], args.as_of)
-        labels = {s: (de if args.lang == "de" else en)
-                  for s, de, en in con.execute("select status, label_de, label_en from status_vocabulary").fetchall()}
+        program = _program_ids(con, [args.program], args.lang)[0]
+        result = metrics.status_summary(con, program, args.as_of)
+        vocabulary = catalog.statuses(con, [program])
+    column = "label_de" if args.lang == "de" else "label_en"
+    labels = dict(zip(vocabulary["status"], vocabulary[column]))
     if args.json:
         _print_json(result)
         return EXIT_OK
