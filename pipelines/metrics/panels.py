@@ -79,7 +79,7 @@ def target_progress(con: duckdb.DuckDBPyConnection, card: dict, as_of: dt.date) 
     stop = min(as_of, end)
     series = pd.DataFrame(columns=["month_end", "cumulative"])
     if card["measure"] in ("entered", "reached") and stop >= start:
-        series = metrics.monthly_series(con, scope, card["measure"], card.get("status"), start, stop)[
+        series = metrics.monthly_series(con, scope, card["measure"], card.get("statuses") or None, start, stop)[
             ["month_end", "cumulative"]]
     target_value = card["target"]
     milestones = card.get("milestones") or []
