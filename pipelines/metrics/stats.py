@@ -264,3 +264,26 @@ def standardised_share(strata: dict[Any, tuple[int, int]], standard: dict[Any, i
     if not total:
         return None
     return sum(w / total * strata[s][0] / strata[s][1] for s, w in weights.items())
+
+
+def gamma_poisson_quantile(q: float, events: float, months: float, horizon: float) -> int:
+    """Smallest n with P(N <= n) >= q under the model of `gamma_poisson_sf`.
+
+    Exact by summing the negative binomial up to a mean of 1,000; above that the normal
+    approximation with its variance a(1 - p)/p² (continuity-corrected).
+    """
+    if horizon <= 0:
+        return 0
+    shape = max(float(events), 0.0) + RATE_PRIOR_SHAPE
+    p = months / (months + horizon)
+    mean = shape * (1 - p) / p
+    if mean > 1000:
+        sd = math.sqrt(shape * (1 - p)) / p
+        return max(0, math.ceil(mean + NormalDist().inv_cdf(q) * sd - 0.5))
+    n, pmf = 0, math.exp(shape * math.log(p))
+    cumulative = pmf
+    while cumulative < q and n < 1_000_000:
+        n += 1
+        pmf *= (n - 1 + shape) / n * (1 - p)
+        cumulative += pmf
+    return n
