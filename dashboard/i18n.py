@@ -143,8 +143,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "tedit.direction": ("Richtung", "Direction"),
     "tedit.at_least": ("mindestens", "at least"),
     "tedit.at_most": ("höchstens", "at most"),
-    "tedit.status_help": ("Der Status, der gezählt wird; beim Maß »Eintritte« ohne Bedeutung.",
-                          "The status that is counted; not used for the measure 'entries'."),
+    # Ziele (answers): labels made from the values, several statuses
+    "tedit.label_help": ("Leer lassen: die Bezeichnung wird aus Maß, Status und Zielwert gebildet.",
+                         "Leave empty: the label is made from measure, status and target value."),
+    "tedit.label_disagrees": ("Die Bezeichnung »{label}« nennt eine andere Zahl als den Zielwert {value}. "
+                              "Vorschlag: »{made}«.",
+                              "The label '{label}' names another number than the target value {value}. "
+                              "Suggestion: '{made}'."),
+    "tedit.status_help": ("Der Status, der gezählt wird – oder mehrere (z. B. Ausbildung oder Beschäftigung: "
+                          "jede Frau zählt einmal); beim Maß »Eintritte« ohne Bedeutung.",
+                          "The status counted — or several (e.g. training or employment: each woman counts "
+                          "once); not used for the measure 'entries'."),
     "tedit.valid_from": ("gültig ab", "valid from"),
     "tedit.value": ("Zielwert", "Target value"),
     "tedit.start": ("Beginn", "Start"),

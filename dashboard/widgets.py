@@ -2,11 +2,22 @@
 
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import Labels
 from pipelines.report import spreadsheets
+
+
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>~$:])")
+
+
+def escaped(value: object) -> str:
+    """Text from data or a URL made inert inside our own markdown (st.warning, st.markdown):
+    every markdown and HTML character backslash-escaped, so it shows as typed."""
+    return _MARKDOWN.sub(r"\\\1", str(value))
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, L: Labels, key: str) -> None:

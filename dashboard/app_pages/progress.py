@@ -7,6 +7,7 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
 from dashboard.widgets import chart
+from pipelines.text.targets import statuses_text
 
 L = Labels(state.language())
 st.title(L("page.progress"))
@@ -21,7 +22,8 @@ if chosen:
         st.info(L("targets.none"))
     for i, target in enumerate(result["targets"]):
         measure = L(f"measure.{target['measure']}") + (
-            f" · {L.status(target['status'], vocab)}" if target.get("status") else "")
+            f" · {statuses_text(target['statuses'], lambda s: L.status(s, vocab), L.lang)}"
+            if target.get("statuses") else "")
         series = target["series"]
         frame = pd.DataFrame({"month_end": series["month_end"], "cumulative": series["cumulative"]})
         band = pd.DataFrame(target["forecast_band"], columns=["date", "low", "mid", "high"])

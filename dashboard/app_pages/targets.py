@@ -8,10 +8,11 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.i18n import Labels
+from dashboard.widgets import escaped
 from pipelines import targets
 from pipelines.ingest import programs
 from pipelines.text.metrics import problem_texts
-from pipelines.text.targets import milestones_text, where_text
+from pipelines.text.targets import milestones_text, statuses_text, target_label, where_text
 
 L = Labels(state.language())
 st.title(L("page.targets"))
@@ -23,16 +24,20 @@ if chosen:
     program = st.selectbox(L("tedit.program"), chosen, format_func=lambda p: names.get(p, p), key="tedit_program")
     st.caption(L("tedit.intro"))
     vocab = data.vocabulary(key, (program,))
+
+    def status_word(status: str) -> str:
+        return L.status(status, vocab)
     rows = data.targets_of(key, program)
 
-    for message in st.session_state.pop("tedit_flash", []):
-        st.success(message)
+    for n, message in enumerate(st.session_state.pop("tedit_flash", [])):
+        (st.success if n == 0 else st.warning)(message)
 
     if not rows.empty:
         shown = pd.DataFrame({
             L("tedit.id"): rows["target_id"], L("tedit.label"): rows["label"],
             L("tedit.measure"): [L(f"measure.{m}") for m in rows["measure"]],
-            L("tedit.status"): [L.status(s, vocab) if isinstance(s, str) and s else "–" for s in rows["status"]],
+            L("tedit.status"): [statuses_text(targets.split_statuses(s), status_word, L.lang) or "–"
+                                for s in rows["status"]],
             L("tedit.direction"): [L(f"tedit.{d}") for d in rows["direction"]],
             L("tedit.value"): [L.num(v, 0 if float(v).is_integer() else 1) for v in rows["value"]],
             L("tedit.start"): [L.date(d) for d in rows["period_start"]],
@@ -43,8 +48,9 @@ if chosen:
                      column_config={L("tedit.label"): st.column_config.TextColumn(width="medium")})
 
     ids = list(dict.fromkeys(rows["target_id"])) if not rows.empty else []
+    labels = dict(zip(rows["target_id"], rows["label"])) if not rows.empty else {}   # the latest version's
     choice = st.selectbox(L("tedit.edit"), [None, *ids], key="tedit_choice",
-                          format_func=lambda t: L("tedit.new") if t is None else t)
+                          format_func=lambda t: L("tedit.new") if t is None else labels.get(t, t))
     base = rows[rows["target_id"] == choice].iloc[0].to_dict() if choice else {}
     program_row = program_rows.loc[program]
     measures = list(targets.MEASURES)
@@ -53,15 +59,15 @@ if chosen:
     with st.form(f"target-form-{choice}"):
         c1, c2 = st.columns(2)
         target_id = c1.text_input(L("tedit.id"), value=choice or "", disabled=choice is not None)
-        label = c2.text_input(L("tedit.label"), value=base.get("label", ""))
+        label = c2.text_input(L("tedit.label"), value=base.get("label", ""), help=L("tedit.label_help"))
         funder = st.text_input(L("tedit.funder"), value=base.get("funder") or (program_row.get("funder") or ""))
         c1, c2, c3 = st.columns(3)
         measure = c1.selectbox(L("tedit.measure"), measures, index=measures.index(base.get("measure", "reached")),
                                format_func=lambda m: L(f"measure.{m}"))
-        current_status = base.get("status") if base.get("status") in status_options else (
-            "training" if "training" in status_options else status_options[0])
-        status = c2.selectbox(L("tedit.status"), status_options, index=status_options.index(current_status),
-                              format_func=lambda s: L.status(s, vocab), help=L("tedit.status_help"))
+        current_status = [s for s in targets.split_statuses(base.get("status")) if s in status_options] or (
+            ["training"] if "training" in status_options else status_options[:1])
+        status = c2.multiselect(L("tedit.status"), status_options, default=current_status,
+                                format_func=status_word, help=L("tedit.status_help"))
         direction = c3.radio(L("tedit.direction"), ["at_least", "at_most"], horizontal=True,
                              index=0 if base.get("direction", "at_least") == "at_least" else 1,
                              format_func=lambda d: L(f"tedit.{d}"))
@@ -80,6 +86,9 @@ if chosen:
         delete = c2.form_submit_button(L("tedit.delete"), disabled=choice is None)
 
     if save:
+        made = target_label(measure, status, direction, value, status_word, L.lang)
+        if not label.strip():
+            label = made   # nobody wrote her own: the label follows the values
         table, form_problems = targets.table_from_form(
             target_id=(choice or target_id).strip(), label=label, funder=funder, measure=measure, status=status,
             direction=direction, value=value, start=start, end=end, where=where, milestones=milestones,
@@ -92,7 +101,11 @@ if chosen:
         if problems:
             st.error(L("tedit.invalid") + "\n\n" + "\n".join(f"- {p}" for p in problems))
         else:
-            st.session_state["tedit_flash"] = [L("tedit.saved")]
+            flash = [L("tedit.saved")]
+            if targets.label_disagrees(label, value):
+                flash.append(L("tedit.label_disagrees", label=escaped(label), made=escaped(made),
+                               value=L.num(value, 0 if float(value).is_integer() else 1)))
+            st.session_state["tedit_flash"] = flash
             st.rerun()
     if delete and choice:
         with data.writing() as con:

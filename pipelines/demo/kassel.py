@@ -76,6 +76,16 @@ start        = 2018-01-01
 end          = 2022-12-31
 
 [[target]]
+id         = "kassel-agreement"
+funder     = "Hessisches Ministerium für Soziales und Integration"
+label      = "Zielvereinbarung: mindestens 50 Frauen in Ausbildung oder Beschäftigung"
+measure    = "reached"
+status     = ["training", "employment"]
+at_least   = 50
+period     = { start = 2018-01-01, end = 2022-12-31 }
+headline   = true
+
+[[target]]
 id         = "kassel-training"
 funder     = "Hessisches Ministerium für Soziales und Integration"
 label      = "Mindestens 50 Frauen in Ausbildung"

@@ -69,8 +69,9 @@ def target_progress(con: duckdb.DuckDBPyConnection, card: dict, as_of: dt.date) 
     """One target's chart data: cumulative achieved by month, target line, milestones, forecast band.
 
     The forecast continues from the achieved value on as_of at the recent monthly rate behind
-    the card's forecast (targets.evaluate); the band is the 10th–90th percentile of Poisson
-    arrivals at that rate.
+    the card's forecast (targets.evaluate); the band is the 10th–90th percentile of the arrivals
+    when that rate is itself uncertain (Gamma–Poisson from the window's events, as the card's
+    probability).
     Only cumulative measures (entered, reached) get a series and a forecast band; the other
     measures show the achieved value on as_of against the target line.
     """
@@ -79,7 +80,7 @@ def target_progress(con: duckdb.DuckDBPyConnection, card: dict, as_of: dt.date) 
     stop = min(as_of, end)
     series = pd.DataFrame(columns=["month_end", "cumulative"])
     if card["measure"] in ("entered", "reached") and stop >= start:
-        series = metrics.monthly_series(con, scope, card["measure"], card.get("status"), start, stop)[
+        series = metrics.monthly_series(con, scope, card["measure"], card.get("statuses") or None, start, stop)[
             ["month_end", "cumulative"]]
     target_value = card["target"]
     milestones = card.get("milestones") or []
@@ -91,10 +92,16 @@ def target_progress(con: duckdb.DuckDBPyConnection, card: dict, as_of: dt.date) 
     if card["measure"] in ("entered", "reached") and start <= as_of < end and card.get("forecast") is not None:
         base, gain = card["achieved"], card["forecast"] - card["achieved"]
         span = (end - as_of).days
+        window = card.get("forecast_window_months") or 0
+        rate = gain / dates.months_between(as_of + dt.timedelta(days=1), end + dt.timedelta(days=1))
         for day in [as_of, *dates.month_ends(as_of + dt.timedelta(days=1), end)]:
             mean = gain * (day - as_of).days / span
-            band.append({"date": day, "mid": base + mean, "low": base + stats.poisson_quantile(mean, 0.10),
-                         "high": base + stats.poisson_quantile(mean, 0.90)})
+            horizon = dates.months_between(as_of + dt.timedelta(days=1), day + dt.timedelta(days=1))
+            if window > 0:   # the rate is uncertain: Gamma–Poisson, as the card's probability
+                low, high = (stats.gamma_poisson_quantile(q, rate * window, window, horizon) for q in (0.10, 0.90))
+            else:
+                low, high = stats.poisson_quantile(mean, 0.10), stats.poisson_quantile(mean, 0.90)
+            band.append({"date": day, "mid": base + mean, "low": base + low, "high": base + high})
     return {**card, "series": series, "target_line": line,
             "milestones": [{"date": dt.date.fromisoformat(str(m["date"])), "value": m["value"]} for m in milestones],
             "forecast_band": band}

@@ -1,4 +1,5 @@
-"""Statistics in one place: rates with Wilson intervals, Poisson tails and quantiles.
+"""Statistics in one place: rates with Wilson intervals, Poisson and Gamma–Poisson tails, the
+difference of two shares (Newcombe, Fisher), a Kaplan–Meier band, direct standardisation.
 
 Pure functions of numbers; the metric modules count, this module judges uncertainty.
 """
@@ -101,3 +102,188 @@ def poisson_quantile(mean: float, q: float) -> int:
         p *= mean / k
         cumulative += p
     return k
+
+
+# --------------------------------------------------------------------------------------
+# Forecasts: the Poisson rate itself is uncertain (Gamma–Poisson, i.e. negative binomial)
+# --------------------------------------------------------------------------------------
+
+RATE_PRIOR_SHAPE = 0.5  # Jeffreys prior for a Poisson rate: Gamma(0.5, 0)
+
+
+def gamma_poisson_sf(need: int, events: float, months: float, horizon: float) -> float:
+    """P(N >= need) for the events still to come in `horizon` months, when `events` were
+    observed in `months` months and the monthly rate is not known but estimated.
+
+    The rate has the posterior Gamma(events + 0.5, months) (Jeffreys prior), so N is negative
+    binomial with shape a = events + 0.5 and p = months / (months + horizon):
+    P(N = n) = Γ(n + a) / (Γ(a) n!) · p^a · (1 - p)^n. Its mean is (events + 0.5) / months ×
+    horizon, its spread wider than a Poisson's at the observed rate: the fewer months and
+    events observed, the less certain the forecast.
+
+    >>> round(gamma_poisson_sf(1, 0, 12, 12), 4)   # nothing seen in a year: 1 - (1/2)^0.5
+    0.2929
+    """
+    if need <= 0:
+        return 1.0
+    if horizon <= 0:
+        return 0.0
+    if months <= 0:
+        raise ValueError("months must be > 0")
+    shape = max(float(events), 0.0) + RATE_PRIOR_SHAPE
+    p = months / (months + horizon)
+    log_p, log_q = math.log(p), math.log1p(-p)
+    # P(N <= need - 1), summed in log space
+    logs = [math.lgamma(n + shape) - math.lgamma(shape) - math.lgamma(n + 1) + shape * log_p + n * log_q
+            for n in range(need)]
+    top = max(logs)
+    below = min(1.0, math.exp(top) * sum(math.exp(x - top) for x in logs))
+    return max(0.0, 1.0 - below)
+
+
+def gamma_poisson_cdf(most: int, events: float, months: float, horizon: float) -> float:
+    """P(N <= most) under the same model as `gamma_poisson_sf`."""
+    if most < 0:
+        return 0.0
+    return 1.0 - gamma_poisson_sf(most + 1, events, months, horizon)
+
+
+# --------------------------------------------------------------------------------------
+# Two groups: difference of shares (Newcombe), exact test (Fisher)
+# --------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Difference:
+    """share A - share B with Newcombe's 95 % interval (hybrid score, method 10) and the
+    two-sided p of Fisher's exact test; `small` when either group has under 5 participants.
+    diff/ci are None when a group is empty."""
+
+    diff: float | None
+    ci_low: float | None
+    ci_high: float | None
+    p_exact: float | None
+    small: bool
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"diff": self.diff, "ci_low": self.ci_low, "ci_high": self.ci_high,
+                "p_exact": self.p_exact, "small": self.small}
+
+
+def newcombe(k1: int, n1: int, k2: int, n2: int, z: float = Z95) -> tuple[float, float, float] | None:
+    """p1 - p2 with Newcombe's (1998) hybrid score interval from the two Wilson intervals.
+
+    >>> d, lo, hi = newcombe(56, 70, 48, 80); round(d, 4), round(lo, 4), round(hi, 4)  # Newcombe Table II (a)
+    (0.2, 0.0524, 0.3339)
+    """
+    if n1 == 0 or n2 == 0:
+        return None
+    a, b = wilson(k1, n1, z), wilson(k2, n2, z)
+    p1, p2 = a.share, b.share
+    d = p1 - p2
+    low = d - math.sqrt((p1 - a.ci_low) ** 2 + (b.ci_high - p2) ** 2)
+    high = d + math.sqrt((a.ci_high - p1) ** 2 + (p2 - b.ci_low) ** 2)
+    return d, max(-1.0, low), min(1.0, high)
+
+
+def fisher_exact(k1: int, n1: int, k2: int, n2: int) -> float:
+    """Two-sided p of Fisher's exact test for k1 of n1 vs k2 of n2: the probability, with the
+    margins fixed, of a table no more likely than the one observed.
+
+    >>> round(fisher_exact(3, 4, 1, 4), 4)   # the lady tasting tea
+    0.4857
+    """
+    k = k1 + k2
+    low, high = max(0, k - n2), min(k, n1)
+
+    def log_pmf(x: int) -> float:
+        return (math.lgamma(n1 + 1) - math.lgamma(x + 1) - math.lgamma(n1 - x + 1)
+                + math.lgamma(n2 + 1) - math.lgamma(k - x + 1) - math.lgamma(n2 - k + x + 1)
+                - math.lgamma(n1 + n2 + 1) + math.lgamma(k + 1) + math.lgamma(n1 + n2 - k + 1))
+
+    observed = log_pmf(k1)
+    total = sum(math.exp(log_pmf(x)) for x in range(low, high + 1) if log_pmf(x) <= observed + 1e-7)
+    return min(1.0, total)
+
+
+def difference(k1: int, n1: int, k2: int, n2: int) -> Difference:
+    """k1 of n1 against k2 of n2: Newcombe interval of the difference and Fisher's exact p."""
+    interval = newcombe(k1, n1, k2, n2)
+    small = n1 < SMALL_N or n2 < SMALL_N
+    if interval is None:
+        return Difference(None, None, None, None, small)
+    return Difference(*interval, fisher_exact(k1, n1, k2, n2), small)
+
+
+# --------------------------------------------------------------------------------------
+# Kaplan–Meier: a confidence band from the monthly table
+# --------------------------------------------------------------------------------------
+
+def km_band(at_risk: list[int], events: list[int], z: float = Z95) -> list[tuple[float, float]]:
+    """95 % band of the cumulative share 1 - S(t) per interval, Greenwood's variance on the
+    log(-log S) scale (Kalbfleisch–Prentice), from the numbers at risk and events per interval.
+
+    Intervals are whole months (the table of `metrics.time_to`), so the band treats each
+    month as one step — close to the day-level estimate, slightly narrower where a month
+    holds many censorings. Before the first event the band is (0, 0).
+    """
+    out: list[tuple[float, float]] = []
+    survival, greenwood = 1.0, 0.0
+    for n, d in zip(at_risk, events):
+        n, d = int(n), int(d)
+        if n > 0 and d > 0:
+            survival *= 1 - d / n
+            greenwood += d / (n * (n - d)) if n > d else math.inf
+        if survival >= 1.0:
+            out.append((0.0, 0.0))
+        elif survival <= 0.0 or math.isinf(greenwood):
+            out.append((max(0.0, 1 - survival), 1.0))
+        else:
+            log_s = math.log(survival)
+            half = z * math.sqrt(greenwood) / abs(log_s)
+            s_low, s_high = survival ** math.exp(half), survival ** math.exp(-half)
+            out.append((1 - s_high, 1 - s_low))
+    return out
+
+
+# --------------------------------------------------------------------------------------
+# Adjusting for the participant mix: direct standardisation
+# --------------------------------------------------------------------------------------
+
+def standardised_share(strata: dict[Any, tuple[int, int]], standard: dict[Any, int]) -> float | None:
+    """A group's share had it the participant mix of the standard population.
+
+    strata: the group's {stratum: (k, n)}; standard: {stratum: participants} of all groups
+    together. The share is Σ w_s · k_s / n_s over the strata the group has (w_s = the
+    standard's weight, renormalised over those strata); None when it has none.
+
+    >>> standardised_share({"A": (1, 2), "B": (3, 4)}, {"A": 30, "B": 10})   # 0.75·0.5 + 0.25·0.75
+    0.5625
+    """
+    weights = {s: w for s, w in standard.items() if w and strata.get(s, (0, 0))[1] > 0}
+    total = sum(weights.values())
+    if not total:
+        return None
+    return sum(w / total * strata[s][0] / strata[s][1] for s, w in weights.items())
+
+
+def gamma_poisson_quantile(q: float, events: float, months: float, horizon: float) -> int:
+    """Smallest n with P(N <= n) >= q under the model of `gamma_poisson_sf`.
+
+    Exact by summing the negative binomial up to a mean of 1,000; above that the normal
+    approximation with its variance a(1 - p)/p² (continuity-corrected).
+    """
+    if horizon <= 0:
+        return 0
+    shape = max(float(events), 0.0) + RATE_PRIOR_SHAPE
+    p = months / (months + horizon)
+    mean = shape * (1 - p) / p
+    if mean > 1000:
+        sd = math.sqrt(shape * (1 - p)) / p
+        return max(0, math.ceil(mean + NormalDist().inv_cdf(q) * sd - 0.5))
+    n, pmf = 0, math.exp(shape * math.log(p))
+    cumulative = pmf
+    while cumulative < q and n < 1_000_000:
+        n += 1
+        pmf *= (n - 1 + shape) / n * (1 - p)
+        cumulative += pmf
+    return n

@@ -22,6 +22,7 @@ from pipelines.report.drafts import Cells, Context, Draft, render_table
 from pipelines import dates
 from pipelines.report.model import Report, ReportError
 from pipelines.store import db
+from pipelines.targets import backtest
 
 
 def _date(value: Any, name: str, lang: str) -> dt.date:
@@ -47,8 +48,10 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
         threshold: counts 1 … threshold-1 are suppressed when publishing (default 3).
         publication: True (default) applies suppression; False gives an internal,
             unsuppressed report marked "intern / nicht zur Veröffentlichung".
-        created: the creation date printed on the cover; defaults to `as_of` so that the
-            same arguments always give the same report.
+        created: the day the report is made, printed on the PDF's cover ("Erstellt am") and in
+            its metadata; defaults to today. It is not part of the content: the fingerprint and
+            the as-of date define that, and the CSV and XLSX leave it out (byte-identical on
+            every rebuild; see `report.files`).
 
     Returns:
         A `Report`; its tables in order: targets, progress, entry_gender, entry_age_band,
@@ -77,7 +80,7 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
     unknown = [p for p in programs if p not in info]
     if unknown:
         raise ReportError(text.say("report.e_unknown_program", lang, programs=", ".join(unknown)))
-    created_day = as_of if created is None else _date(created, "created", lang)
+    created_day = dt.date.today() if created is None else _date(created, "created", lang)
 
     ctx = Context(con, programs, info, start, min(stop, as_of), as_of, lang, _status_labels(con, programs, lang))
     cells = Cells()
@@ -211,8 +214,15 @@ _METHOD_PARTS = ("period", "counts", "leaving", "targets", "suppression")  # par
 
 
 def _method(ctx: Context, threshold: int, publication: bool) -> list[tuple[str, str]]:
+    measured = backtest.MEASURED
     values = {"start": ctx.day(ctx.start), "end": ctx.day(ctx.end), "as_of": ctx.day(ctx.as_of),
               "rule": rule_text(threshold, publication, ctx.lang),
-              "window": text.number(targets.FORECAST_WINDOW_MONTHS, ctx.lang)}
+              "window": text.number(targets.FORECAST_WINDOW_MONTHS, ctx.lang),
+              # the forecast's calibration in hindsight (targets.backtest)
+              "demo_n": text.number(measured["demo_series"], ctx.lang),
+              "esf_n": text.number(measured["esf_series"], ctx.lang),
+              **{key: text.percent(measured[name], ctx.lang) for key, name in (
+                  ("demo_gp", "demo_gamma_poisson"), ("demo_p", "demo_poisson"), ("esf_gp", "esf_gamma_poisson"),
+                  ("esf_p", "esf_poisson"), ("esf_below", "esf_below"))}}
     return [(ctx.say(f"report.method.{part}"), ctx.say(f"report.method.{part}_text", **values))
             for part in _METHOD_PARTS]

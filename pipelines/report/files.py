@@ -3,6 +3,7 @@ the dashboard (`report_bytes`, `write_report`)."""
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from pathlib import Path
 from typing import Any, Sequence
@@ -34,6 +35,13 @@ def write_pdf(report: Report, path: str | os.PathLike) -> Path:
     return _write(Path(path), pdf_bytes(report))
 
 
+def _content(report: Report) -> Report:
+    """The report without the day it was made: what the spreadsheets hold (the fingerprint and
+    the as-of date define the content; "Erstellt am" belongs to the PDF)."""
+    return dataclasses.replace(report, cover=report.cover[report.cover["field"] != "created"].reset_index(drop=True),
+                               created=report.as_of)
+
+
 def xlsx_bytes(report: Report) -> bytes:
     """The report as an Excel workbook: cover sheet, one sheet per table, method sheet and
     the notes sheet of `spreadsheets.xlsx_bytes` (marking, rule, fingerprint, table notes).
@@ -41,6 +49,7 @@ def xlsx_bytes(report: Report) -> bytes:
     Text goes through `spreadsheets.safe_text` (never a formula), the creation date is the
     report's, so the same report gives the same bytes.
     """
+    report = _content(report)
     return spreadsheets.xlsx_bytes(spreadsheets.sheets(report),
                                    title=f"{report.title} – {report.cover_value('programs')}",
                                    notes=spreadsheets.notes(report), created=report.created, lang=report.lang)
@@ -54,7 +63,7 @@ def write_xlsx(report: Report, path: str | os.PathLike) -> Path:
 def csv_bytes(report: Report) -> bytes:
     """The report as one CSV (`spreadsheets.csv_frame`): German ``;`` and UTF-8 with BOM, or
     English ``,``; injection-safe and byte-identical for the same report (`spreadsheets.csv_bytes`)."""
-    return spreadsheets.csv_bytes(spreadsheets.csv_frame(report), lang=report.lang)
+    return spreadsheets.csv_bytes(spreadsheets.csv_frame(_content(report)), lang=report.lang)
 
 
 def write_csv(report: Report, path: str | os.PathLike) -> Path:

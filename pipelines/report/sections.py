@@ -46,7 +46,7 @@ def target_cells(ctx: Context, cells: Cells, card: dict) -> tuple[tuple, ...]:
     if card["achieved"] is None:
         return ()
     if measure == "share":
-        rate = metrics.share_reached(ctx.con, Scope(programs, where), status, start, at)
+        rate = metrics.share_reached(ctx.con, Scope(programs, where), card["statuses"], start, at)
         k = cells.add(cell_key("share_reached", status, programs, where, start, at), rate.k)
         n = cells.add(cell_key("entered", None, programs, where, start, at), rate.n)
         return (k, n)

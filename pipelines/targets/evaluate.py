@@ -21,10 +21,13 @@
 - forecast = achieved + rate × months remaining (from the day after `at` to period end).
 - needed_per_month: at_least — (target - achieved) / months remaining (0 once reached);
   at_most — the most per month that keeps within the ceiling. None when no time remains.
-- probability (cumulative measures only): new events are a Poisson process at the recent
-  rate, so the number still to come by period end is N ~ Poisson(rate × months remaining);
-  at_least: P(achieved + N ≥ target); at_most: P(achieved + N ≤ target). 1/0 when decided.
-  None before the period start and for levels (no arrival process).
+- probability (cumulative measures only): new events are a Poisson process whose monthly
+  rate is itself uncertain — known only from the k events seen in the w window months. The
+  rate gets the posterior Gamma(k + 0.5, w) (Jeffreys prior), so the number still to come by
+  period end is negative binomial (`stats.gamma_poisson_sf`): wider than Poisson(rate ×
+  months remaining), and never "certain" from one window. at_least: P(achieved + N ≥ target);
+  at_most: P(achieved + N ≤ target). 1/0 when decided. None before the period start and for
+  levels (no arrival process). How well calibrated this is: `targets.backtest`.
 """
 
 from __future__ import annotations
@@ -39,7 +42,7 @@ import duckdb
 from pipelines import dates
 from pipelines import metrics
 from pipelines.metrics import Scope, stats
-from pipelines.targets.spec import CUMULATIVE, plain_number
+from pipelines.targets.spec import CUMULATIVE, plain_number, split_statuses
 from pipelines.targets.store import in_force, load_targets
 
 STATES = ("met", "on_track", "at_risk", "missed", "not_started")
@@ -48,7 +51,9 @@ FORECAST_WINDOW_MONTHS = 12   # one full yearly intake cycle (see the module doc
 
 def _measure_value(con, row: Mapping[str, Any], scope: Scope, day: dt.date) -> float | int | None:
     """The target's measure over [period start, day] (levels: on `day`)."""
-    measure, status, start = row["measure"], row["status"], dates.as_date(row["period_start"])
+    measure, start = row["measure"], dates.as_date(row["period_start"])
+    statuses = split_statuses(row["status"])
+    status = statuses[0] if len(statuses) == 1 else statuses   # several: each person counted once
     if measure == "entered":
         return metrics.entered(con, scope, start, day)
     if measure == "reached":
@@ -151,22 +156,23 @@ def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: 
         if remaining > 0:
             needed = max(target - value, 0.0) / remaining
         if cumulative:
-            lam = max(rate or 0.0, 0.0) * remaining
+            events = max((rate or 0.0) * window_months, 0.0)   # new cases seen in the window
             if row["direction"] == "at_least":
                 if value >= target:
                     probability = 1.0
-                elif remaining == 0:
-                    probability = 0.0
+                elif remaining == 0 or window_months <= 0:
+                    probability = 0.0 if remaining == 0 else None
                 else:
                     need = math.ceil(target - value - 1e-9)
-                    probability = stats.poisson_sf(need, lam)
+                    probability = stats.gamma_poisson_sf(need, events, window_months, remaining)
             else:
                 if value > target:
                     probability = 0.0
-                elif remaining == 0:
-                    probability = 1.0
+                elif remaining == 0 or window_months <= 0:
+                    probability = 1.0 if remaining == 0 else None
                 else:
-                    probability = stats.poisson_cdf(math.floor(target - value + 1e-9), lam)
+                    probability = stats.gamma_poisson_cdf(math.floor(target - value + 1e-9), events,
+                                                          window_months, remaining)
 
     return {
         "id": row["target_id"],
@@ -175,6 +181,8 @@ def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: 
         "label": row["label"],
         "measure": row["measure"],
         "status": row["status"],
+        "statuses": split_statuses(row["status"]),
+        "headline": bool(json.loads(row.get("options_json") or "{}").get("headline")),
         "direction": row["direction"],
         "achieved": achieved if achieved is None or row["measure"] == "share" else int(achieved),
         "target": plain_number(target),
@@ -197,12 +205,14 @@ def evaluate(con: duckdb.DuckDBPyConnection, program_id: str, as_of: Any) -> lis
     """Every target of a program on `as_of`, in the version in force on that day.
 
     Returns:
-        One JSON-serialisable dict per target (ordered by id): id, program, funder, label,
-        measure, status, direction, achieved, target, attainment, state
+        One JSON-serialisable dict per target (the headline target first, then by id): id,
+        program, funder, label, measure, status (as stored, "training; employment"), statuses
+        (the list), headline, direction, achieved, target, attainment, state
         (met | on_track | at_risk | missed | not_started; words: text `state.*`),
         expected, forecast, forecast_window_months, needed_per_month, probability,
         period_start, period_end, valid_from (ISO dates), scope (the where table),
         milestones. Rules: see the module docstring.
     """
     rows = in_force(load_targets(con, program_id), as_of)
-    return [evaluate_row(con, row, as_of) for row in rows]
+    cards = [evaluate_row(con, row, as_of) for row in rows]
+    return sorted(cards, key=lambda card: not card["headline"])   # the headline target first, then by id

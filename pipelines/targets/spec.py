@@ -11,6 +11,12 @@ A target counts one measure over its scope (`where`) and period (DESIGN.md, "Tar
   before that date (`metrics.share_reached`); options ``{"of": "entered"}`` (the default and
   for now the only denominator).
 
+`headline = true` marks the target a program's pages show first (kept in options_json).
+
+`status` names one status or several (``status = ["training", "employment"]``): a participant
+counts once if any of them applies (the City of Kassel counts training *or* employment). The
+row keeps them '; '-separated ("training; employment"; `split_statuses` reads them back).
+
 Problems are `Problem`s with codes `targets.*`; their first parameter `t` names the target
 (and revision) they concern.
 """
@@ -20,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from typing import Any, Iterable, Mapping
 
 from pipelines import dates, vocab
@@ -34,7 +41,7 @@ DIRECTIONS = ("at_least", "at_most")
 SHARE_DENOMINATORS = ("entered",)
 
 TOP_KEYS = ("id", "program", "funder", "label", "measure", "status", "at_least", "at_most",
-            "period", "where", "milestones", "options", "revisions", "valid_from")
+            "period", "where", "milestones", "options", "revisions", "valid_from", "headline")
 REVISION_KEYS = ("valid_from", "label", "funder", "at_least", "at_most", "period", "where",
                  "milestones", "options")
 ROW_KEYS = ("target_id", "valid_from", "program_id", "funder", "label", "measure", "status",
@@ -62,6 +69,26 @@ def _date_or_problem(value: Any, key: str, ctx: Problem, problems: list[Problem]
         pass
     problems.append(Problem("targets.bad_date", {"t": ctx, "key": key, "value": value}))
     return None
+
+
+STATUS_SEPARATOR = "; "   # several statuses in the `status` column: "training; employment"
+
+
+def join_statuses(statuses: str | Iterable[str]) -> str:
+    """A target's status(es) as stored: ["training", "employment"] -> "training; employment"
+    (each once, in the order given)."""
+    if isinstance(statuses, str):
+        statuses = split_statuses(statuses)
+    return STATUS_SEPARATOR.join(dict.fromkeys(s.strip() for s in statuses if s and s.strip()))
+
+
+def split_statuses(stored: str | Iterable[str] | None) -> list[str]:
+    """The stored `status` as a list: "training; employment" -> ["training", "employment"]; None -> []."""
+    if isinstance(stored, str):
+        return [s.strip() for s in stored.split(";") if s.strip()]
+    if isinstance(stored, (list, tuple)):
+        return [s for s in stored if isinstance(s, str) and s]
+    return []  # None, or the NaN / NA a DataFrame carries for a SQL null
 
 
 def plain_number(value: Any) -> int | float:
@@ -107,10 +134,21 @@ def _check_target(raw: Mapping[str, Any], ctx: Problem, program_id: str,
             problems.append(Problem("targets.status_not_allowed", {"t": ctx}))
         status = None
     elif measure is not None:
-        if status is None:
+        if status is None or status == []:
             problems.append(Problem("targets.status_needed", {"t": ctx, "measure": measure}))
-        elif not isinstance(status, str) or status not in statuses:
-            problems.append(Problem("targets.unknown_status", {"t": ctx, "value": status, "known": ", ".join(statuses)}))
+            status = None
+        else:
+            wanted = [status] if isinstance(status, str) else status
+            if not isinstance(wanted, list) or not all(isinstance(s, str) for s in wanted):
+                problems.append(Problem("targets.unknown_status", {"t": ctx, "value": status,
+                                                                   "known": ", ".join(statuses)}))
+                status = None
+            else:
+                for s in wanted:
+                    if s not in statuses:
+                        problems.append(Problem("targets.unknown_status",
+                                                {"t": ctx, "value": s, "known": ", ".join(statuses)}))
+                status = join_statuses(wanted)
     out["status"] = status
 
     has = [d for d in DIRECTIONS if d in raw]
@@ -189,7 +227,13 @@ def _check_target(raw: Mapping[str, Any], ctx: Problem, program_id: str,
                 problems.append(Problem("targets.unknown_option", {"t": ctx, "key": key}))
             elif value not in SHARE_DENOMINATORS:
                 problems.append(Problem("targets.bad_share_of", {"t": ctx, "value": value, "known": ", ".join(SHARE_DENOMINATORS)}))
-    out["options_json"] = json.dumps(dict(options), sort_keys=True, ensure_ascii=False)
+    headline = raw.get("headline", False)
+    if not isinstance(headline, bool):
+        problems.append(Problem("targets.bad_headline", {"t": ctx}))
+    stored_options = dict(options) if isinstance(options, Mapping) else {}
+    if headline is True:
+        stored_options["headline"] = True   # kept with the options: the store has no column of its own
+    out["options_json"] = json.dumps(stored_options, sort_keys=True, ensure_ascii=False)
 
     return out if len(problems) == before else None
 
@@ -312,7 +356,26 @@ def _row(target_id: str, valid_from: dt.date, fields: Mapping[str, Any]) -> dict
 # The target form of the dashboard
 # --------------------------------------------------------------------------------------
 
-def table_from_form(*, target_id: str, label: str, funder: str, measure: str, status: str | None,
+_NUMBER_IN_TEXT = re.compile(r"\d{1,3}(?:[.,]\d{3})+(?![\d])|\d+(?:[.,]\d+)?")
+
+
+def label_disagrees(label: str, value: float) -> bool:
+    """True when a label written by hand names numbers and none of them is the target value:
+    "Mindestens 50 Frauen in Ausbildung" for a target of 60. A label without numbers agrees.
+
+    Years (2018–2022) are not read as the value; "1.234" and "1,234" read as 1234, "12,5" as 12.5.
+    """
+    numbers = []
+    for match in _NUMBER_IN_TEXT.findall(label or ""):
+        if re.fullmatch(r"\d{1,3}(?:[.,]\d{3})+", match):
+            numbers.append(float(re.sub(r"[.,]", "", match)))
+        else:
+            numbers.append(float(match.replace(",", ".")))
+    numbers = [n for n in numbers if not (n.is_integer() and 1900 <= n <= 2100 and n != float(value))]
+    return bool(numbers) and all(abs(n - float(value)) > 1e-9 for n in numbers)
+
+
+def table_from_form(*, target_id: str, label: str, funder: str, measure: str, status: str | list[str] | None,
                     direction: str, value: float, start: dt.date, end: dt.date, where: str,
                     milestones: str, decimal_comma: bool = True) -> tuple[dict, list[Problem]]:
     """Turn the target form's fields into a `[[target]]` table; problems of the free-text parts.
@@ -330,8 +393,9 @@ def table_from_form(*, target_id: str, label: str, funder: str, measure: str, st
                              "period": {"start": start, "end": end}}
     if funder.strip():
         table["funder"] = funder.strip()
-    if measure != "entered" and status:
-        table["status"] = status
+    statuses = split_statuses(status)
+    if measure != "entered" and statuses:
+        table["status"] = statuses[0] if len(statuses) == 1 else statuses
     if where.strip():
         try:
             _, scope = parse_group(f"ziel: {where}")

@@ -10,7 +10,7 @@ from typing import Any, Iterable, Mapping
 
 from pipelines import dates
 from pipelines import metrics
-from pipelines.targets.spec import plain_number
+from pipelines.targets.spec import plain_number, split_statuses
 
 _BARE_KEY = re.compile(r"^[A-Za-z0-9_-]+$")
 
@@ -103,7 +103,9 @@ def _version_fields(row: Mapping[str, Any]) -> dict[str, Any]:
     out["where"] = _where_for_toml(row.get("scope_json") or "{}")
     out["milestones"] = [{"date": dt.date.fromisoformat(m["date"]), "value": m["value"]}
                          for m in json.loads(row.get("milestones_json") or "[]")]
-    out["options"] = json.loads(row.get("options_json") or "{}")
+    options = json.loads(row.get("options_json") or "{}")
+    out["headline"] = options.pop("headline", False)
+    out["options"] = options
     return out
 
 
@@ -129,8 +131,9 @@ def targets_to_toml(rows: Iterable[Mapping[str, Any]]) -> str:
             lines.append(f"funder = {_toml_value(first['funder'])}")
         lines.append(f"label = {_toml_value(first['label'])}")
         lines.append(f"measure = {_toml_value(first['measure'])}")
-        if first.get("status"):
-            lines.append(f"status = {_toml_value(first['status'])}")
+        statuses = split_statuses(first.get("status"))
+        if statuses:
+            lines.append(f"status = {_toml_value(statuses[0] if len(statuses) == 1 else statuses)}")
         lines.append(f"{first['direction']} = {_toml_value(fields[first['direction']])}")
         lines.append(f"period = {_toml_value(fields['period'])}")
         if dates.as_date(first["valid_from"]) != fields["period"]["start"]:
@@ -143,6 +146,8 @@ def targets_to_toml(rows: Iterable[Mapping[str, Any]]) -> str:
             lines.append("]")
         if fields["options"]:
             lines.append(f"options = {_toml_value(fields['options'])}")
+        if fields["headline"]:
+            lines.append("headline = true")
         if len(versions) > 1:
             lines.append("revisions = [")
             previous = fields
@@ -150,6 +155,8 @@ def targets_to_toml(rows: Iterable[Mapping[str, Any]]) -> str:
                 current = _version_fields(version)
                 change: dict[str, Any] = {"valid_from": dates.as_date(version["valid_from"])}
                 for key, value in current.items():
+                    if key == "headline":
+                        continue  # a mark of the target, not of a version
                     if previous.get(key) != value:
                         change[key] = value  # an empty where / milestones / options clears it
                 if "funder" in previous and "funder" not in current:

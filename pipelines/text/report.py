@@ -199,13 +199,26 @@ WORDS: dict[str, tuple[str, str]] = {
         "Zielerreichung = erreicht / Zielwert. Stand: erfüllt, im Plan (mindestens auf der Linie von "
         "0 zum Zielwert bzw. durch die Meilensteine), gefährdet (darunter), verfehlt (Zeitraum vorbei, "
         "nicht erfüllt), noch nicht begonnen. Die Prognose schreibt das Tempo der letzten {window} "
-        "Monate bis zum Zielende fort; die Wahrscheinlichkeit behandelt neue Fälle als Poisson-Prozess "
-        "mit diesem Tempo. Die Zeitreihe zeigt die kumulierten Werte je Halbjahresende.",
+        "Monate bis zum Zielende fort. Die Wahrscheinlichkeit behandelt neue Fälle als Poisson-Prozess, "
+        "dessen Tempo selbst unsicher ist (nur aus diesen Monaten geschätzt: Gamma–Poisson, d. h. "
+        "negativ-binomial); über 99 % wird als „über 99 %“ angegeben, nie als Gewissheit. Rückblickend "
+        "geprüft (jedes letzte Jahr aus dem Jahr davor vorhergesagt) lag der tatsächliche Wert in "
+        "{demo_gp} der {demo_n} Demo-Reihen und in {esf_gp} der {esf_n} ESF-Indikatorreihen im "
+        "80-%-Prognosebereich (ein reiner Poisson-Prozess: {demo_p} bzw. {esf_p}); bei den ESF-Reihen "
+        "lag er in {esf_below} darunter. Die Wahrscheinlichkeit ist daher eine Orientierung, keine "
+        "Zusage: Jahre unterscheiden sich stärker, als ein fester Zufallsprozess erwarten lässt. Die "
+        "Zeitreihe zeigt die kumulierten Werte je Halbjahresende.",
         "Attainment = achieved / target value. State: met, on track (at least on the line from 0 to "
         "the target, or through the milestones), at risk (below it), missed (period over, not met), "
         "not started. The forecast continues the pace of the last {window} months to the end of the "
-        "target period; the probability treats new cases as a Poisson process at that pace. The time "
-        "series shows the cumulative values at every half-year end."),
+        "target period. The probability treats new cases as a Poisson process whose pace is itself "
+        "uncertain (estimated from those months only: Gamma–Poisson, i.e. negative binomial); above "
+        "99 % is given as 'over 99%', never as certainty. Checked in hindsight (each last year "
+        "predicted from the year before), the actual value lay inside the 80% forecast range in "
+        "{demo_gp} of {demo_n} demo series and {esf_gp} of {esf_n} ESF indicator series (a plain "
+        "Poisson process: {demo_p} and {esf_p}); for the ESF series it lay below it in {esf_below}. "
+        "The probability is therefore a guide, not a promise: years differ more than a fixed random "
+        "process expects. The time series shows the cumulative values at every half-year end."),
     "report.method.suppression": ("Geheimhaltung", "Disclosure control"),
     "report.method.suppression_text": (
         "{rule} Jede Zahl ist eine Zelle mit fester Bedeutung (Messgröße, Status, Programme, Filter, "

@@ -54,6 +54,7 @@ WORDS: dict[str, tuple[str, str]] = {
                                "{t}: unknown option '{key}' (possible: of)."),
     "targets.bad_share_of": ("{t}: options.of = „{value}“ geht nicht (möglich: {known}).",
                              "{t}: options.of = '{value}' is not possible (possible: {known})."),
+    "targets.bad_headline": ("{t}: headline ist true oder false.", "{t}: headline is true or false."),
     "targets.duplicate_id": ("{t}: die ID kommt mehrfach vor.", "{t}: the id occurs more than once."),
     "targets.bad_revisions": ("{t}: revisions muss eine Liste von Tabellen sein.",
                               "{t}: revisions must be a list of tables."),
@@ -77,6 +78,19 @@ WORDS: dict[str, tuple[str, str]] = {
         "probability of staying within it {probability}."),
     "targets.sentence.forecast_level": ("Aktuell {achieved}, Ziel {target} bis {end}.",
                                         "Currently {achieved}, target {target} by {end}."),
+    "targets.chance.above": ("über {p}", "over {p}"),
+    "targets.chance.below": ("unter {p}", "under {p}"),
+    "targets.status_or": (" oder ", " or "),
+    # a target's label made from its values (the target form, when nobody writes her own)
+    "targets.auto.at_least": ("Mindestens {value} {what}", "At least {value} {what}"),
+    "targets.auto.at_most": ("Höchstens {value} {what}", "At most {value} {what}"),
+    "targets.auto.entered": ("Frauen eingetreten", "women entered"),
+    "targets.auto.reached": ("Frauen in {statuses}", "women into {statuses}"),
+    "targets.auto.active": ("Frauen gleichzeitig in {statuses}", "women at a time in {statuses}"),
+    "targets.auto.upon_leaving": ("Frauen bei Austritt in {statuses}", "women in {statuses} upon leaving"),
+    "targets.auto.six_months_after": ("Frauen sechs Monate nach Austritt in {statuses}",
+                                      "women in {statuses} six months after leaving"),
+    "targets.auto.share": ("der Eingetretenen in {statuses}", "of those entered into {statuses}"),
     "targets.sentence.met": ("Ziel erfüllt: {achieved} von {target}.", "Target met: {achieved} of {target}."),
     "targets.sentence.missed": ("Zeitraum am {end} beendet: {achieved} von {target} erreicht.",
                                 "Period ended on {end}: {achieved} of {target} reached."),
@@ -94,6 +108,35 @@ def value_text(card: dict, value: Any, lang: str = "de") -> str:
     return text.number(value, lang, 0 if float(value).is_integer() else 1)
 
 
+def chance_text(probability: float | None, lang: str = "de") -> str:
+    """A forecast's probability as said: never "100 %" or "0 %" for what is not yet decided.
+
+    0.995 -> "über 99 %", 0.004 -> "unter 1 %", 0.38 -> "38 %"; None -> "–". A model from one
+    window of months cannot be that sure; a decided target has its own sentence.
+    """
+    if probability is None:
+        return "–"
+    if probability > 0.99:
+        return text.say("targets.chance.above", lang, p=text.percent(0.99, lang))
+    if probability < 0.01:
+        return text.say("targets.chance.below", lang, p=text.percent(0.01, lang))
+    return text.percent(probability, lang)
+
+
+def statuses_text(statuses: list[str], label, lang: str = "de") -> str:
+    """A target's statuses (card["statuses"]) as one phrase: "Ausbildung oder Beschäftigung";
+    `label(status)` names one."""
+    return text.say("targets.status_or", lang).join(label(s) for s in statuses or [])
+
+
+def target_label(measure: str, statuses: list[str], direction: str, value: float, label, lang: str = "de") -> str:
+    """A target's label made from its values: ("reached", ["training", "employment"], "at_least", 50)
+    -> "Mindestens 50 Frauen in Ausbildung oder Beschäftigung"; `label(status)` names a status."""
+    shown = value_text({"measure": measure}, value, lang)
+    what = text.say(f"targets.auto.{measure}", lang, statuses=statuses_text(statuses, label, lang))
+    return text.say(f"targets.auto.{direction}", lang, value=shown, what=what)
+
+
 def forecast_sentence(card: dict, lang: str = "de") -> str:
     """One sentence on where a target is heading (dashboard cards, CLI and report say the same).
 
@@ -107,7 +150,7 @@ def forecast_sentence(card: dict, lang: str = "de") -> str:
         "target": value_text(card, card["target"], lang),
         "forecast": value_text(card, forecast, lang),
         "needed": text.number(card.get("needed_per_month"), lang, 1),
-        "probability": text.percent(card.get("probability"), lang),
+        "probability": chance_text(card.get("probability"), lang),
         "start": text.date(card["period_start"], lang),
         "end": text.date(card["period_end"], lang),
     }

@@ -233,7 +233,7 @@ def test_overview_kassel_training_card_equals_the_cli(kassel, kassel_cli):
     assert f"nötig sind {needed} pro Monat" in md[i + 3]
     # one card per target of the CLI, each with the CLI's state
     cards = [m for m in md if m.startswith("### ")]
-    assert len(cards) == len(kassel_cli["targets"]) == 3
+    assert len(cards) == len(kassel_cli["targets"]) == 4
     for target in kassel_cli["targets"]:
         j = md.index(f"**{target['label']}**")
         assert STATE_WORDS_DE[target["state"]] in md[j + 1]
@@ -495,7 +495,7 @@ def fill_target_form(at, *, target_id, label, status, value, start, end, where="
     form_widget(at.text_input, "Kennung").set_value(target_id)
     form_widget(at.text_input, "Bezeichnung").set_value(label)
     form_widget(at.selectbox, "Maß").set_value("reached")
-    form_widget(at.selectbox, "Status").set_value(status)
+    form_widget(at.multiselect, "Status").set_value([status] if isinstance(status, str) else status)
     form_widget(at.number_input, "Zielwert").set_value(value)
     form_widget(at.date_input, "Beginn").set_value(start)
     form_widget(at.date_input, "Ende").set_value(end)
@@ -511,14 +511,15 @@ def test_targets_new_target_is_stored_and_in_the_toml(kassel, own_demo_db):
         at = open_page(kassel, "targets")
         assert problems(at) == []
         assert at.selectbox(key="tedit_program").value == KASSEL
-        assert list(at.dataframe[0].value["Kennung"]) == ["kassel-employment", "kassel-entered", "kassel-training"]
+        assert list(at.dataframe[0].value["Kennung"]) == ["kassel-agreement", "kassel-employment", "kassel-entered",
+                                                          "kassel-training"]
         fill_target_form(at, target_id="kassel-sprache", label="Mindestens 60 Frauen im Sprachkurs",
                          status="language_course", value=60, start=dt.date(2019, 1, 1), end=dt.date(2021, 12, 31),
                          where="standort=Kassel-Mitte", milestones="31.12.2020 = 30")
         assert problems(at) == []
         assert "Gespeichert." in [s.value for s in at.success]
-        assert list(at.dataframe[0].value["Kennung"]) == ["kassel-employment", "kassel-entered", "kassel-sprache",
-                                                          "kassel-training"]
+        assert list(at.dataframe[0].value["Kennung"]) == ["kassel-agreement", "kassel-employment", "kassel-entered",
+                                                          "kassel-sprache", "kassel-training"]
         row = query(own_demo_db, "select label, measure, status, direction, value, period_start, period_end, "
                                  "scope_json, milestones_json from target where target_id = 'kassel-sprache'")
         assert len(row) == 1
@@ -535,8 +536,8 @@ def test_targets_new_target_is_stored_and_in_the_toml(kassel, own_demo_db):
     assert new[0]["at_least"] == 60 and new[0]["status"] == "language_course"
     assert new[0]["period"] == {"start": dt.date(2019, 1, 1), "end": dt.date(2021, 12, 31)}
     assert spec["program"]["id"] == KASSEL
-    assert sorted(t["id"] for t in spec["target"]) == ["kassel-employment", "kassel-entered", "kassel-sprache",
-                                                        "kassel-training"]
+    assert sorted(t["id"] for t in spec["target"]) == ["kassel-agreement", "kassel-employment", "kassel-entered",
+                                                        "kassel-sprache", "kassel-training"]
     # the overview shows a card for it, with the CLI's numbers
     at = open_page(at, "overview")
     card = next(t for t in cli_json(own_demo_db, "targets", "--program", KASSEL, "--as-of", "2020-08-31")
@@ -559,7 +560,12 @@ def test_targets_table_and_form_read_well(kassel):
     assert (training["Status"], training["Richtung"]) == ("Ausbildung", "mindestens")
     assert form_widget(at.number_input, "Zielwert").proto.format == "%g"
     assert form_widget(at.date_input, "Beginn").proto.format == "DD.MM.YYYY"
-    assert form_widget(at.selectbox, "Status").help.startswith("Der Status, der gezählt wird")
+    assert form_widget(at.multiselect, "Status").help.startswith("Der Status, der gezählt wird")
+    agreement = table[table["Kennung"] == "kassel-agreement"].iloc[0]
+    assert agreement["Status"] == "Ausbildung oder Beschäftigung"
+    # the picker names targets by their labels, never by ids
+    picker = at.selectbox(key="tedit_choice")
+    assert "Mindestens 50 Frauen in Ausbildung" in picker.options and "kassel-training" not in picker.options
     at.segmented_control(key="lang").set_value("en")
     at.run()
     assert problems(at) == []
@@ -567,6 +573,21 @@ def test_targets_table_and_form_read_well(kassel):
     assert list(table.columns)[-1] == "valid from"
     assert table[table["Identifier"] == "kassel-training"].iloc[0]["Start"] == "2018-01-01"
     assert form_widget(at.date_input, "Start").proto.format == "YYYY-MM-DD"
+
+
+def test_targets_over_two_statuses_with_a_label_made_from_the_values(kassel, own_demo_db):
+    at = open_page(kassel, "targets")
+    fill_target_form(at, target_id="kassel-beides", label="", status=["training", "employment"], value=60,
+                     start=dt.date(2018, 1, 1), end=dt.date(2022, 12, 31))
+    assert problems(at) == [] and "Gespeichert." in [s.value for s in at.success]
+    row = query(own_demo_db, "select label, status from target where target_id = 'kassel-beides'")
+    assert row == [("Mindestens 60 Frauen in Ausbildung oder Beschäftigung", "training; employment")]
+    # her own label with another number than the value: saved, with a warning and a suggestion
+    fill_target_form(at, target_id="kassel-eigen", label="Mindestens 50 Frauen in Ausbildung", status="training",
+                     value=60, start=dt.date(2018, 1, 1), end=dt.date(2022, 12, 31))
+    assert len(at.warning) == 1
+    assert "nennt eine andere Zahl als den Zielwert 60" in at.warning[0].value
+    assert "Mindestens 60 Frauen in Ausbildung" in at.warning[0].value
 
 
 def test_targets_end_before_start_is_refused_and_nothing_stored(kassel, own_demo_db):

@@ -11,6 +11,7 @@ import pytest
 from pipelines import dates
 from pipelines import targets
 from pipelines import text
+from pipelines.text.targets import chance_text
 from tests.helpers.stores import D, add_episode, add_participant, build
 from tests.helpers.targets import one, store, table
 
@@ -79,11 +80,16 @@ def test_on_track_forecast_and_probability(two_a_month):
     assert card["forecast_window_months"] == 6.0
     assert card["forecast"] == pytest.approx(24.0)
     assert card["needed_per_month"] == pytest.approx(8 / 6)
-    # N ~ Poisson(12); P(N >= 8) = 1 - e^-12 (1 + 12 + 72 + 288 + 864 + 2073.6 + 4147.2 + 7109.49)
-    assert card["probability"] == pytest.approx(1 - math.exp(-12) * 14567.28571428571, abs=1e-12)
-    assert card["probability"] == pytest.approx(0.910496, abs=1e-6)
+    # the rate is uncertain: 12 events in 6 months → Gamma(12.5, 6); 6 months to come → N is
+    # negative binomial, shape 12.5, p = 6 / (6 + 6) = 0.5. P(N <= 7) = 0.5^12.5 · Σ t_n with
+    # t_0 = 1, t_n = t_{n-1} · (n - 1 + 12.5) / n · 0.5: 1 + 6.25 + 21.09375 + 50.97656 + 98.76709
+    # + 162.96570 + 237.65832 + 314.04493 = 892.75635; 0.5^12.5 = 1.726334e-4 → 0.154120
+    assert card["probability"] == pytest.approx(1 - 892.75635 * 2 ** -12.5, abs=1e-6)
+    assert card["probability"] == pytest.approx(0.845880, abs=1e-6)
+    # the Poisson at the observed rate alone would claim 0.910 (P(Poisson(12) >= 8))
+    assert card["probability"] < 1 - math.exp(-12) * 14567.28571428571
     scipy_stats = pytest.importorskip("scipy.stats")
-    assert card["probability"] == pytest.approx(scipy_stats.poisson.sf(7, 12), rel=1e-12)
+    assert card["probability"] == pytest.approx(scipy_stats.nbinom.sf(7, 12.5, 0.5), rel=1e-12)
     assert json.dumps(card)
 
 
@@ -104,7 +110,8 @@ def test_forecast_window_is_the_last_twelve_months_or_since_period_start(two_a_m
     assert card["forecast"] == pytest.approx(16.0)
     assert card["needed_per_month"] == pytest.approx(18 / 3)
     scipy_stats = pytest.importorskip("scipy.stats")
-    assert card["probability"] == pytest.approx(scipy_stats.poisson.sf(17, 4), rel=1e-9)
+    # 12 events in 9 months, 3 to come, 18 needed: negative binomial shape 12.5, p = 9 / 12
+    assert card["probability"] == pytest.approx(scipy_stats.nbinom.sf(17, 12.5, 0.75), rel=1e-9)
 
 
 def test_forecast_window_starts_at_the_period_start_if_later(two_a_month):
@@ -133,9 +140,9 @@ def test_at_most_states(two_a_month):
     card = one(con, "2020-06-30")
     # line 40 × 182 / 366 = 19.9 ≥ 12 → on track; attainment = share of the ceiling used
     assert (card["state"], card["attainment"]) == ("on_track", 0.3)
-    # 12 + Poisson(12) ≤ 40 ⇔ N ≤ 28
+    # 12 + N ≤ 40 ⇔ N ≤ 28, N negative binomial (shape 12.5, p = 0.5)
     scipy_stats = pytest.importorskip("scipy.stats")
-    assert card["probability"] == pytest.approx(scipy_stats.poisson.cdf(28, 12), rel=1e-9)
+    assert card["probability"] == pytest.approx(scipy_stats.nbinom.cdf(28, 12.5, 0.5), rel=1e-9)
     assert card["needed_per_month"] == pytest.approx(28 / 6)         # headroom per month
     store(con, table(at_least=None, at_most=14))
     assert one(con, "2020-06-30")["state"] == "at_risk"               # line 6.96 < 12 ≤ 14
@@ -212,3 +219,28 @@ def test_months_between_and_add_months():
     assert dates.months_between(D("2020-01-01"), D("2020-01-01")) == 0.0
 
 
+
+
+# ------------------------------------------------------------------------------ several statuses
+
+def test_a_target_over_training_or_employment_counts_each_woman_once(con):
+    build(con, [])
+    # a, b: training; c, d: employment; e: training and then employment (counted once); f: coaching only
+    for pid, statuses in {"a": ["training"], "b": ["training"], "c": ["employment"], "d": ["employment"],
+                          "e": ["training", "employment"], "f": ["coaching"]}.items():
+        add_participant(con, pid, "2019-06-01")
+        for i, status in enumerate(statuses):
+            add_episode(con, pid, status, f"2020-0{3 + i}-01")
+    rows = store(con, table(status=["training", "employment"], at_least=5))
+    assert rows[0]["status"] == "training; employment"
+    card = one(con, "2020-06-30")
+    # training 3 (a, b, e) + employment 3 (c, d, e) - e counted twice = 5 ≥ 5
+    assert (card["achieved"], card["state"], card["statuses"]) == (5, "met", ["training", "employment"])
+    # one status still reads as before
+    store(con, table(status="training", at_least=5))
+    assert one(con, "2020-06-30")["achieved"] == 3
+
+
+def test_forecast_probability_is_said_without_false_certainty():
+    assert chance_text(0.99999, "de") == "über 99 %" and chance_text(0.995, "en") == "over 99%"
+    assert chance_text(0.0004, "de") == "unter 1 %" and chance_text(0.38, "de") == "38 %"

@@ -146,3 +146,38 @@ def test_the_target_form_lists_its_problems():
     assert said[1:] == ["Meilenstein Zeile 1: »morgen = 3« – erwartet TT.MM.JJJJ = Zahl", "Kennung fehlt."]
     assert problem_texts(problems[1:], "en") == ["Milestone line 1: 'morgen = 3' — expected DATE = number",
                                                  "Identifier is missing."]
+
+
+def test_status_may_name_several_statuses_and_round_trips():
+    rows = parse_targets([table(status=["training", "employment", "training"])], "p1")
+    assert rows[0]["status"] == "training; employment"
+    text = targets.targets_to_toml(rows)
+    assert 'status = ["training", "employment"]' in text
+    assert parse_targets(tomllib.loads(text)["target"], "p1") == rows
+    with pytest.raises(TargetSpecError) as err:
+        parse_targets([table(status=["training", "gardening"])], "p1")
+    assert [p.code for p in err.value.problems] == ["targets.unknown_status"]
+    with pytest.raises(TargetSpecError) as err:
+        parse_targets([table(status=[])], "p1")
+    assert [p.code for p in err.value.problems] == ["targets.status_needed"]
+
+
+@pytest.mark.parametrize("label, value, disagrees", [
+    ("Mindestens 50 Frauen in Ausbildung", 60, True),     # the measured bug: changed to 60, label still says 50
+    ("Mindestens 50 Frauen in Ausbildung", 50, False),
+    ("Mindestens 1.234 Eintritte 2018–2022", 1234, False),  # thousands and years
+    ("Anteil 12,5 %", 12.5, False),
+    ("Ausbildung für alle", 60, False),                     # no number, nothing to disagree with
+])
+def test_a_label_written_by_hand_is_checked_against_the_value(label, value, disagrees):
+    assert targets.label_disagrees(label, value) is disagrees
+
+
+def test_headline_mark_is_kept_and_written_back():
+    rows = parse_targets([table(headline=True), table(id="u")], "p1")
+    assert json.loads(rows[0]["options_json"]) == {"headline": True} and rows[1]["options_json"] == "{}"
+    text = targets.targets_to_toml(rows)
+    assert text.count("headline = true") == 1
+    assert parse_targets(tomllib.loads(text)["target"], "p1") == rows
+    with pytest.raises(TargetSpecError):
+        parse_targets([table(headline="ja")], "p1")
