@@ -88,12 +88,31 @@ def reading():
 
 @contextmanager
 def writing():
-    """A read-write connection for one change (upload, target edit)."""
-    con = db.connect(store_path())
-    try:
+    """A read-write connection for one change (upload, target edit) by the person logged in.
+
+    Only admins and program leads change data, and a lead only her programs: every load the change
+    logged (files, target edits) is checked afterwards, and one naming a program she may not change
+    throws the whole change away (`db.writing` swaps its copy in only on success); each is audited.
+
+    Raises:
+        access.AccessError("access.forbidden"): she may not change (one of) the programs.
+    """
+    with db.writing(store_path()) as con:
+        who = access.connection.current(con, person()) if PERSON_KEY in st.session_state else None
+        if who is None or who.role not in ("admin", "lead"):
+            raise access.AccessError("access.forbidden", {"name": person().name, "program": "–"})
+        before = con.execute("select coalesce(max(load_id), 0) from load").fetchone()[0]
         yield con
-    finally:
-        con.close()
+        for load_id, program, kind, file, outcome, rows_loaded in con.execute(
+                "select load_id, program_id, kind, file_name, outcome, rows_loaded from load "
+                "where load_id > ? order by load_id", [before]).fetchall():
+            touched = [program] if program is not None else [r[0] for r in con.execute(
+                "select distinct program_id from participant where load_id = ? union "
+                "select distinct program_id from episode where load_id = ?", [load_id, load_id]).fetchall()]
+            for one in touched:
+                access.ensure_may_change(who, one)
+            access.record(con, who, "target_edit" if kind == "target_edit" else "load", program, file=file,
+                          kind=kind, outcome=outcome, rows_loaded=rows_loaded)
 
 
 def ensure_store() -> bool:
@@ -101,7 +120,7 @@ def ensure_store() -> bool:
     path = store_path()
     if path.exists():
         return True
-    with writing():
+    with db.writing(path):      # creating the store changes no data: no person needed
         return True
 
 

@@ -85,3 +85,36 @@ def test_a_session_times_out(demo_store):
     at.run()
     assert [t.value for t in at.title] == ["Anmelden"]
     assert [w.value for w in at.warning] == [text.say("access.session_expired", "de")]
+
+
+def upload_as(user, role, program, csv_text):
+    from tests.helpers.app import open_page
+
+    at = new_app(user, role)
+    open_page(at, "data")
+    at.file_uploader[0].set_value([("neu.csv", csv_text.encode(), "text/csv")])
+    [box] = [s for s in at.selectbox if s.label == "Programm für Dateien ohne Spalte »Programm«"]
+    box.set_value(program)
+    [load] = [b for b in at.button if b.label == "Laden"]
+    load.click()
+    return at.run()
+
+
+def entrants(path, program):
+    con = db.connect(path, read_only=True)
+    try:
+        return con.execute("select count(*) from participant where program_id = ?", [program]).fetchone()[0]
+    finally:
+        con.close()
+
+
+def test_an_evaluator_cannot_upload_and_a_lead_uploads_her_program_audited(demo_store):
+    new = "Teilnehmer-ID;Eintritt\nNEU-1;01.01.2021\n"
+    refused = upload_as("evaluation", "evaluator", KASSEL, new)
+    assert refused.error and entrants(demo_store, KASSEL) == 155
+    loaded = upload_as("kassel", "lead", KASSEL, new)
+    assert problems(loaded) == [] and entrants(demo_store, KASSEL) == 156
+    con = db.connect(demo_store, read_only=True)
+    assert con.execute("select actor, program_id from audit_log where action = 'load'").fetchall() == [
+        ("kassel", KASSEL)]
+    con.close()
