@@ -252,7 +252,10 @@ def implausible(key: str):
 @st.cache_data(show_spinner=False, max_entries=16)
 def report_file(key: str, program_ids: tuple[str, ...], period_start: dt.date, period_end: dt.date, as_of: dt.date,
                 fmt: str, lang: str, threshold: int, publication: bool) -> tuple[bytes, str]:
-    """A report's bytes and file name (the same file `outcomes report` writes)."""
+    """A report's bytes and file name (the same file `outcomes report` writes); the ministry always
+    gets the publication (suppressed) version."""
+    if access.publication_only(person()):
+        publication, threshold = True, max(threshold, publish.THRESHOLD)
     with reading() as con:
         data_bytes = report.report_bytes(con, list(program_ids), period_start, period_end, as_of, fmt, lang,
                                          threshold, publication)
