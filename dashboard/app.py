@@ -16,12 +16,31 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a fresh c
     sys.path.insert(0, str(ROOT))
 
 from dashboard import data, state  # noqa: E402
+from pipelines import access, text  # noqa: E402
 from dashboard.i18n import Labels  # noqa: E402
 
 st.set_page_config(page_title="Wirkungsmonitor", page_icon="📈", layout="wide")
 
 lang = state.language()
 L = Labels(lang)
+
+# --- people and access (pipelines/access): nothing but the login page before a login -----------
+if not data.logged_in():
+    try:
+        data.ensure_store()
+        st.navigation([st.Page("app_pages/login.py", title=text.say("access.login.title", lang),
+                               url_path="anmelden", default=True)]).run()
+    except Exception as exc:  # a sentence, never a traceback
+        st.error(L("app.error", detail=str(exc) or type(exc).__name__))
+    st.stop()
+with st.sidebar:
+    person = data.person()
+    st.caption(text.say("access.logged_in_as", lang, name=person.name, role=text.say(f"access.role.{person.role}", lang)))
+    if access.publication_only(person):
+        st.caption(text.say("access.publication_note", lang))
+    if st.button(text.say("access.logout", lang), key="logout"):
+        data.log_out()
+        st.rerun()
 
 PAGES = [
     ("overview", "page.overview", "uebersicht", ":material/dashboard:"),

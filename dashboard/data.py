@@ -4,6 +4,10 @@ Connections are opened per cache miss and closed at once, so `outcomes ingest` i
 can write while the dashboard runs. Results are cached with `st.cache_data`, keyed on the
 store's load marker: a new load (upload, CLI, target edit) invalidates them at once. Numbers
 are cached without the language: the pages put them into words.
+
+Every read runs for the person logged in (`pipelines.access`): `reading()` shows her programs
+only, and the marker — the key of every cached result — names her, so nobody is served another
+person's results. Nobody logged in sees nothing.
 """
 
 from __future__ import annotations
@@ -14,7 +18,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from pipelines import indicators, metrics, report
+from pipelines import access, indicators, metrics, report
+from pipelines.access import publish
 from pipelines.ingest import programs as program_files
 from pipelines.metrics import panels
 from pipelines.store import catalog, db
@@ -24,24 +29,90 @@ def store_path() -> Path:
     return db.resolve_path()
 
 
+PERSON_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, EXPIRED_KEY = "access_person", "access_login_at", "access_last_seen", \
+    "access_expired"
+NOBODY = access.Person("-", "lead")      # no account: sees no program
+
+
+def person() -> access.Person:
+    """Who is logged in in this session (NOBODY before a login)."""
+    return st.session_state.get(PERSON_KEY) or NOBODY
+
+
+def store_accounts() -> tuple[bool, bool]:
+    """(the store has accounts, it is the demo store with its demo accounts)."""
+    with db.reading(store_path()) as con:
+        return access.has_accounts(con), access.is_demo_store(con)
+
+
+def log_in(name: str, password: str) -> access.Person | None:
+    """Check a name and a password (a write: failure counts, audit entry); the person, or None.
+
+    Raises:
+        access.LoginThrottled: too many failures for this name; try again later.
+    """
+    with db.writing(store_path()) as con:
+        found = access.authenticate(con, name, password)
+    if found is not None:
+        now = dt.datetime.now()
+        st.session_state.update({PERSON_KEY: found, LOGIN_AT_KEY: now, LAST_SEEN_KEY: now})
+        st.session_state.pop(EXPIRED_KEY, None)
+    return found
+
+
+def log_out(expired: bool = False) -> None:
+    for k in (PERSON_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY):
+        st.session_state.pop(k, None)
+    if expired:
+        st.session_state[EXPIRED_KEY] = True
+
+
+def logged_in() -> bool:
+    """Is someone logged in whose session has not timed out? (Each call counts as a request.)"""
+    if PERSON_KEY not in st.session_state:
+        return False
+    now = dt.datetime.now()
+    if access.session_expired(st.session_state[LOGIN_AT_KEY], st.session_state[LAST_SEEN_KEY], now):
+        log_out(expired=True)
+        return False
+    st.session_state[LAST_SEEN_KEY] = now
+    return True
+
+
 @contextmanager
 def reading():
-    """A read-only connection for one question."""
-    con = db.connect(store_path(), read_only=True)
-    try:
+    """A read-only connection for one question, showing the person logged in her programs only."""
+    with access.reading_for(store_path(), person()) as con:
         yield con
-    finally:
-        con.close()
 
 
 @contextmanager
 def writing():
-    """A read-write connection for one change (upload, target edit)."""
-    con = db.connect(store_path())
-    try:
+    """A read-write connection for one change (upload, target edit) by the person logged in.
+
+    Only admins and program leads change data, and a lead only her programs: every load the change
+    logged (files, target edits) is checked afterwards, and one naming a program she may not change
+    throws the whole change away (`db.writing` swaps its copy in only on success); each is audited.
+
+    Raises:
+        access.AccessError("access.forbidden"): she may not change (one of) the programs.
+    """
+    with db.writing(store_path()) as con:
+        who = access.connection.current(con, person()) if PERSON_KEY in st.session_state else None
+        if who is None or who.role not in ("admin", "lead"):
+            raise access.AccessError("access.forbidden", {"name": person().name, "program": "–"})
+        before = con.execute("select coalesce(max(load_id), 0) from load").fetchone()[0]
         yield con
-    finally:
-        con.close()
+        for load_id, program, kind, file, outcome, rows_loaded in con.execute(
+                "select load_id, program_id, kind, file_name, outcome, rows_loaded from load "
+                "where load_id > ? order by load_id", [before]).fetchall():
+            touched = [program] if program is not None else [r[0] for r in con.execute(
+                "select distinct program_id from participant where load_id = ? union "
+                "select distinct program_id from episode where load_id = ?", [load_id, load_id]).fetchall()]
+            for one in touched:
+                access.ensure_may_change(who, one)
+            access.record(con, who, "target_edit" if kind == "target_edit" else "load", program, file=file,
+                          kind=kind, outcome=outcome, rows_loaded=rows_loaded)
 
 
 def ensure_store() -> bool:
@@ -49,17 +120,20 @@ def ensure_store() -> bool:
     path = store_path()
     if path.exists():
         return True
-    with writing():
+    with db.writing(path):      # creating the store changes no data: no person needed
         return True
 
 
 def marker() -> str:
     """Changes whenever the store's data changes: the cache key of every result.
 
-    It names the store too, so results of one store are never served for another.
+    It names the store and the person with her role and programs too, so results of one store or
+    one person are never served for another.
     """
-    with reading() as con:
-        return f"{store_path()}#{db.last_load_marker(con)}"
+    with db.reading(store_path()) as con:
+        now = access.shadow(con, person())
+        who = f"{now.name}:{now.role}:{','.join(now.programs)}" if now is not None else "-"
+        return f"{store_path()}#{who}#{db.last_load_marker(con)}"
 
 
 @st.cache_data(show_spinner=False)
@@ -85,8 +159,10 @@ def data_date(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
 
 @st.cache_data(show_spinner=False)
 def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    """panels.overview; for the ministry the tiles' small counts are None (shown as *)."""
     with reading() as con:
-        return panels.overview(con, list(program_ids), as_of)
+        result = panels.overview(con, list(program_ids), as_of)
+    return {**result, "tiles": publish.tiles(person(), result["tiles"])}
 
 
 @st.cache_data(show_spinner=False)
@@ -176,7 +252,10 @@ def implausible(key: str):
 @st.cache_data(show_spinner=False, max_entries=16)
 def report_file(key: str, program_ids: tuple[str, ...], period_start: dt.date, period_end: dt.date, as_of: dt.date,
                 fmt: str, lang: str, threshold: int, publication: bool) -> tuple[bytes, str]:
-    """A report's bytes and file name (the same file `outcomes report` writes)."""
+    """A report's bytes and file name (the same file `outcomes report` writes); the ministry always
+    gets the publication (suppressed) version."""
+    if access.publication_only(person()):
+        publication, threshold = True, max(threshold, publish.THRESHOLD)
     with reading() as con:
         data_bytes = report.report_bytes(con, list(program_ids), period_start, period_end, as_of, fmt, lang,
                                          threshold, publication)

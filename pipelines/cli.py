@@ -1,7 +1,9 @@
 """The `outcomes` command: parses arguments and calls the modules that do the work.
 
-Every command takes --db PATH (default $OUTCOMES_DB or data/outcomes.duckdb) and --lang de|en
-(default $OUTCOMES_LANG or de). Exit status: 0 ok, 1 usage or unexpected error, 2 data refused.
+Every command takes --db PATH (default $OUTCOMES_DB or data/outcomes.duckdb), --lang de|en
+(default $OUTCOMES_LANG or de) and --user NAME: the account the command acts as, seeing and
+changing what she may (default: the local admin, so scripts keep working). `outcomes user …`
+manages the accounts (pipelines/access/cli_user.py). Exit status: 0 ok, 1 usage or unexpected error, 2 data refused.
 """
 
 from __future__ import annotations
@@ -18,7 +20,8 @@ from typing import Iterator
 import subprocess
 import time
 
-from pipelines import dates, demo, indicators, ingest, metrics, targets, text
+from pipelines import access, dates, demo, indicators, ingest, metrics, targets, text
+from pipelines.access import audit, cli_user, publish
 from pipelines.ingest import programs
 from pipelines.metrics import ProblemError, compare
 from pipelines.store import catalog, db, retention
@@ -49,9 +52,14 @@ def _writing(args) -> Iterator:
         yield con
 
 
-def _user_name(args) -> str:
-    """Who is acting: --user, else the local account running the command."""
-    return getattr(args, "user", None) or os.environ.get("USER") or "local-admin"
+def _person(con, args) -> access.Person:
+    """Who is acting: the account --user names (AccessError if there is none), else the local admin."""
+    return cli_user.acting_person(con, args)
+
+
+def _count(value: int | None, lang: str) -> str:
+    """A count as shown: None is a count hidden for publication (`*`)."""
+    return publish.SUPPRESSED if value is None else text.number(value, lang)
 
 
 def _print_json(value) -> None:
@@ -68,12 +76,21 @@ def _json_default(value):
 
 @contextmanager
 def _store(args) -> Iterator:
-    """The store for a question: read-only when it exists (so a running dashboard is no obstacle)."""
+    """The store for a question: read-only when it exists (so a running dashboard is no obstacle),
+    showing the acting person her programs only (`access.shadow`); `args.person` is she."""
     con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
     try:
+        args.person = _person(con, args)
+        access.shadow(con, args.person)
         yield con
     finally:
         con.close()
+
+
+def _audit(args, action: str, program_id: str | None = None, **detail) -> None:
+    """One audit entry for a command that only read (a report written): its own short write."""
+    with _writing(args) as con:
+        audit.record(con, args.person, action, program_id, **detail)
 
 
 # --------------------------------------------------------------------------- commands
@@ -87,10 +104,22 @@ def cmd_init(args) -> int:
 
 def cmd_ingest(args) -> int:
     with _writing(args) as con:
+        person = _person(con, args)
+        if args.program:
+            access.ensure_may_change(person, args.program)
         results = ingest.ingest_files(
             con, args.files, db_path=db.resolve_path(args.db), lenient=args.lenient,
             mapping=Path(args.mapping) if args.mapping else None, program=args.program, lang=args.lang,
+            **({"loaded_by": person.name} if args.user else {}),
         )
+        # a file naming a program she may not change is refused, and with it the whole command:
+        # db.writing throws the changed copy away
+        for r in results:
+            for program in r.programs:
+                access.ensure_may_change(person, program)
+            audit.record(con, person, "load", r.programs[0] if len(r.programs) == 1 else None, file=r.file,
+                         kind=r.kind, outcome=r.outcome, rows_loaded=r.rows_loaded, rows_rejected=r.rows_rejected,
+                         programs=r.programs)
     if args.json:
         _print_json([{
             "file": r.file, "kind": r.kind, "outcome": r.outcome, "programs": r.programs,
@@ -163,10 +192,11 @@ def cmd_export_program(args) -> int:
 
 def cmd_delete(args) -> int:
     with _writing(args) as con:
+        person, store = _person(con, args), db.resolve_path(args.db)
         if args.participant:
-            n = retention.delete_participants(con, args.program, args.participant, deleted_by=_user_name(args))
+            n = retention.delete_participants(con, args.program, args.participant, actor=person, store=store)
         else:
-            n = retention.delete_before(con, args.program, args.exited_before, deleted_by=_user_name(args))
+            n = retention.delete_before(con, args.program, args.exited_before, actor=person, store=store)
     print(say("cli.deleted", args.lang, participants=n["participants"], episodes=n["episodes"]))
     return EXIT_OK
 
@@ -194,7 +224,7 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 def cmd_status(args) -> int:
     with _store(args) as con:
         program = _program_ids(con, [args.program], args.lang)[0]
-        result = metrics.status_summary(con, program, args.as_of)
+        result = publish.summary(args.person, metrics.status_summary(con, program, args.as_of))
         vocabulary = catalog.statuses(con, [program])
     column = "label_de" if args.lang == "de" else "label_en"
     labels = dict(zip(vocabulary["status"], vocabulary[column]))
@@ -202,9 +232,9 @@ def cmd_status(args) -> int:
         _print_json(result)
         return EXIT_OK
     print(f"{result['program']} – {say('cli.as_of', args.lang)} {text.date(result['as_of'], args.lang)}")
-    print(f"  {say('cli.entered', args.lang)}: {text.number(result['entered'], args.lang)}")
-    print(f"  {say('cli.in_program', args.lang)}: {text.number(result['in_program'], args.lang)}")
-    rows = [[labels.get(s, s), text.number(result["active"][s], args.lang), text.number(result["reached"][s], args.lang)]
+    print(f"  {say('cli.entered', args.lang)}: {_count(result['entered'], args.lang)}")
+    print(f"  {say('cli.in_program', args.lang)}: {_count(result['in_program'], args.lang)}")
+    rows = [[labels.get(s, s), _count(result["active"][s], args.lang), _count(result["reached"][s], args.lang)]
             for s in result["active"]]
     print(_table(rows, [say("cli.status", args.lang), say("cli.active_on_date", args.lang),
                         say("cli.reached_since_start", args.lang)]))
@@ -240,6 +270,7 @@ def cmd_compare(args) -> int:
             programs = _program_ids(con, args.program or ["all"], args.lang)
             groups = compare.compare(con, programs, args.status, args.as_of, by=args.by,
                                      groups=args.group or None)
+            groups = publish.groups(args.person, groups)   # the ministry: small counts hidden, no share from them
         except ProblemError as exc:
             raise _Refused("\n".join(problem_texts(exc.problems, args.lang))) from None
         except ValueError as exc:
@@ -248,7 +279,7 @@ def cmd_compare(args) -> int:
         _print_json(groups)
         return EXIT_OK
     small = say("cli.too_small", args.lang)
-    rows = [[str(g["group"]), text.number(g["n"], args.lang), text.number(g["reached"], args.lang),
+    rows = [[str(g["group"]), _count(g["n"], args.lang), _count(g["reached"], args.lang),
              text.percent(g["share"], args.lang, 1),
              f"{text.percent(g['ci_low'], args.lang, 1)} – {text.percent(g['ci_high'], args.lang, 1)}",
              small if g["small"] else ""] for g in groups]
@@ -288,11 +319,16 @@ def cmd_report(args) -> int:
     with _store(args) as con:
         try:
             programs = _program_ids(con, args.program, args.lang)
+            publication = not args.internal or access.publication_only(args.person)
             path = report.write_report(con, programs, args.period_from, args.period_to, args.as_of, args.format,
-                                       args.out, lang=args.lang, threshold=args.threshold,
-                                       publication=not args.internal)
+                                       args.out, lang=args.lang,
+                                       threshold=max(args.threshold, publish.THRESHOLD) if access.publication_only(
+                                           args.person) else args.threshold,
+                                       publication=publication)
         except ValueError as exc:   # ReportError: a period or format a person chose
             raise _Refused(str(exc)) from None
+    _audit(args, "report_download", programs[0] if len(programs) == 1 else None, programs=programs,
+           format=args.format, publication=publication, file=Path(path).name)
     print(say("cli.report_written", args.lang, path=path, seconds=f"{time.perf_counter() - started:.1f}"))
     return EXIT_OK
 
@@ -312,7 +348,7 @@ def _bench(argv: list[str]) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    common = argparse.ArgumentParser(add_help=False)
+    common = argparse.ArgumentParser(add_help=False, parents=[cli_user.acting_user_arguments()])
     common.add_argument("--db", help="DuckDB file (default: $OUTCOMES_DB or data/outcomes.duckdb)")
     common.add_argument("--lang", choices=text.LANGS, default=_lang_default(),
                         help="language of messages (default: $OUTCOMES_LANG or de)")
@@ -427,6 +463,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--internal", action="store_true", help="no suppression; marked 'intern – nicht zur Veröffentlichung'")
     p.set_defaults(func=cmd_report)
 
+    cli_user.add_user_parser(sub, common)
+
     # listed for --help; main() hands its arguments to bench/run.py before parsing
     sub.add_parser("bench", add_help=False, help="the benchmark (bench/run.py): outcomes bench --quick | --help")
     return parser
@@ -448,6 +486,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_ERROR
     except (_Refused, FileNotFoundError) as exc:
         print(say("cli.refused", getattr(args, "lang", "de"), detail=exc), file=sys.stderr)
+        return EXIT_REFUSED
+    except access.AccessError as refusal:   # --user names no account, or she may not do this
+        lang = getattr(args, "lang", "de")
+        print(say("access.refused", lang, reason=say(refusal.code, lang, **refusal.params)), file=sys.stderr)
         return EXIT_REFUSED
     except Exception as exc:  # a person reads this, not a traceback
         if os.environ.get("OUTCOMES_DEBUG"):

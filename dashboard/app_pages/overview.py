@@ -4,6 +4,7 @@ import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import LABELS, Labels
+from pipelines.access import publish
 from pipelines.text.targets import forecast_sentence, value_text
 
 L = Labels(state.language())
@@ -21,7 +22,8 @@ if chosen:
             label = L(f"tile.{tile['key']}") if f"tile.{tile['key']}" in LABELS else L.status(tile["status"], vocab)
             helptext = L("tile.help.active") if tile["kind"] == "active" else (
                 L("tile.help.reached") if tile["kind"] == "reached" else L(f"tile.help.{tile['kind']}"))
-            st.metric(label, L.num(tile["value"]), help=helptext, border=True)
+            shown = publish.SUPPRESSED if tile["value"] is None else L.num(tile["value"])  # ministry: 1, 2 → *
+            st.metric(label, shown, help=helptext, border=True)
 
     st.subheader(L("targets.heading"))
     cards = result["targets"]

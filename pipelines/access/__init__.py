@@ -4,19 +4,23 @@
 `publication_only`), `accounts` keeps the accounts and grants (argon2id hashes), `login`
 checks a password offline with one answer for every failure and throttling, `audit` records
 who did what when (never a participant id). The tables are in `pipelines/store/access.sql`;
+`connection` limits a connection to what one person sees (`reading_for`, `shadow`);
 `cli_user` holds the `outcomes user …` commands. Refusals are `AccessError(code, params)`.
 """
 
 from .policy import (LOCAL_ADMIN, ROLES, AccessError, Person, ensure_may_change, is_admin, may_change,
                      may_export_rows, normalise_name, person_for, publication_only, restrict, visible_programs)
 from .audit import ACTIONS, entries, record
-from .accounts import Account, account_list, add, add_demo_accounts, grant, remove, revoke, set_password
+from .accounts import (Account, account_list, add, add_demo_accounts, grant, has_accounts, is_demo_store, remove,
+                       revoke, set_password)
+from .connection import connect_for, reading_for, shadow
 from .login import LOGIN_FAILED, LoginThrottled, authenticate, session_expired, wait_seconds
 
 __all__ = [
     "LOCAL_ADMIN", "ROLES", "AccessError", "Person", "ensure_may_change", "is_admin", "may_change",
     "may_export_rows", "normalise_name", "person_for", "publication_only", "restrict", "visible_programs",
     "ACTIONS", "entries", "record",
-    "Account", "account_list", "add", "add_demo_accounts", "grant", "remove", "revoke", "set_password",
+    "Account", "account_list", "add", "add_demo_accounts", "grant", "has_accounts", "is_demo_store", "remove",
+    "revoke", "set_password", "connect_for", "reading_for", "shadow",
     "LOGIN_FAILED", "LoginThrottled", "authenticate", "session_expired", "wait_seconds",
 ]

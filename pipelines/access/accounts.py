@@ -259,3 +259,19 @@ def add_demo_accounts(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | 
         names.append(add(con, name, role, DEMO_PASSWORD, programs=granted, funder=funder, actor=LOCAL_ADMIN,
                          min_length=len(DEMO_PASSWORD)))
     return names
+
+
+def is_demo_store(con: duckdb.DuckDBPyConnection) -> bool:
+    """Was this store built by `outcomes demo` and does it still have the demo accounts? (Only then
+    may the login page tell their names and the password `demo`.)"""
+    names = [name for name, *_ in DEMO_ACCOUNTS]
+    demo_loads, accounts_there = con.execute(
+        "select (select count(*) from load where loaded_by = 'demo'), "
+        "(select count(distinct name) from account where name in (select unnest($names)))",
+        {"names": names}).fetchone()
+    return demo_loads > 0 and accounts_there == len(names)
+
+
+def has_accounts(con: duckdb.DuckDBPyConnection) -> bool:
+    """Does the store have any account? (A new store has none: `outcomes user add` makes the first admin.)"""
+    return con.execute("select count(*) from account").fetchone()[0] > 0

@@ -36,9 +36,13 @@ _say = text.Catalog(access_words.WORDS).say
 
 @contextmanager
 def _store(args, *, write: bool) -> Iterator[duckdb.DuckDBPyConnection]:
-    """The store: read-only for a question when it exists (a running dashboard is no obstacle)."""
-    read_only = not write and db.resolve_path(args.db).exists()
-    con = db.connect(args.db, read_only=read_only)
+    """The store: for a change the one writer (`db.writing`: all or nothing, a second writer waits);
+    for a question read-only when it exists (a running dashboard is no obstacle)."""
+    if write:
+        with db.writing(args.db) as con:
+            yield con
+        return
+    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
     try:
         yield con
     finally:

@@ -1,11 +1,13 @@
 """Build the demo store: the demo files and the public ESF figures, loaded through the real
-ingestion, moved into place only when every file loaded."""
+ingestion, with one account per role (password `demo`), moved into place only when every file
+loaded."""
 
 from __future__ import annotations
 
 import os
 from pathlib import Path
 
+from pipelines import access
 from pipelines.store import db
 from pipelines.demo.files import DEFAULT_DIR, DEMO_FILES
 from pipelines.ingest import Ingestor, LoadResult
@@ -20,6 +22,9 @@ def build(path: str | os.PathLike, *, force: bool = False, lang: str = "de",
 
     The store is built beside the target and moved into place only when every file loaded,
     so a failed build never leaves a half-built store behind.
+
+    The store gets the demo accounts (`access.add_demo_accounts`): admin, kassel, evaluation and
+    ministerium, each with the password `demo`.
 
     Returns:
         the load results, in manifest order (all ok, or the build was abandoned).
@@ -42,6 +47,8 @@ def build(path: str | os.PathLike, *, force: bool = False, lang: str = "de",
             results.append(result)
             if not result.ok:
                 break
+        if all(r.ok for r in results):
+            access.add_demo_accounts(con)
     finally:
         con.close()
     if all(r.ok for r in results):

@@ -42,6 +42,27 @@ WORDS: dict[str, tuple[str, str]] = {
                           "Too many failed attempts. Please try again in {seconds} seconds."),
     "access.session_expired": ("Die Sitzung ist abgelaufen. Bitte erneut anmelden.",
                                "The session has expired. Please log in again."),
+    "access.login.title": ("Anmelden", "Log in"),
+    "access.login.name": ("Name", "Name"),
+    "access.login.password": ("Passwort", "Password"),
+    "access.login.submit": ("Anmelden", "Log in"),
+    "access.login.demo": ("Dies ist der Demo-Datenbestand. Konten (Passwort jeweils „demo“): admin (Admin), "
+                          "kassel (Projektleitung Sozialwirtschaft integriert), evaluation (Evaluation aller "
+                          "Programme), ministerium (Hessisches Ministerium für Soziales und Integration).",
+                          "This is the demo store. Accounts (password 'demo' for each): admin (admin), kassel "
+                          "(program lead of Sozialwirtschaft integriert), evaluation (evaluator of every program), "
+                          "ministerium (Hessian Ministry of Social Affairs and Integration)."),
+    "access.login.no_accounts": (
+        "Dieser Datenbestand hat noch keine Konten, daher ist keine Anmeldung möglich. Das erste Admin-Konto "
+        "legt man auf der Kommandozeile an: `outcomes user add NAME --role admin --password-stdin` "
+        "(das Passwort wird eingelesen). Danach diese Seite neu laden.",
+        "This store has no accounts yet, so nobody can log in. Create the first admin account on the "
+        "command line: `outcomes user add NAME --role admin --password-stdin` (the password is read from "
+        "stdin), then reload this page."),
+    "access.logged_in_as": ("Angemeldet als {name} ({role})", "Logged in as {name} ({role})"),
+    "access.logout": ("Abmelden", "Log out"),
+    "access.publication_note": ("Veröffentlichungssichere Zahlen: Werte 1 und 2 werden als * gezeigt.",
+                                "Publication-safe figures: counts of 1 and 2 are shown as *."),
     # the `outcomes user` commands
     "access.refused": ("Abgelehnt: {reason}", "Refused: {reason}"),
     "access.user_added": ("Konto „{name}“ ({role}) angelegt.", "Account '{name}' ({role}) created."),

@@ -49,9 +49,25 @@ def cli_json(db: Path, *args: str) -> object:
     return run_json(db, *args)
 
 
-def new_app() -> AppTest:
-    """The dashboard as AppTest sees it (the store is $OUTCOMES_DB, set by the caller)."""
-    return AppTest.from_file(str(APP), default_timeout=120)
+def new_app(user: str | None = "admin", role: str = "admin") -> AppTest:
+    """The dashboard as AppTest sees it (the store is $OUTCOMES_DB, set by the caller), with `user`
+    logged in (as if through the login page; the store decides what she sees), or nobody (None)."""
+    at = AppTest.from_file(str(APP), default_timeout=120)
+    if user is not None:
+        log_in_session(at, user, role)
+    return at
+
+
+def log_in_session(at: AppTest, user: str, role: str = "admin") -> AppTest:
+    """Put `user` into the app's session as the login page does after a good password."""
+    from dashboard import data
+    from pipelines.access import Person
+
+    now = dt.datetime.now()
+    at.session_state[data.PERSON_KEY] = Person(user, role)
+    at.session_state[data.LOGIN_AT_KEY] = now
+    at.session_state[data.LAST_SEEN_KEY] = now
+    return at
 
 
 def open_page(at: AppTest, page: str) -> AppTest:
