@@ -180,7 +180,9 @@ def map_headers(headers: list[str], file: str, mapping: ColumnMapping, statuses:
             if target is None:
                 hit = status_column(header, statuses)
                 if hit:
-                    target = f"{hit[0]}.{hit[1]}"
+                    # 'Ausbildung (Datum)': the day training began; 'on' is a one-day event's day only
+                    role = "start" if hit[1] == "on" and hit[0] not in vocab.ONE_DAY_STATUSES else hit[1]
+                    target = f"{hit[0]}.{role}"
         if target is None:
             unplaced = unplaced_status(header, statuses)
             if unplaced:

@@ -237,6 +237,33 @@ WORDS: dict[str, tuple[str, str]] = {
     "ingest.summary.skipped": ("übersprungen (bereits geladen, keine Änderung)",
                                "skipped (loaded before, nothing changed)"),
     "ingest.summary.failed": ("NICHT geladen", "NOT loaded"),
+    # what the summary says about the file as read (LoadResult.details)
+    "ingest.detail.sheet": ("Tabellenblatt »{sheet}« ({why})", "sheet '{sheet}' ({why})"),
+    "ingest.detail.sheet.named": ("gewählt", "chosen"),
+    "ingest.detail.sheet.only": ("das einzige", "the only one"),
+    "ingest.detail.sheet.most_known_headers": ("das mit den Teilnehmerdaten", "the one with participant data"),
+    "ingest.detail.sheet.first": ("das erste", "the first"),
+    "ingest.detail.header_row": ("Kopfzeile: Zeile {row}", "header row: line {row}"),
+    "ingest.detail.skipped": ("übersprungen: {blank} Leerzeilen, {total} Summenzeilen",
+                              "skipped: {blank} blank rows, {total} totals rows"),
+    "ingest.detail.program_inferred": ("Programm aus den Teilnehmer-IDs: {program}",
+                                       "program taken from the participant ids: {program}"),
+    "ingest.detail.encoding": ("Zeichensatz {encoding}, Trennzeichen {delimiter}",
+                               "encoding {encoding}, delimiter {delimiter}"),
+    "ingest.detail.columns": ("Spalten:", "columns:"),
+    "ingest.detail.column": ("»{column}« → {field}", "'{column}' → {field}"),
+    "ingest.not_used": ("nicht verwendet", "not used"),
+    # the fields a column can feed (labels not in pipelines/text/common.py's field.*)
+    "ingest.field.participant_id": ("Teilnehmer-ID", "participant id"),
+    "ingest.field.program_id": ("Programm", "program"),
+    "ingest.field.entry_date": ("Eintritt", "entry date"),
+    "ingest.field.exit_date": ("Austritt", "exit date"),
+    "ingest.field.status": ("Status", "status"),
+    "ingest.field.start_date": ("Beginn", "start"),
+    "ingest.field.end_date": ("Ende", "end"),
+    "ingest.role.start": ("{status} ab", "{status} from"),
+    "ingest.role.end": ("{status} bis", "{status} until"),
+    "ingest.role.on": ("{status} am", "{status} on"),
     # notes of a load (LoadResult.notes)
     "ingest.note.special_categories_off": ("Herkunftsregion nicht gespeichert (im Programm abgeschaltet).",
                                            "Origin region not stored (switched off for the program)."),
@@ -264,6 +291,46 @@ def problem_message(problem: Problem, lang: str = "de") -> str:
         return text.say(key, lang, **values)
     except (KeyError, IndexError):
         return WORDS[key][0 if text.check_lang(lang) == "de" else 1]
+
+
+def field_label(target: str | None, lang: str = "de") -> str:
+    """The words for what a column feeds: 'entry_date' -> 'Eintritt', 'training.start' -> 'Ausbildung ab',
+    None -> 'nicht verwendet'."""
+    if not target or target == "-":
+        return text.say("ingest.not_used", lang)
+    if "." in target:
+        status, role = target.split(".", 1)
+        label = text.say(f"status.{status}", lang) if f"status.{status}" in text.CATALOG else status
+        return text.say(f"ingest.role.{role}", lang, status=label) if f"ingest.role.{role}" in WORDS else target
+    for key in (f"field.{target}", f"ingest.field.{target}"):
+        if key in text.CATALOG:
+            return text.say(key, lang)
+    return target
+
+
+def load_details(result: LoadResult, lang: str = "de") -> list[str]:
+    """The lines under a load's summary: the sheet and header row taken, the rows skipped, the program
+    inferred, and every column of the file with the field it feeds (or 'nicht verwendet')."""
+    d = result.details
+    lines = []
+    if d.get("sheet"):
+        why = text.say(f"ingest.detail.sheet.{d.get('sheet_reason') or 'named'}", lang)
+        lines.append(text.say("ingest.detail.sheet", lang, sheet=d["sheet"], why=why))
+    if d.get("encoding"):
+        shown = {"\t": "Tab", ";": ";", ",": ","}.get(d.get("delimiter"), d.get("delimiter"))
+        lines.append(text.say("ingest.detail.encoding", lang, encoding=d["encoding"], delimiter=shown))
+    if d.get("header_row"):
+        lines.append(text.say("ingest.detail.header_row", lang, row=d["header_row"]))
+    if d.get("blank_rows") or d.get("total_rows"):
+        lines.append(text.say("ingest.detail.skipped", lang, blank=d.get("blank_rows", 0),
+                              total=d.get("total_rows", 0)))
+    if d.get("program_inferred"):
+        lines.append(text.say("ingest.detail.program_inferred", lang, program=d["program_inferred"]))
+    if d.get("columns"):
+        lines.append(text.say("ingest.detail.columns", lang))
+        lines += ["  " + text.say("ingest.detail.column", lang, column=c["column"], field=field_label(c["field"], lang))
+                  for c in d["columns"]]
+    return lines
 
 
 def location(file: str, line: int | None, column: str | None, lang: str = "de") -> str:
