@@ -104,15 +104,15 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
         problem("order", start=dates["start"], end=dates["end"])
     for key in ("id", "name", "organisation", "region"):
         if key in table and not isinstance(table[key], str):
-            problem("type", key=key, value=table[key], expected="text")
+            problem("type", key=key, value=table[key], want="text")
     funder = table.get("funder")
     if isinstance(funder, list) and all(isinstance(f, str) for f in funder):
         funder = "; ".join(funder)
     elif funder is not None and not isinstance(funder, str):
-        problem("type", key="funder", value=funder, expected="texts")
+        problem("type", key="funder", value=funder, want="texts")
         funder = None
     if "special_categories" in table and not isinstance(table["special_categories"], bool):
-        problem("type", key="special_categories", value=table["special_categories"], expected="bool")
+        problem("type", key="special_categories", value=table["special_categories"], want="bool")
     program = {
         "program_id": program_id,
         "name": str(table.get("name", "")),
@@ -127,7 +127,7 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
     statuses = []
     entries = doc.get("status", [])
     if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
-        problem("type", key="status", value="…", expected="tables")
+        problem("type", key="status", value="…", want="tables")
         entries = []
     for entry in entries:
         name = str(entry.get("name", ""))

@@ -33,6 +33,10 @@ WORDS: dict[str, tuple[str, str]] = {
                               "save the table as XLSX."),
     "ingest.unreadable_parquet": ("Die Parquet-Datei kann nicht gelesen werden (beschädigt oder unvollständig).",
                                   "The Parquet file cannot be read (damaged or incomplete)."),
+    "ingest.bad_row_shape": ("Die Zeile hat {found} Felder, die Kopfzeile aber {expected}. "
+                             "Prüfen Sie Trennzeichen und Anführungszeichen in dieser Zeile.",
+                             "The line has {found} fields but the header has {expected}. "
+                             "Check delimiters and quotes on this line."),
     "ingest.rows_lost": ("Beim Lesen kamen {read} statt {lines} Datensätze an; ab dieser Zeile ginge etwas "
                          "verloren. Prüfen Sie Anführungszeichen und Zeilenumbrüche in dieser Zeile.",
                          "Reading gave {read} instead of {lines} records; from this line on something would "
@@ -281,8 +285,8 @@ def problem_message(problem: Problem, lang: str = "de") -> str:
     if key not in WORDS:
         return problem.code
     values = {"value": problem.value, **problem.params}
-    if "expected" in values:
-        values["expected"] = text.say(f"ingest.expected.{values['expected']}", lang)
+    if "want" in values:               # what a program file's key must hold
+        values["expected"] = text.say(f"ingest.expected.{values.pop('want')}", lang)
     if "rule" in values:               # a program file: the rule's own sentence is the detail
         values["detail"] = text.say(f"ingest.program.{values.pop('rule')}", lang, **values)
     if "range" in values:

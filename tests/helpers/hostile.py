@@ -20,6 +20,7 @@ import xlsxwriter
 from pipelines.ingest.csvcheck import scan_csv
 from pipelines.ingest.limits import InputRefused
 from pipelines.ingest.sheets import read_sheet
+from pipelines.store import db
 
 CORPUS = Path(__file__).parents[1] / "data" / "hostile"
 _MANIFEST = tomllib.loads((CORPUS / "MANIFEST.toml").read_text(encoding="utf-8"))
@@ -443,6 +444,23 @@ def _nonblank_records(scan) -> int:
     # records before and including the header are not data; ';;;;' rows are blank rows
     after = records[len(records) - scan.rows:] if scan.rows else []
     return sum(any(c.strip() for c in r) for r in after)
+
+
+# what must never reach a person: a traceback, an exception's name, SQL engine words, a path of this machine
+TRACEBACK = re.compile(r"Traceback|Error\b|Exception|duckdb|/tmp/|/work/|\.py\b")
+
+
+def snapshot(store: Path, folder: Path) -> tuple:
+    """What a refusal must not change: every table's rows, and the files of the store's folder
+    (except the store file itself, rewritten by the one-writer swap, and its lock)."""
+    with db.reading(store) as con:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+        rows = {t: sorted(map(repr, con.execute(f"select * from {db.quote_ident(t)}").fetchall())) for t in tables}
+    files = sorted((str(p.relative_to(folder)), p.stat().st_size) for p in folder.rglob("*")
+                   if p.is_file() and p.name not in (store.name, store.name + ".lock"))
+    return rows, files
+
 
 
 def write_corpus(folder: Path) -> list[Path]:

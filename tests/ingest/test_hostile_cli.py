@@ -5,18 +5,15 @@ time guard, and a refusal leaves the store and its folder exactly as they were."
 from __future__ import annotations
 
 import json
-import re
 import time
 
 import pytest
 
-from pipelines.store import db
 from tests.helpers import hostile
 from tests.helpers.cli import run
-from tests.helpers.hostile import CORPUS, GUARD_SECONDS, LOAD_MANIFEST, MANIFEST
+from tests.helpers.hostile import CORPUS, GUARD_SECONDS, LOAD_MANIFEST, MANIFEST, TRACEBACK, snapshot
 
 PROGRAM = ("--program", "test-programm")
-TRACEBACK = re.compile(r"Traceback|Error\b|Exception|duckdb|/tmp/|/work/|\.py\b")
 
 
 @pytest.fixture
@@ -28,18 +25,6 @@ def base_store(tmp_path):
     program = hostile._text(tmp_path / "test-programm.toml", hostile.BASE_PROGRAM)
     assert run("ingest", program, "--db", store).returncode == 0
     return store, folder
-
-
-def snapshot(store, folder) -> tuple:
-    """What a refusal must not change: every table's rows, and the files of the store's folder
-    (except the store file itself, rewritten by the one-writer swap, and its lock)."""
-    with db.reading(store) as con:
-        tables = [r[0] for r in con.execute(
-            "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
-        rows = {t: sorted(map(repr, con.execute(f"select * from {db.quote_ident(t)}").fetchall())) for t in tables}
-    files = sorted((str(p.relative_to(folder)), p.stat().st_size) for p in folder.rglob("*")
-                   if p.is_file() and p.name not in (store.name, store.name + ".lock"))
-    return rows, files
 
 
 def ingest_json(store, path, *extra, program=True):
