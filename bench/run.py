@@ -232,7 +232,7 @@ class TimedConnection:
 
 def _wrap_python_phases(phases: dict[str, float]) -> None:
     """Time the Python-side steps of staging (decode, Excel cells) as phases of their own."""
-    from pipelines.ingest import readers
+    from pipelines.ingest import csvcheck, readers
 
     def timed(name, fn):
         def inner(*args, **kwargs):
@@ -243,8 +243,7 @@ def _wrap_python_phases(phases: dict[str, float]) -> None:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - t0
         return inner
 
-    readers.decode = timed("py: decode", readers.decode)
-    readers._record_lines = timed("py: record lines", readers._record_lines)
+    csvcheck.scan_csv = timed("py: scan (csvcheck)", csvcheck.scan_csv)
     readers.stage_csv = timed("_stage_csv_total", readers.stage_csv)
     readers.stage_excel = timed("_stage_excel_total", readers.stage_excel)
 
@@ -289,9 +288,8 @@ def child_ingest(task: dict) -> dict:
         sql_in_stage = sum(v for k, v in phases.items() if k.startswith("read:"))
         for name in ("_stage_csv_total", "_stage_excel_total"):
             if name in python_phases:
-                rest = python_phases.pop(name) - sql_in_stage - python_phases.get("py: decode", 0.0) \
-                    - python_phases.get("py: record lines", 0.0)
-                label = "py: read bytes, sniff, utf-8 temp copy" if "csv" in name else "py: calamine + cell texts + arrow"
+                rest = python_phases.pop(name) - sql_in_stage - python_phases.get("py: scan (csvcheck)", 0.0)
+                label = "py: read bytes, utf-8 temp copy" if "csv" in name else "py: calamine child + arrow"
                 python_phases[label] = max(rest, 0.0)
         phases.update(python_phases)
         phases["py: other (hash, mapping, messages)"] = max(seconds - sum(phases.values()), 0.0)

@@ -194,6 +194,37 @@ LABELS: dict[str, tuple[str, str]] = {
                            "Episodes after exit or before entry, overlapping episodes of one status, participants "
                            "without any episode."),
     "data.none": ("Keine Auffälligkeiten.", "Nothing found."),
+    # Daten page (import assistant)
+    "imp.title": ("Daten einlesen", "Import data"),
+    "imp.help": ("Eine Tabelle (CSV oder Excel) oder eine Programmdatei (TOML) hochladen. Der Assistent zeigt die "
+                 "ersten Zeilen, die gefundene Kopfzeile und welche Spalte was bedeutet; die Zuordnung lässt sich "
+                 "ändern und wird für das Programm gespeichert.",
+                 "Upload a table (CSV or Excel) or a program file (TOML). The assistant shows the first rows, the "
+                 "header row found and what each column means; the assignment can be changed and is saved for "
+                 "the program."),
+    "imp.files": ("Dateien", "Files"),
+    "imp.program": ("Programm der Dateien", "Program of the files"),
+    "imp.program_help": ("Für Dateien ohne Spalte »Programm«. Die Spaltenzuordnung wird für dieses Programm "
+                         "gespeichert und beim nächsten Mal wieder verwendet.",
+                         "For files without a 'program' column. The column assignment is saved for this program "
+                         "and used again next time."),
+    "imp.none": ("– bitte wählen –", "– please choose –"),
+    "imp.lenient": ("Tolerant laden: gute Zeilen laden, fehlerhafte abweisen", "Lenient: load good rows, reject bad ones"),
+    "imp.preview": ("Vorschau: {file}", "Preview: {file}"),
+    "imp.where": ("Kopfzeile: Zeile {row}", "Header row: line {row}"),
+    "imp.where_sheet": ("Tabellenblatt »{sheet}«, Kopfzeile: Zeile {row}", "Sheet '{sheet}', header row: line {row}"),
+    "imp.assign": ("Spaltenzuordnung", "Column assignment"),
+    "imp.assign_help": ("Welche Angabe steht in welcher Spalte? »nicht verwendet« lässt eine Spalte weg.",
+                        "Which field is in which column? 'not used' leaves a column out."),
+    "imp.saved_mapping": ("Gespeicherte Zuordnung des Programms angewendet.", "The program's saved assignment applied."),
+    "imp.load": ("Zuordnung speichern und laden", "Save assignment and load"),
+    "imp.mapping_download": ("Zuordnung herunterladen (TOML)", "Download assignment (TOML)"),
+    "imp.templates": ("Vorlagen", "Templates"),
+    "imp.template_xlsx": ("Vorlage als Excel (XLSX)", "Template as Excel (XLSX)"),
+    "imp.template_csv": ("Vorlage als CSV", "Template as CSV"),
+    "imp.unreadable": ("Diese Datei kann nicht gelesen werden:", "This file cannot be read:"),
+    "imp.problems": ("Probleme", "Problems"),
+    "imp.program_file": ("Programmdatei – wird beim Laden eingelesen.", "Program file – read when loading."),
     "col.file": ("Datei", "File"),
     "col.line": ("Zeile", "Line"),
     "col.column": ("Spalte", "Column"),

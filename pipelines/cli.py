@@ -26,7 +26,7 @@ from pipelines.ingest import programs
 from pipelines.metrics import ProblemError, compare
 from pipelines.store import catalog, db, retention
 from pipelines.text import say
-from pipelines.text.ingest import load_summary, located_message, problem_record
+from pipelines.text.ingest import load_details, load_summary, located_message, problem_record
 from pipelines.text.metrics import problem_texts
 from pipelines.text.targets import forecast_sentence, value_text
 
@@ -130,9 +130,8 @@ def cmd_ingest(args) -> int:
     else:
         for r in results:
             print(load_summary(r, args.lang))
-            detail = ", ".join(f"{k}={v!r}" for k, v in r.details.items() if k != "same_as_load")
-            if detail:
-                print(f"  {detail}")
+            for line in load_details(r, args.lang):
+                print(f"  {line}")
             shown = r.problems[: args.max_errors] if args.max_errors else r.problems
             for p in shown:
                 print(f"  - {located_message(p, args.lang)}", file=sys.stderr if r.outcome == "failed" else sys.stdout)

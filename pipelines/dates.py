@@ -18,6 +18,35 @@ def parse_date(text: str) -> dt.date:
     raise ValueError(f"'{text}' is not a date (DD.MM.YYYY or YYYY-MM-DD)")
 
 
+# Dates typed or stored in office files (ingest): years outside this range are typos (01.01.0001,
+# 31.12.9999), two-digit years are 20xx, and an Excel serial day number counts from this epoch (after
+# Excel's 1900 leap-year bug). Serial numbers are taken from five digits on (10000 = 18.05.1927), so
+# that a year typed into a date column ('2020') is never read as a day in 1905.
+YEAR_MIN, YEAR_MAX = 1900, 2100
+TWO_DIGIT_CENTURY = 2000
+EXCEL_EPOCH = dt.date(1899, 12, 30)
+EXCEL_SERIAL_MIN, EXCEL_SERIAL_MAX = 10_000, (dt.date(YEAR_MAX, 12, 31) - EXCEL_EPOCH).days
+
+
+def excel_serial_date(text: str | None) -> dt.date | None:
+    """An Excel serial day number as a date ('44075' -> 2020-09-01), or None.
+
+    >>> excel_serial_date("44075")
+    datetime.date(2020, 9, 1)
+    """
+    if text is None or not text.isdigit():
+        return None
+    number = int(text)
+    if not EXCEL_SERIAL_MIN <= number <= EXCEL_SERIAL_MAX:
+        return None
+    return EXCEL_EPOCH + dt.timedelta(days=number)
+
+
+def two_digit_year(year: int) -> int:
+    """A two-digit year as typed in an office file: 21 -> 2021 (always 20xx)."""
+    return TWO_DIGIT_CENTURY + year if 0 <= year < 100 else year
+
+
 def add_months(day: dt.date, months: int) -> dt.date:
     """Calendar months later (or earlier), clamped at the month end: 31 Aug + 6 → 28/29 Feb."""
     index = day.year * 12 + day.month - 1 + months

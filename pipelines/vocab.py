@@ -52,15 +52,23 @@ def slug(text: str, fallback: str = "x", sep: str = "_") -> str:
 VALUE_ALIASES: dict[str, dict[str, list[str]]] = {
     "exit_reason": {
         "completed": ["abgeschlossen", "regulär beendet", "regulär", "regulaer", "beendet", "abschluss",
-                      "completed", "finished"],
-        "dropped_out": ["abgebrochen", "abbruch", "vorzeitig beendet", "dropped out", "dropped_out", "dropout"],
-        "moved": ["verzogen", "umzug", "umgezogen", "weggezogen", "moved"],
-        "other": ["sonstiges", "sonstige", "anderer grund", "andere", "anderes", "other"],
+                      "erfolgreich beendet", "erfolgreich abgeschlossen", "erfolgreich", "planmäßig beendet",
+                      "planmäßig", "regulär abgeschlossen", "maßnahme beendet", "ende der maßnahme",
+                      "completed", "finished", "successfully completed"],
+        "dropped_out": ["abgebrochen", "abbruch", "vorzeitig beendet", "vorzeitig ausgeschieden", "ausgeschieden",
+                        "abbruch durch teilnehmerin", "kein interesse mehr", "dropped out", "dropped_out",
+                        "dropout"],
+        "moved": ["verzogen", "umzug", "umgezogen", "weggezogen", "wegzug", "moved"],
+        "other": ["sonstiges", "sonstige", "sonstiger grund", "anderer grund", "andere", "anderes", "other"],
     },
     "gender": {
         "female": ["weiblich", "w", "f", "frau", "frauen", "female", "woman"],
         "male": ["männlich", "maennlich", "m", "mann", "male", "man"],
         "diverse": ["divers", "d", "x", "diverse", "non-binary"],
+    },
+    "yes_no": {
+        "yes": ["ja", "j", "x", "1", "wahr", "true", "yes", "y"],
+        "no": ["nein", "n", "0", "falsch", "false", "no", "-"],
     },
     "age_band": {
         "<25": ["unter 25", "u25", "under 25"],
@@ -83,17 +91,25 @@ def canonical_value(field: str, text: str) -> str | None:
 
 FIELD_ALIASES: dict[str, list[str]] = {
     "participant_id": ["Teilnehmer-ID", "Teilnehmerin-ID", "Teilnehmende-ID", "TN-ID", "TN-Nr", "TN",
-                       "Teilnehmernummer", "Fallnummer", "Fall-Nr", "Kennung", "Pseudonym", "ID",
+                       "Teilnehmernummer", "Teilnehmerinnennummer", "TN-Nummer", "TN-Kennung", "TN-Code", "Teilnehmer-Nr",
+                       "Teilnehmerin-Nr", "Teilnehmerinnen-Nr", "Teilnehmerinnen-ID", "Fallnummer", "Fall-Nr",
+                       "Fall-ID", "Fallkennung", "Kennung", "Kennnummer", "Pseudonym", "ID",
                        "participant_id", "participant", "participant id", "case id", "case number"],
     "program_id": ["Programm", "Programm-ID", "Projekt", "Projekt-ID", "program", "program_id",
                    "programme", "project"],
-    "site": ["Standort", "Einsatzort", "site", "location"],
-    "cohort": ["Kohorte", "Kurs", "Durchgang", "cohort", "course"],
-    "entry_date": ["Eintritt", "Eintrittsdatum", "Eintritt am", "Aufnahme", "Aufnahmedatum",
+    "site": ["Standort", "Einsatzort", "Ort der Maßnahme", "Beratungsstelle", "site", "location"],
+    "cohort": ["Kohorte", "Kurs", "Kurs-Nr", "Kursnummer", "Durchgang", "Gruppe", "cohort",
+               "course"],
+    "entry_date": ["Eintritt", "Eintrittsdatum", "Eintritt am", "Eintritt ins Projekt", "Projekteintritt",
+                   "Programmeintritt", "Datum Eintritt", "Aufnahme", "Aufnahmedatum", "Aufnahme am",
+                   "Teilnahme seit", "Teilnahmebeginn", "Beginn der Teilnahme", "Beginn Teilnahme",
                    "entry", "entry_date", "entry date", "date of entry"],
-    "exit_date": ["Austritt", "Austrittsdatum", "Austritt am", "exit", "exit_date", "exit date",
+    "exit_date": ["Austritt", "Austrittsdatum", "Austritt am", "Austritt aus dem Projekt", "Projektaustritt",
+                  "Programmaustritt", "Datum Austritt", "Teilnahmeende", "Ende der Teilnahme", "Ende Teilnahme",
+                  "Ausgeschieden am", "exit", "exit_date", "exit date",
                   "date of exit"],
-    "exit_reason": ["Austrittsgrund", "Grund des Austritts", "exit_reason", "exit reason"],
+    "exit_reason": ["Austrittsgrund", "Grund des Austritts", "Grund Austritt", "Austrittgrund", "Grund",
+                    "Beendigungsgrund", "Grund der Beendigung", "exit_reason", "exit reason"],
     "gender": ["Geschlecht", "gender", "sex"],
     "birth_year": ["Geburtsjahr", "Jahrgang", "birth_year", "birth year", "year of birth"],
     "origin_region": ["Herkunftsregion", "Herkunft", "Herkunftsland", "origin_region", "origin",
@@ -116,14 +132,57 @@ STATUS_ALIASES: dict[str, list[str]] = {
     "mentoring": ["Mentoring", "Tandem"],
     "language_course": ["Sprachkurs", "Deutschkurs", "Integrationskurs", "language course", "language_course"],
     "internship": ["Praktikum", "internship"],
-    "training": ["Ausbildung", "Berufsausbildung", "training", "vocational training"],
-    "employment": ["Beschäftigung", "SV-Beschäftigung", "Arbeit", "Erwerbstätigkeit", "employment", "job"],
+    "training": ["Ausbildung", "Berufsausbildung", "in Ausbildung", "Ausbildungsplatz", "training",
+                 "vocational training"],
+    "employment": ["Beschäftigung", "SV-Beschäftigung", "sv-pflichtige Beschäftigung",
+                   "sozialversicherungspflichtige Beschäftigung", "beschäftigt", "sv-pflichtig beschäftigt",
+                   "sozialversicherungspflichtig beschäftigt", "Arbeit", "Arbeitsaufnahme", "Erwerbstätigkeit",
+                   "erwerbstätig", "Arbeitsvertrag", "employment", "employed", "job"],
     "qualification": ["Qualifikation", "Abschluss", "qualification"],
     "education": ["Schule/Studium", "Schule", "Studium", "Bildung", "education"],
 }
 
-START_WORDS = ["ab", "von", "seit", "beginn", "start", "from", "since", "startdate", "begin"]
-END_WORDS = ["bis", "ende", "end", "until", "enddate", "to"]
+START_WORDS = ["ab", "von", "seit", "beginn", "beginnab", "start", "startam", "beginnam", "anfang", "aufnahme",
+               "from", "since", "startdate", "begin"]
+END_WORDS = ["bis", "ende", "endeam", "end", "until", "enddate", "to"]
+
+_LINKS = ("der", "des", "dem", "einer", "eines", "in", "im")   # "Ende der Ausbildung", "Beginn im Coaching"
+
+
+def split_status_header(key: str, status_keys) -> tuple[str, str] | None:
+    """A status date column's header key split into (status word key, role):
+    'ausbildungsbeginn' -> ('ausbildung', 'start'), 'endederausbildung' -> ('ausbildung', 'end').
+
+    Args:
+        key: header_key of the header.
+        status_keys: the header keys of every word naming a status (a set or dict).
+    """
+    for role, suffixes in (("start", START_WORDS), ("end", END_WORDS), ("on", ON_WORDS)):
+        for word in suffixes:
+            rests = []
+            if key.endswith(word):
+                rest = key[: -len(word)]
+                rests += [rest, rest[:-1] if rest.endswith("s") else rest]   # Fugen-s: Ausbildungs|beginn
+            if key.startswith(word):
+                rest = key[len(word):]
+                rests += [rest, *(rest[len(link):] for link in _LINKS if rest.startswith(link))]
+            for rest in rests:
+                if rest and rest in status_keys:
+                    return rest, role
+    return None
+
+
+# Words that make a header a status column (DESIGN.md "every column accounted for"): a header holding
+# one of them (or a program's own status) that cannot be placed refuses the load.
+STATUS_HEADER_WORDS: dict[str, str] = {
+    "ausbildung": "training", "beschaeftigung": "employment", "beschaeftigt": "employment",
+    "coaching": "coaching", "mentoring": "mentoring", "praktikum": "internship",
+    "sprachkurs": "language_course", "qualifikation": "qualification", "studium": "education",
+    "schule": "education",
+}
+
+# A cell holding one of these words marks a totals row: skipped and counted, never a participant.
+TOTAL_WORDS = ("summe", "gesamt", "insgesamt", "gesamtsumme", "summe gesamt", "total", "sum", "zwischensumme")
 ON_WORDS = ["am", "on", "date", "datum"]        # one-day events: "Qualifikation am"
 
 # Headers that look like direct identifiers: refused, the store holds pseudonyms only. A header is

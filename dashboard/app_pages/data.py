@@ -1,4 +1,8 @@
-"""Daten: upload files (same path as `outcomes ingest`), load history, data-quality checks."""
+"""Daten: the import assistant (upload, preview, column assignment saved per program, templates; the same
+load as `outcomes ingest`), load history, data-quality checks."""
+
+import tempfile
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
@@ -7,33 +11,107 @@ from dashboard import data, state
 from dashboard.i18n import Labels
 from dashboard.widgets import download_csv, table as show_table
 from pipelines import ingest, text
-from pipelines.text.ingest import load_summary, problem_record
+from pipelines.ingest import assistant, limits
+from pipelines.ingest.problems import Problem, Refused
+from pipelines.text.ingest import field_label, load_details, load_summary, problem_record
 
 L = Labels(state.language())
 st.title(L("page.data"))
 
-# --- upload -----------------------------------------------------------------------------
-st.subheader(L("data.upload"))
-st.caption(L("data.upload_help"))
+# --- import assistant: upload → preview and column assignment → the checks → load ------------------
+st.subheader(L("imp.title"))
+st.caption(L("imp.help"))
 key = state.marker()
 frame = data.programs(key)
 names = dict(zip(frame["program_id"], frame["name"]))
-with st.form("upload", clear_on_submit=False):
-    files = st.file_uploader(L("data.upload"), accept_multiple_files=True, label_visibility="collapsed",
-                             type=["csv", "txt", "tsv", "xlsx", "parquet", "toml"])
-    program = st.selectbox(L("data.program"), options=[None, *names], format_func=lambda p: "–" if p is None else names[p])
-    lenient = st.checkbox(L("data.lenient"))
-    submitted = st.form_submit_button(L("data.load"), type="primary")
+store_dir = data.store_path().parent
+left, right = st.columns([3, 2])
+with right:
+    st.caption(L("imp.templates"))
+    st.download_button(L("imp.template_xlsx"), assistant.template_xlsx(), file_name="vorlage-tracking.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="tpl-xlsx")
+    st.download_button(L("imp.template_csv"), assistant.template_csv(), file_name="vorlage-tracking.csv",
+                       mime="text/csv", key="tpl-csv")
+with left:
+    # a new key after each load empties the uploader: the next visit starts with the next file
+    files = st.file_uploader(L("imp.files"), accept_multiple_files=True,
+                             type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet", "toml"],
+                             key=f"upload-{st.session_state.get('upload_round', 0)}")
+    program = st.selectbox(L("imp.program"), options=[None, *names], help=L("imp.program_help"),
+                           format_func=lambda p: L("imp.none") if p is None else names[p])
+    lenient = st.checkbox(L("imp.lenient"))
 
-if submitted and files:
-    with data.writing() as con:
-        results = ingest.ingest_uploads(con, [(f.name, f.getvalue()) for f in files], db_path=data.store_path(),
-                                        lenient=lenient, program=program, lang=L.lang, loaded_by="dashboard")
+uploads, refused, assignments = [], [], {}
+for number, upload in enumerate(files or []):
+    content = upload.getvalue()
+    try:
+        limits.check_upload(len(content))
+    except limits.InputRefused as exc:
+        refused.append(Problem(exc.code, upload.name, params=exc.params))
+        continue
+    uploads.append((upload.name, content))
+    if upload.name.lower().endswith(".toml"):
+        st.caption(f"{upload.name}: {L('imp.program_file')}")
+        continue
+    saved = assistant.saved_mapping(store_dir, program)
+    try:
+        with data.reading() as con:
+            shown = assistant.preview(con, upload.name, content, saved)
+            options = [None, *assistant.choices(con)]
+    except Refused as exc:
+        refused += exc.problems
+        continue
+    st.text(L("imp.preview", file=upload.name))      # a file name is never rendered as markdown
+    st.caption(L("imp.where_sheet", sheet=shown.sheet, row=shown.header_row) if shown.sheet
+               else L("imp.where", row=shown.header_row))
+    st.dataframe(pd.DataFrame(shown.rows, columns=shown.headers).fillna(""), hide_index=True, width="stretch")
+    st.caption(L("imp.assign_help") + (" " + L("imp.saved_mapping") if saved else ""))
+    chosen = {}
+    grid = st.columns(4)
+    for i, header in enumerate(shown.headers):
+        default = shown.assignment.get(header)
+        with grid[i % 4]:
+            chosen[header] = st.selectbox(
+                header, options, index=options.index(default) if default in options else 0,
+                format_func=lambda t: field_label(t, L.lang), key=f"assign-{number}-{upload.name}-{i}")
+    assignments[upload.name] = chosen
+    st.download_button(L("imp.mapping_download"), assistant.mapping_toml(chosen),
+                       file_name=f"zuordnung-{program or 'datei'}.toml", mime="application/toml",
+                       key=f"mapping-{number}-{upload.name}")
+
+if st.button(L("imp.load"), type="primary") and uploads:
+    merged = {h: t for chosen in assignments.values() for h, t in chosen.items()}
+    with tempfile.TemporaryDirectory(prefix="wirkungsmonitor-mapping-") as folder:
+        mapping = None
+        if merged:
+            mapping = (assistant.save_mapping(store_dir, program, merged) if program
+                       else assistant.save_mapping(Path(folder), "upload", merged))
+        with data.writing() as con:
+            results = ingest.ingest_uploads(con, uploads, db_path=data.store_path(), lenient=lenient,
+                                            program=program, mapping=mapping, lang=L.lang, loaded_by="dashboard")
     st.session_state["upload_results"] = results
+    st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
     st.session_state.pop("as_of", None)          # new data: the default as-of date may move
     st.session_state.pop("programs", None)       # and new programs are selected too
     st.rerun()
 
+
+def problem_table(problems) -> None:
+    """Problems as a readable table: every message whole, lines as the file (or Excel) shows them."""
+    records = [problem_record(p, L.lang) for p in problems]
+    table = pd.DataFrame({
+        L("col.file"): [r["file"] for r in records],
+        L("col.line"): ["" if r["line"] is None else str(r["line"]) for r in records],
+        L("col.column"): [r["column"] or "" for r in records],
+        L("col.value"): ["" if r["value"] is None else str(r["value"]) for r in records],
+        L("col.message"): [r["message"] for r in records],
+    })
+    st.table(table.set_index(L("col.file")))
+
+
+if refused:
+    st.error(L("imp.unreadable"))
+    problem_table(refused)
 for result in st.session_state.get("upload_results", []):
     line = load_summary(result, L.lang)
     if result.outcome == "failed":
@@ -42,11 +120,11 @@ for result in st.session_state.get("upload_results", []):
         st.info(f"{line}\n\n{L('data.skipped')}")
     else:
         (st.warning if result.rows_rejected else st.success)(line)
+    details = load_details(result, L.lang)
+    if details:
+        st.text("\n".join(details))
     if result.problems:
-        table = pd.DataFrame([problem_record(p, L.lang) for p in result.problems])[
-            ["line", "column", "value", "message"]]
-        table.columns = [L("col.line"), L("col.column"), L("col.value"), L("col.message")]
-        st.dataframe(table, hide_index=True, width="stretch")
+        problem_table(result.problems)
     rejects = ingest.rejects_csv(result)
     if rejects:
         st.download_button(L("data.rejects"), rejects, file_name=result.rejects_path.name, mime="text/csv",

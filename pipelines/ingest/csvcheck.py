@@ -22,7 +22,7 @@ from array import array
 from dataclasses import dataclass, field
 
 from pipelines.ingest import limits
-from pipelines.ingest.headers_guess import find_header_row, first_nonblank, header_score
+from pipelines.ingest.headers_guess import find_header_row, first_nonblank, header_score, widest_row
 from pipelines.ingest.limits import InputRefused
 
 DELIMITERS = (";", ",", "\t")
@@ -161,7 +161,7 @@ def _find_header(text: str, delimiter: str | None) -> tuple[str, int, list[str],
     head_lines = [line for _, line in zip(range(max_scan), physical_lines(text))]
     chosen = delimiter or _sniff("".join(head_lines).replace('"', ""))
     rows, lines, error_line = _head(text, chosen, max_scan)
-    index = first_nonblank(rows)
+    index = widest_row(rows, max_scan)
     if index is None:
         if error_line is not None:
             raise _too_long(text, error_line, chosen, "header_too_long")
@@ -245,6 +245,9 @@ def _scan_records(scan: CsvScan) -> None:
                 continue
             if len(record) > limits.MAX_COLUMNS:
                 raise InputRefused("too_many_columns", line=start, columns=len(record), limit=limits.MAX_COLUMNS)
+            if len(record) > width and any(value.strip() for value in record[width:]):
+                # more fields than headers: a value without a column would be lost
+                raise InputRefused("bad_row_shape", line=start, found=len(record), expected=width)
             scan.record_lines.append(start)
     except csv.Error as exc:
         message = str(exc)

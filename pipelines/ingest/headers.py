@@ -7,6 +7,7 @@ A column that looks like a direct identifier (name, e-mail, date of birth …) i
 from __future__ import annotations
 
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -31,6 +32,8 @@ class ColumnMapping:
     "Abbruch" = "dropped_out"
     [values.status]
     "Umschulung" = "training"
+
+    A column mapped to "-" is deliberately not used (a remark about a status, say).
     """
 
     columns: dict[str, str] = field(default_factory=dict)
@@ -44,9 +47,18 @@ class ColumnMapping:
             return cls()
         raw = Path(path).read_bytes()
         try:
-            doc = tomllib.loads(raw.decode("utf-8"))
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise Refused([Problem("bad_mapping", Path(path).name, params={"detail": str(exc)})]) from None
+            doc = tomllib.loads(raw.decode("utf-8-sig"))
+        except UnicodeDecodeError as exc:
+            raise Refused([Problem("bad_mapping_file", Path(path).name,
+                                   line=raw[:exc.start].count(b"\n") + 1)]) from None
+        except tomllib.TOMLDecodeError as exc:
+            found = re.search(r"line (\d+)", str(exc))
+            raise Refused([Problem("bad_mapping_file", Path(path).name,
+                                   line=int(found.group(1)) if found else None)]) from None
+        tables = [doc.get("columns", {}), *(doc.get("values", {}) or {}).values()] \
+            if isinstance(doc.get("values", {}), dict) else [None]
+        if not all(isinstance(t, dict) and all(isinstance(v, str) for v in t.values()) for t in tables):
+            raise Refused([Problem("bad_mapping_file", Path(path).name)])
         columns = {header_key(k): str(v) for k, v in doc.get("columns", {}).items()}
         values = {f: {str(k).strip().lower(): str(v) for k, v in table.items()}
                   for f, table in doc.get("values", {}).items()}
@@ -61,6 +73,8 @@ class Layout:
     statuses: dict[str, dict[str, str]]            # status -> {'start'|'end'|'on': header}
     unmapped: list[str]
     problems: list[Problem]
+    columns: list[tuple[str, str | None]] = field(default_factory=list)   # every header, in file order,
+    #                                              with its field ('entry_date', 'training.start') or None
 
     def kind(self) -> str | None:
         f = self.fields
@@ -108,19 +122,43 @@ def status_column(header: str, statuses: dict[str, str]) -> tuple[str, str] | No
     Returns:
         (status, 'start' | 'end' | 'on') or None.
     """
+    hit = vocab.split_status_header(header_key(header), statuses)
+    return (statuses[hit[0]], hit[1]) if hit else None
+
+
+IGNORE = "-"      # a mapping's target for a column deliberately not used
+
+
+def unplaced_status(header: str, statuses: dict[str, str]) -> tuple[str, str] | None:
+    """(status, role) a header seems to be about when it names a status but is not a status column
+    ('Ausbildung (Datum)' -> ('training', 'start')), else None.
+
+    The words are vocab.STATUS_HEADER_WORDS and the programs' own statuses (in `statuses`).
+    """
     key = header_key(header)
-    for role, suffixes in zip(ROLES, (vocab.START_WORDS, vocab.END_WORDS, vocab.ON_WORDS)):
-        for suffix in suffixes:
-            if key.endswith(suffix) and key[: -len(suffix)] in statuses:
-                return statuses[key[: -len(suffix)]], role
-            if key.startswith(suffix) and key[len(suffix):] in statuses:
-                return statuses[key[len(suffix):]], role
+    words = dict(vocab.STATUS_HEADER_WORDS)
+    words.update({k: v for k, v in statuses.items() if v not in vocab.STATUSES and len(k) >= 4})
+    for word, status in words.items():
+        if word in key:
+            role = "end" if any(w in key for w in ("bis", "ende", "until")) else "start"
+            return status, role
     return None
 
 
+def mapping_line(header: str, target: str) -> str:
+    """The line of a mapping file's [columns] table that assigns `header`: '"Ausbildung (Datum)" = "training.start"'."""
+    quoted = header.replace("\\", "\\\\").replace('"', '\\"')
+    return f'"{quoted}" = "{target}"'
+
+
 def map_headers(headers: list[str], file: str, mapping: ColumnMapping, statuses: dict[str, str]) -> Layout:
-    """The layout of a file from its headers: mapping file first, then aliases, then status columns."""
+    """The layout of a file from its headers: mapping file first, then aliases, then status columns.
+
+    A header that names a status but cannot be placed is a problem (`status_column_unplaced`), naming
+    the mapping line that would place it: such a column is never dropped without a word.
+    """
     fields: dict[str, str] = {}
+    columns: list[tuple[str, str | None]] = []
     slots: dict[str, dict[str, str]] = {}
     unmapped: list[str] = []
     problems: list[Problem] = []
@@ -133,15 +171,28 @@ def map_headers(headers: list[str], file: str, mapping: ColumnMapping, statuses:
             problems.append(Problem("identifier_column", file, column=header, params={"what": what}))
             continue
         target = mapping.columns.get(key)
+        if target == IGNORE:
+            unmapped.append(header)
+            columns.append((header, None))
+            continue
         if target is None:
             target = ALIAS_INDEX.get(key)
             if target is None:
                 hit = status_column(header, statuses)
                 if hit:
-                    target = f"{hit[0]}.{hit[1]}"
+                    # 'Ausbildung (Datum)': the day training began; 'on' is a one-day event's day only
+                    role = "start" if hit[1] == "on" and hit[0] not in vocab.ONE_DAY_STATUSES else hit[1]
+                    target = f"{hit[0]}.{role}"
         if target is None:
+            unplaced = unplaced_status(header, statuses)
+            if unplaced:
+                problems.append(Problem("status_column_unplaced", file, column=header, params={
+                    "mapping": mapping_line(header, f"{unplaced[0]}.{unplaced[1]}"),
+                    "ignore": mapping_line(header, IGNORE)}))
             unmapped.append(header)
+            columns.append((header, None))
             continue
+        columns.append((header, target))
         if "." in target:
             status, role = target.split(".", 1)
             if status not in known_statuses or role not in ROLES:
@@ -158,4 +209,9 @@ def map_headers(headers: list[str], file: str, mapping: ColumnMapping, statuses:
                 problems.append(Problem("duplicate_column", file, column=header,
                                         params={"first": fields[target], "second": header, "field": target}))
             fields[target] = header
-    return Layout(fields, slots, unmapped, problems)
+    for status, slot in slots.items():
+        if "end" in slot and "start" not in slot and "on" not in slot:
+            # an end without its start cannot make an episode ('Mentoring bis' without 'Mentoring ab')
+            problems.append(Problem("end_without_start", file, column=slot["end"], params={
+                "mapping": mapping_line("…", f"{status}.start")}))
+    return Layout(fields, slots, unmapped, problems, columns)

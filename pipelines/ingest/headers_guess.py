@@ -20,7 +20,7 @@ def _known_keys() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """(header keys, status words, start/end/on words), all as header_key."""
     words = {header_key(w) for w in vocab.START_WORDS + vocab.END_WORDS + vocab.ON_WORDS}
     statuses = {header_key(w) for status, aliases in vocab.STATUS_ALIASES.items() for w in [status, *aliases]}
-    headers = set(vocab.IDENTIFIER_KEYS)
+    headers = {w for rule in vocab.IDENTIFIER_WORDS.values() for w in rule["is"]}
     for table in (vocab.FIELD_ALIASES, vocab.GENERIC_ALIASES, vocab.BREAKDOWN_ALIASES):
         for canonical, aliases in table.items():
             headers.update(header_key(a) for a in [canonical, *aliases])
@@ -29,13 +29,8 @@ def _known_keys() -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
 
 
 def _status_column(key: str, statuses: frozenset[str], words: frozenset[str]) -> bool:
-    """'ausbildungab', 'beginncoaching', 'qualifikationam' (status word + start/end/on word)."""
-    for word in words:
-        if key.endswith(word) and key[: -len(word)] in statuses:
-            return True
-        if key.startswith(word) and key[len(word):] in statuses:
-            return True
-    return False
+    """'ausbildungab', 'beginncoaching', 'ausbildungsbeginn' (status word + start/end/on word)."""
+    return vocab.split_status_header(key, statuses) is not None
 
 
 def header_kind(cell) -> str | None:
@@ -86,6 +81,20 @@ def first_nonblank(rows, max_scan: int | None = None) -> int | None:
         if any(c not in (None, "") for c in row):
             return index
     return None
+
+
+def widest_row(rows, max_scan: int = 30) -> int | None:
+    """Index of the first row with the most filled cells among the first `max_scan` (None: all blank).
+
+    The header row of a file whose headers are all unknown: title and "Stand" rows above it fill one
+    or two cells, the header fills every column.
+    """
+    best, best_filled = None, 0
+    for index, row in enumerate(rows[:max_scan]):
+        filled = sum(c not in (None, "") for c in row)
+        if filled > best_filled:
+            best, best_filled = index, filled
+    return best
 
 
 def header_names(rows, index: int, merged=()) -> tuple[list[str], int]:

@@ -6,8 +6,8 @@ the reader for 512 GB). The limits below are the one home of "how much is too mu
 `check_xlsx` reads a workbook's ZIP directory, `workbook.xml` and the first kilobytes of each
 sheet's XML (its declared `<dimension>`) and refuses what cannot be read safely.
 
-A refusal is an `InputRefused(code, line=…, column=…, **params)`; the codes are listed in
-`MESSAGES` (German, English) until they join the catalog in `ingest/messages.py`.
+A refusal is an `InputRefused(code, line=…, column=…, **params)`; the codes are listed in `CODES`,
+their words are in the catalog (pipelines/text/ingest.py, "ingest.<code>").
 """
 
 from __future__ import annotations
@@ -77,87 +77,10 @@ class InputRefused(Exception):
         return f"InputRefused({self.code}{where} {self.params})"
 
 
-# Texts of the refusal codes, to be merged into ingest/messages.py (the one catalog).
-MESSAGES: dict[str, tuple[str, str]] = {
-    "not_xlsx": (
-        "Die Datei ist keine Excel-Arbeitsmappe (XLSX), obwohl sie so heißt.",
-        "The file is not an Excel workbook (XLSX), although it is named like one.",
-    ),
-    "corrupt_xlsx": (
-        "Die Excel-Datei ist beschädigt ({part}): bitte in Excel öffnen und neu speichern.",
-        "The Excel file is damaged ({part}): open it in Excel and save it again.",
-    ),
-    "encrypted": (
-        "Die Excel-Datei ist mit einem Kennwort geschützt: bitte ohne Kennwort speichern.",
-        "The Excel file is password-protected: save it without a password.",
-    ),
-    "zip_bomb": (
-        "Die Excel-Datei entpackt sich auf {size} Bytes ({part}); so große Dateien werden nicht gelesen.",
-        "The Excel file unpacks to {size} bytes ({part}); files this large are not read.",
-    ),
-    # sheet refusals also carry sheet= and ref= (the declared range, e.g. 'A1:XFD1048576')
-    "too_many_columns": (
-        "Die Tabelle hat {columns} Spalten; erlaubt sind {limit}. Oft steht weit rechts eine vergessene "
-        "Zelle: bitte löschen.",
-        "The table has {columns} columns; the limit is {limit}. Often a forgotten cell sits far to the "
-        "right: delete it.",
-    ),
-    "too_many_rows": (
-        "Die Tabelle hat {rows} Zeilen; erlaubt sind {limit}.",
-        "The table has {rows} rows; the limit is {limit}.",
-    ),
-    "too_many_cells": (
-        "Die Tabelle umfasst {cells} Zellen; erlaubt sind {limit}.",
-        "The table spans {cells} cells; the limit is {limit}.",
-    ),
-    "too_large": (
-        "Die Datei braucht beim Lesen mehr als {limit_mb} MB Speicher und wird nicht gelesen. Oft steht "
-        "weit rechts oder unten eine vergessene Zelle: bitte löschen.",
-        "Reading the file needs more than {limit_mb} MB of memory; it is not read. Often a forgotten "
-        "cell sits far to the right or below: delete it.",
-    ),
-    "too_slow": (
-        "Das Lesen der Datei dauert länger als {seconds} s und wurde abgebrochen.",
-        "Reading the file takes longer than {seconds} s and was stopped.",
-    ),
-    "unreadable": (
-        "Die Datei kann nicht gelesen werden ({detail}).",
-        "The file cannot be read ({detail}).",
-    ),
-    "header_too_long": (
-        "Die Überschrift in Spalte {column} ist {length} Zeichen lang; erlaubt sind {limit}.",
-        "The header in column {column} is {length} characters long; the limit is {limit}.",
-    ),
-    "field_too_long": (
-        "Ein Feld ist länger als {limit} Zeichen; oft fehlt ein schließendes Anführungszeichen.",
-        "A field is longer than {limit} characters; often a closing quote is missing.",
-    ),
-    "unclosed_quote": (
-        "Ein Anführungszeichen in dieser Zeile wird nicht passend geschlossen und fasst {lines} Zeilen "
-        "zu einem Feld zusammen. Bitte das Anführungszeichen entfernen oder schließen.",
-        "A quote on this line is not closed where it should be and merges {lines} lines into one "
-        "field. Remove or close the quote.",
-    ),
-    "bad_quote": (
-        "Nach einem schließenden Anführungszeichen folgt Text statt eines Trennzeichens.",
-        "A closing quote is followed by text instead of a delimiter.",
-    ),
-    "mixed_encoding": (
-        "Die Datei mischt UTF-8 und Windows-1252 (erstes ungültiges Zeichen in dieser Zeile): bitte "
-        "einheitlich als UTF-8 speichern.",
-        "The file mixes UTF-8 and Windows-1252 (first invalid byte on this line): save it as UTF-8 "
-        "throughout.",
-    ),
-    "empty_file": ("Die Datei ist leer.", "The file is empty."),
-    "no_such_sheet": (
-        "Tabellenblatt »{sheet}« gibt es nicht (vorhanden: {sheets}).",
-        "There is no sheet '{sheet}' (present: {sheets}).",
-    ),
-    "upload_too_large": (
-        "Die Datei ist {size_mb} MB groß; hochgeladen werden können höchstens {limit_mb} MB.",
-        "The file is {size_mb} MB; uploads are limited to {limit_mb} MB.",
-    ),
-}
+# The words of every refusal code are in the catalog: pipelines/text/ingest.py, "ingest.<code>".
+CODES = ("not_xlsx", "corrupt_xlsx", "encrypted", "zip_bomb", "too_many_columns", "too_many_rows", "too_many_cells",
+         "too_large", "too_slow", "unreadable", "header_too_long", "field_too_long", "unclosed_quote", "bad_quote",
+         "mixed_encoding", "empty_file", "no_such_sheet", "upload_too_large")
 
 
 def check_upload(size: int) -> None:

@@ -92,6 +92,13 @@ class Ingestor:
                            for code, line, params in exc.problems]) from None
         result.programs = [spec.program["program_id"]]
         result.rows_read = 1 + len(spec.targets) + len(spec.statuses)
+        taken = self.con.execute(
+            "select distinct target_id, program_id from target where program_id <> $p "
+            "and target_id in (select unnest($ids)) order by 1",
+            {"p": spec.program["program_id"], "ids": sorted({t["target_id"] for t in spec.targets})}).fetchall()
+        if taken:   # a target id names one target across programs (reports and edits find it by id)
+            raise Refused([Problem("bad_program", path.name, params={"rule": "target_taken", "value": t,
+                                                                     "other": p}) for t, p in taken])
         if self._already_loaded(sha, result):
             return
         with transaction(self.con):
@@ -106,10 +113,13 @@ class Ingestor:
         try:
             staged = readers.stage(con, path, "_stg", sheet)
         except readers.FileProblem as exc:
-            raise Refused([Problem(exc.code, path.name, line=exc.line, params=exc.params)]) from None
+            raise Refused([Problem(exc.code, path.name, line=exc.line, column=exc.column,
+                                   params=exc.params)]) from None
         result.rows_read = staged.rows
-        result.details = {k: v for k, v in (("encoding", staged.encoding), ("delimiter", staged.delimiter),
-                                            ("sheet", staged.sheet)) if v}
+        result.details = {k: v for k, v in (
+            ("encoding", staged.encoding), ("delimiter", staged.delimiter), ("sheet", staged.sheet),
+            ("sheet_reason", staged.sheet_reason), ("header_row", staged.header_row),
+            ("blank_rows", staged.blank_rows), ("total_rows", staged.total_rows)) if v}
         sha = hashlib.sha256(
             path.read_bytes() + f"|sheet={staged.sheet}|program={self.program}|mapping={mapping.digest}".encode()
         ).hexdigest()
@@ -120,9 +130,18 @@ class Ingestor:
             return
 
         layout = self._layout(path.name, staged.headers, mapping)
+        result.details["columns"] = [{"column": h, "field": f} for h, f in layout.columns]
         kind = result.kind = layout.kind()
-        self._check_entry_and_program(path.name, layout)
-        rules.normalise(con, layout, kind, self.program, mapping)
+        counts_only = readers.drop_count_rows(con, "_stg", layout.fields["participant_id"], staged.headers)
+        if counts_only:     # a totals row without its word: no id, only numbers
+            staged.total_rows += counts_only
+            staged.rows -= counts_only
+            result.rows_read = staged.rows
+            result.details["total_rows"] = staged.total_rows
+        program = self._check_entry_and_program(path.name, layout)
+        if program != self.program:
+            result.details["program_inferred"] = program
+        rules.normalise(con, layout, kind, program, mapping)
         problems = rules.find_problems(con, layout, kind, path.name)
         rules.create_kept_view(con, layout)
         result.programs = [r[0] for r in con.execute(
@@ -180,17 +199,43 @@ class Ingestor:
             raise Refused(problems)
         return layout
 
-    def _check_entry_and_program(self, file: str, layout: Layout) -> None:
-        """Refused when a tracking sheet has no entry date or the file's program is not known."""
+    def _check_entry_and_program(self, file: str, layout: Layout) -> str | None:
+        """The program of a file without a program column (the chosen one, or the one its ids belong to);
+        Refused when a tracking sheet has no entry date or the file's program is not known."""
         if layout.kind() == "tracking" and "entry_date" not in layout.fields:
             raise Refused([Problem("missing_column", file, params={"field": "entry_date", "example": "Eintritt"})])
         if "program_id" not in layout.fields and not self.program:
-            raise Refused([Problem("no_program", file)])
+            if layout.kind() == "episodes":
+                return self._program_of_ids(file, layout.fields["participant_id"])
+            known = [r[0] for r in self.con.execute("select program_id from program order by 1").fetchall()]
+            raise Refused([Problem("no_program", file, params={"known": ", ".join(known) or "–"})])
         if self.program and "program_id" not in layout.fields:
             known = [r[0] for r in self.con.execute("select program_id from program order by 1").fetchall()]
             if self.program not in known:
                 raise Refused([Problem("unknown_program", file, value=self.program,
                                        params={"known": ", ".join(known) or "–"})])
+        return self.program
+
+    def _program_of_ids(self, file: str, id_header: str) -> str:
+        """The one program that holds every participant id of an episodes file (DESIGN.md: an episodes
+        file without a program column takes its participants' program); else Refused, listing the
+        candidates. Participants files of the same load are loaded first (ingest_files)."""
+        rows = self.con.execute(
+            f"with ids as (select distinct {db.quote_ident(id_header)} as participant_id from _stg "
+            f"where {db.quote_ident(id_header)} is not null), "
+            "placed as (select i.participant_id, list(distinct p.program_id order by p.program_id) as programs "
+            "from ids i left join participant p using (participant_id) group by all) "
+            "select count(*) filter (len(list_filter(programs, x -> x is not null)) = 0), "
+            "list(distinct u.program_id order by u.program_id) filter (u.program_id is not null) "
+            "from placed left join (select participant_id, unnest(programs) as program_id from placed) u "
+            "using (participant_id)").fetchone()
+        unplaced, candidates = rows[0], [c for c in (rows[1] or []) if c is not None]
+        if unplaced == 0 and len(candidates) == 1:
+            return candidates[0]
+        if not candidates:
+            candidates = [r[0] for r in self.con.execute("select program_id from program order by 1").fetchall()]
+        raise Refused([Problem("no_program_inferred", file, params={
+            "candidates": ", ".join(candidates) or "–", "unplaced": unplaced})])
 
     # -- indicator files ----------------------------------------------------------------
     def _load_indicators(self, path: Path, source_kind: str, sha: str, result: LoadResult) -> None:
@@ -295,7 +340,10 @@ def ingest_files(con: duckdb.DuckDBPyConnection, files: list[str | Path], **opti
         one LoadResult per file, in the order the files were processed.
     """
     ingestor = Ingestor(con, **options)
-    mapping = ColumnMapping.read(options.get("mapping")) if options.get("mapping") else ColumnMapping()
+    try:
+        mapping = ColumnMapping.read(options.get("mapping"))
+    except Refused:         # each file's load reports the broken mapping file
+        mapping = ColumnMapping()
     statuses = status_index(con, mapping)
     rank = {"program": 0, "indicators": 1, "participants": 2, "tracking": 2, "episodes": 3}
 

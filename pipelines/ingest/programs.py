@@ -67,12 +67,16 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
 
     `lang` is handed to the target parser only, which still words its own problems.
     """
-    text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    try:
+        text = data.decode("utf-8-sig") if isinstance(data, bytes) else data
+    except UnicodeDecodeError as exc:
+        line = data[:exc.start].count(b"\n") + 1
+        raise ProgramFileError([("bad_program", line, {"rule": "encoding"})]) from None
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         m = re.search(r"line (\d+)", str(exc))
-        raise ProgramFileError([("bad_toml", int(m.group(1)) if m else None, {"detail": str(exc)})]) from None
+        raise ProgramFileError([("bad_toml", int(m.group(1)) if m else None, {})]) from None
     problems: list[tuple[str, int | None, dict]] = []
 
     def problem(rule: str, **params):
@@ -98,9 +102,17 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
             dates[key] = value
     if dates.get("start") and dates.get("end") and dates["end"] < dates["start"]:
         problem("order", start=dates["start"], end=dates["end"])
+    for key in ("id", "name", "organisation", "region"):
+        if key in table and not isinstance(table[key], str):
+            problem("type", key=key, value=table[key], want="text")
     funder = table.get("funder")
-    if isinstance(funder, list):
-        funder = "; ".join(str(f) for f in funder)
+    if isinstance(funder, list) and all(isinstance(f, str) for f in funder):
+        funder = "; ".join(funder)
+    elif funder is not None and not isinstance(funder, str):
+        problem("type", key="funder", value=funder, want="texts")
+        funder = None
+    if "special_categories" in table and not isinstance(table["special_categories"], bool):
+        problem("type", key="special_categories", value=table["special_categories"], want="bool")
     program = {
         "program_id": program_id,
         "name": str(table.get("name", "")),
@@ -113,7 +125,11 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
     }
 
     statuses = []
-    for entry in doc.get("status", []):
+    entries = doc.get("status", [])
+    if not isinstance(entries, list) or not all(isinstance(e, dict) for e in entries):
+        problem("type", key="status", value="…", want="tables")
+        entries = []
+    for entry in entries:
         name = str(entry.get("name", ""))
         if not re.fullmatch(r"[a-z][a-z0-9_]{1,40}", name):
             problem("status_name", value=name)

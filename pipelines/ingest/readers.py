@@ -1,16 +1,18 @@
-"""Reading the files project leads have: CSV dialects, Excel, Parquet.
+"""Reading the files project leads have: CSV dialects, Excel, Parquet — under limits.
 
 Every reader stages a file into a DuckDB temp table of VARCHAR columns named by the file's
-own headers, plus `_line` (the line or sheet row where the record starts; header = 1), so
-that validation can name file, line and column exactly. Nothing here writes to the store.
+own headers, plus `_line` (the physical line of a CSV record, the Excel row of a sheet row),
+so that validation can name file, line and column exactly. Nothing here writes to the store.
+
+Before DuckDB or calamine sees a byte, the guard looks: `csvcheck.scan_csv` (encoding, header
+row, quotes that merge lines, limits) and `sheets.read_sheet` (the workbook's declared size,
+then calamine in a child process with a memory and time limit). Title rows, "Stand" rows and
+blank rows above the header are skipped; blank rows and totals rows below it are skipped and
+counted (`Staged.blank_rows`, `Staged.total_rows`).
 """
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
-import io
-import re
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,8 +20,10 @@ from pathlib import Path
 import duckdb
 import pyarrow as pa
 import pyarrow.parquet as pq
-from python_calamine import CalamineWorkbook
 
+from pipelines import vocab
+from pipelines.ingest import csvcheck, limits, sheets
+from pipelines.ingest.limits import InputRefused
 from pipelines.store.db import quote_ident
 
 CSV_SUFFIXES = {".csv", ".txt", ".tsv"}
@@ -28,13 +32,24 @@ PARQUET_SUFFIXES = {".parquet", ".pq"}
 
 
 class FileProblem(Exception):
-    """A problem with the file as a whole (unreadable, wrong shape). Carries a message code."""
+    """A problem with the file as a whole (unreadable, wrong shape). Carries a message code.
 
-    def __init__(self, code: str, line: int | None = None, **params):
+    `column` is the header (or the column number of a refused header) the problem is in."""
+
+    def __init__(self, code: str, line: int | None = None, column: str | None = None, **params):
         super().__init__(code)
         self.code = code
         self.line = line
+        self.column = column
         self.params = params
+
+    @classmethod
+    def refused(cls, exc: InputRefused) -> "FileProblem":
+        """The guard's refusal (limits.InputRefused) as a FileProblem: same code, line and column."""
+        column = exc.column
+        if isinstance(column, int):
+            column = limits.column_letters(column)
+        return cls(exc.code, line=exc.line, column=column, **exc.params)
 
 
 @dataclass
@@ -42,11 +57,15 @@ class Staged:
     """A file staged as a temp table of text columns."""
 
     table: str
-    headers: list[str]                      # as written in the file (made unique)
-    rows: int
+    headers: list[str]                      # as written in the file
+    rows: int                               # data rows staged (blank and totals rows not counted)
     encoding: str | None = None             # CSV only
     delimiter: str | None = None            # CSV only
     sheet: str | None = None                # Excel only
+    sheet_reason: str | None = None         # Excel only: named | only | most_known_headers | first
+    header_row: int | None = None           # line (CSV) or Excel row of the header
+    blank_rows: int = 0                     # blank rows after the header, skipped
+    total_rows: int = 0                     # totals rows ('Summe', 'Gesamt' …), skipped
     notes: list[str] = field(default_factory=list)
     cleaned: bool = False                   # already trimmed, '' -> NULL
 
@@ -63,118 +82,74 @@ def split_sheet(spec: str | Path) -> tuple[Path, str | None]:
 
 # --------------------------------------------------------------------------- headers
 
-def _unique_headers(headers: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+def _unique_headers(headers: list, line: int | None = None) -> list[str]:
+    """Headers as written; an empty one is named 'Spalte N' (its column). A header written twice is
+    refused (a copy renamed to 'X (2)' would be ignored without a word)."""
+    if len(headers) > limits.MAX_COLUMNS:
+        raise FileProblem("too_many_columns", line=line, columns=len(headers), limit=limits.MAX_COLUMNS)
+    seen: dict[str, str] = {}
     out = []
     for i, h in enumerate(headers):
         name = (str(h).strip() if h is not None else "") or f"Spalte {i + 1}"
-        if name in seen:
-            seen[name] += 1
-            name = f"{name} ({seen[name]})"
-        else:
-            seen[name] = 1
+        if len(name) > limits.MAX_HEADER_CHARS:
+            raise FileProblem("header_too_long", line=line, column=limits.column_letters(i + 1),
+                              length=len(name), limit=limits.MAX_HEADER_CHARS)
+        key = name.casefold()
+        if key in seen:
+            raise FileProblem("duplicate_header", line=line, column=name, first=seen[key],
+                              first_col=limits.column_letters(out.index(seen[key]) + 1),
+                              second_col=limits.column_letters(i + 1))
+        seen[key] = name
         out.append(name)
     return out
 
 
 # --------------------------------------------------------------------------- CSV
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Decode CSV bytes: UTF-8 with or without BOM, else Windows-1252. Returns (text, encoding)."""
-    if data.startswith(b"\xef\xbb\xbf"):
-        return data[3:].decode("utf-8"), "utf-8-sig"
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return data.decode("utf-16"), "utf-16"
-    try:
-        return data.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="replace"), "cp1252"
-
-
-def sniff_delimiter(header_line: str) -> str:
-    """The delimiter of a header line: the most frequent of ; , tab outside quotes."""
-    counts = {";": 0, ",": 0, "\t": 0}
-    quoted = False
-    for ch in header_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts, key=lambda d: (counts[d], d == ";"))
-    return best if counts[best] else ","
-
-
-def _record_lines(text: str, delimiter: str) -> list[int] | None:
-    """Start line of every non-blank record after the header, when it is not simply row + 2.
-
-    DuckDB skips blank lines and lets quoted fields span lines; then the row number no longer
-    tells the line. Returns None in the common case (no blank lines, no quotes).
-    """
-    body = text.rstrip("\r\n")
-    if '"' not in body and "\n\n" not in body.replace("\r\n", "\n"):
-        return None
-    lines = []
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
-    start = 1
-    for i, record in enumerate(reader):
-        if i > 0 and record:  # csv gives [] for a blank line, which DuckDB skips too
-            lines.append(start)
-        start = reader.line_num + 1
-    return lines
-
-
 def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Staged:
-    data = path.read_bytes()
-    if not data.strip():
-        raise FileProblem("empty_file")
-    text, encoding = decode(data)
-    first_line = text.splitlines()[0] if text else ""
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else sniff_delimiter(first_line)
-    header = next(csv.reader(io.StringIO(first_line), delimiter=delimiter), [])
-    headers = _unique_headers(header)
-    if not any(h.strip() for h in header):
-        raise FileProblem("no_header")
-
-    source = path
-    tmp = None
-    if encoding != "utf-8":
+    """One checked scan in Python (csvcheck.scan_csv), then one DuckDB read_csv pass."""
+    try:
+        scan = csvcheck.scan_csv(path.read_bytes(), "\t" if path.suffix.lower() == ".tsv" else None)
+    except InputRefused as exc:
+        raise FileProblem.refused(exc) from None
+    headers = _unique_headers(scan.header, scan.header_line)
+    source, tmp = path, None
+    if scan.encoding != "utf-8":
         tmp = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", newline="", delete=False)
-        tmp.write(text)
+        tmp.write(scan.text)
         tmp.close()
         source = Path(tmp.name)
-    columns = {f"c{i}": "VARCHAR" for i in range(len(headers))}
-    lines = _record_lines(text, delimiter)
-    # one pass in the common case: read, name the columns, trim, '' -> NULL, number the lines
-    cleaned = ", ".join(f"nullif(trim({quote_ident(f'c{i}')}), '') as {quote_ident(h)}" for i, h in enumerate(headers))
-    target = quote_ident(table if lines is None else table + "_read")
-    select = (f"select {cleaned}, cast(row_number() over () + 1 as integer) as _line" if lines is None
-              else "select *, row_number() over () as _row")
+    width = scan.width
+    columns = {f"c{i}": "VARCHAR" for i in range(width)}
+    lines = scan.record_lines
+    contiguous = not lines or (lines[-1] - lines[0] == len(lines) - 1 and lines[0] == scan.header_line + 1)
+    cleaned = ", ".join(f"nullif(trim({quote_ident(f'c{i}')}), '') as {quote_ident(h)}"
+                        for i, h in enumerate(headers))
+    target = quote_ident(table if contiguous else table + "_read")
+    select = (f"select {cleaned}, cast(row_number() over () + {scan.header_line} as integer) as _line"
+              if contiguous else "select *, row_number() over () as _row")
     try:
         # null padding with quoted line breaks needs the single-threaded reader
-        params = {"path": str(source), "delim": delimiter, "cols": columns, "par": '"' not in text}
+        params = {"path": str(source), "delim": scan.delimiter, "cols": columns, "skip": scan.header_line,
+                  "par": '"' not in scan.text}
         con.execute(
-            f"create or replace temp table {target} as {select} from read_csv($path, header = false, skip = 1, "
-            "delim = $delim, quote = '\"', escape = '\"', columns = $cols, auto_detect = false, "
-            "null_padding = true, strict_mode = true, parallel = $par)",
+            f"create or replace temp table {target} as {select} from read_csv($path, header = false, "
+            "skip = $skip, delim = $delim, quote = '\"', escape = '\"', columns = $cols, auto_detect = false, "
+            "null_padding = true, strict_mode = true, parallel = $par, max_line_size = 4194304)",
             params,
         )
-    except duckdb.Error as exc:
-        message = str(exc)
-        m = re.search(r"Line:\s*(\d+)", message)
-        found = re.search(r"Found:\s*(\d+)", message)
-        raise FileProblem(
-            "bad_row_shape" if found else "unreadable",
-            line=int(m.group(1)) if m else None,
-            expected=len(headers), found=int(found.group(1)) if found else None,
-            detail=message.splitlines()[0][:200],
-        ) from None
+    except duckdb.Error:
+        # the scan accepted what DuckDB refuses: name the first record DuckDB could not place
+        raise FileProblem("unreadable_csv", line=scan.header_line + 1) from None
     finally:
         if tmp is not None:
             Path(tmp.name).unlink(missing_ok=True)
     rows = con.execute(f"select count(*) from {target}").fetchone()[0]
-    if lines is not None:   # blank lines or quoted line breaks: the true line of every record
-        if len(lines) != rows:  # should not happen; fall back to row numbers
-            lines = list(range(2, rows + 2))
+    if rows != scan.rows:   # nothing lost without a word: DuckDB must see every record the scan saw
+        line = lines[min(rows, len(lines) - 1)] if lines else scan.header_line + 1
+        con.execute(f"drop table if exists {target}")
+        raise FileProblem("rows_lost", line=line, read=rows, lines=scan.rows)
+    if not contiguous:   # blank lines or quoted line breaks: the true line of every record
         con.register("_record_lines", pa.table({"_row": pa.array(range(1, rows + 1), pa.int64()),
                                                  "_line": pa.array(lines, pa.int32())}))
         con.execute(
@@ -183,68 +158,38 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Staged:
         )
         con.unregister("_record_lines")
         con.execute(f"drop table {target}")
-    return Staged(table, headers, rows, encoding=encoding, delimiter=delimiter, cleaned=True)
+    return Staged(table, headers, rows, encoding=scan.encoding, delimiter=scan.delimiter,
+                  header_row=scan.header_line, notes=list(scan.notes), cleaned=True)
 
 
 # --------------------------------------------------------------------------- Excel
 
-def _cell_text(value) -> str | None:
-    if value is None or value == "":
-        return None
-    if isinstance(value, bool):
-        return "1" if value else "0"
-    if isinstance(value, dt.datetime):
-        if value.time() == dt.time(0, 0):
-            return value.date().isoformat()
-        return value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    if isinstance(value, float):
-        return str(int(value)) if value.is_integer() else repr(value)
-    return str(value)
-
-
 def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None) -> Staged:
+    """A sheet read under limits in a child process (sheets.read_sheet); blank rows skipped and counted."""
     try:
-        workbook = CalamineWorkbook.from_path(str(path))
-    except Exception as exc:  # calamine raises its own error types
-        raise FileProblem("unreadable", detail=str(exc)[:200]) from None
-    names = workbook.sheet_names
-    if sheet is None:
-        if not names:
-            raise FileProblem("empty_file")
-        sheet = names[0]
-    elif sheet not in names:
-        raise FileProblem("no_such_sheet", sheet=sheet, sheets=", ".join(names))
-    rows = workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-    # the header is the first row with any content
-    start = next((i for i, r in enumerate(rows) if any(c not in (None, "") for c in r)), None)
-    if start is None:
-        raise FileProblem("empty_file")
-    raw_header = [_cell_text(c) for c in rows[start]]
-    while raw_header and raw_header[-1] is None:
-        raw_header.pop()
-    headers = _unique_headers([h or "" for h in raw_header])
+        read = sheets.read_sheet(path, sheet)
+    except InputRefused as exc:
+        raise FileProblem.refused(exc) from None
+    names, _ = read.header()
+    while names and not names[-1]:
+        names.pop()     # trailing empty header cells (a used range wider than the table)
+    headers = _unique_headers(names, read.header_row)
+    data, blank = read.data()
     width = len(headers)
-    columns: list[list[str | None]] = [[] for _ in range(width)]
-    lines: list[int] = []
-    for offset, record in enumerate(rows[start + 1:], start=start + 2):
-        cells = [_cell_text(c) for c in record[:width]]
-        if not any(c is not None for c in cells):
-            continue  # blank rows in a sheet are not records
-        cells += [None] * (width - len(cells))
-        for i, c in enumerate(cells):
-            columns[i].append(c)
-        lines.append(offset)
-    arrow = pa.table(
-        {f"c{i}": pa.array(col, pa.string()) for i, col in enumerate(columns)}
-        | {"_line": pa.array(lines, pa.int32())}
-    )
+    # cells right of the last header: refused when they hold anything (they would be lost)
+    for i in range(width, read.width):
+        column = data.column(i)
+        if column.null_count < len(column):
+            first = next(n for n, v in enumerate(column.to_pylist()) if v is not None)
+            raise FileProblem("cell_without_header", line=data.column("_row")[first].as_py(),
+                              column=limits.column_letters(read.first_column + i))
+    arrow = pa.table({f"c{i}": data.column(i) for i in range(width)} | {"_line": data.column("_row")})
     con.register("_excel_stage", arrow)
     select = ", ".join(f"{quote_ident(f'c{i}')} as {quote_ident(h)}" for i, h in enumerate(headers))
     con.execute(f"create or replace temp table {quote_ident(table)} as select {select}, _line from _excel_stage")
     con.unregister("_excel_stage")
-    return Staged(table, headers, len(lines), sheet=sheet)
+    return Staged(table, headers, arrow.num_rows, sheet=read.sheet, sheet_reason=read.reason,
+                  header_row=read.header_row, blank_rows=blank)
 
 
 # --------------------------------------------------------------------------- Parquet
@@ -252,33 +197,40 @@ def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: s
 def stage_parquet(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Staged:
     try:
         described = con.execute("describe select * from read_parquet($p)", {"p": str(path)}).fetchall()
-    except duckdb.Error as exc:
-        raise FileProblem("unreadable", detail=str(exc).splitlines()[0][:200]) from None
-    headers = [row[0] for row in described]
+    except duckdb.Error:
+        raise FileProblem("unreadable_parquet") from None
+    headers = _unique_headers([row[0] for row in described], 1)
     casts = []
     for name, typ, *_ in described:
         col = quote_ident(name)
         if typ.startswith("TIMESTAMP"):
             expr = f"strftime({col}, '%Y-%m-%d')"
         elif typ in ("DOUBLE", "FLOAT") or typ.startswith("DECIMAL"):
-            # 2019.0 -> '2019' so that integer fields read naturally
-            expr = f"case when {col} = trunc({col}) then cast(cast({col} as bigint) as varchar) else cast({col} as varchar) end"
+            # 2019.0 -> '2019' so that integer fields read naturally; NaN and inf stay text (and are
+            # refused by the field's rule) instead of failing the cast
+            special = f"isnan({col}) or isinf({col}) or " if typ in ("DOUBLE", "FLOAT") else ""
+            expr = (f"case when {special}abs({col}) >= 1e15 or {col} <> trunc({col}) then cast({col} as varchar) "
+                    f"else cast(cast({col} as bigint) as varchar) end")
         else:
             expr = f"cast({col} as varchar)"
         casts.append(f"{expr} as {col}")
-    con.execute(
-        f"create or replace temp table {quote_ident(table)} as select {', '.join(casts)}, "
-        "cast(row_number() over () + 1 as integer) as _line from read_parquet($p)",
-        {"p": str(path)},
-    )
+    try:
+        con.execute(
+            f"create or replace temp table {quote_ident(table)} as select {', '.join(casts)}, "
+            "cast(row_number() over () + 1 as integer) as _line from read_parquet($p)",
+            {"p": str(path)},
+        )
+    except duckdb.Error:
+        raise FileProblem("unreadable_parquet") from None
     rows = con.execute(f"select count(*) from {quote_ident(table)}").fetchone()[0]
-    return Staged(table, headers, rows)
+    return Staged(table, headers, rows, header_row=1)
 
 
 # --------------------------------------------------------------------------- dispatch
 
 def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None = None) -> Staged:
-    """Stage a data file (CSV, XLSX, Parquet) into temp table `table`; text cells trimmed, '' → NULL."""
+    """Stage a data file (CSV, XLSX, Parquet) into temp table `table`; text cells trimmed, '' → NULL;
+    blank rows and totals rows ('Summe', 'Gesamt', 'Insgesamt' in a cell) removed and counted."""
     suffix = path.suffix.lower()
     if not path.exists():
         raise FileProblem("not_found")
@@ -290,34 +242,52 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | N
         staged = stage_csv(con, path, table)
     else:
         raise FileProblem("unknown_format", suffix=suffix)
-    if staged.cleaned:
-        return staged
-    # one cleaning step for every other format: trim, and empty text is a missing value
-    cleaned = ", ".join(
-        f"nullif(trim({quote_ident(h)}), '') as {quote_ident(h)}" for h in staged.headers
-    )
-    con.execute(f"create or replace temp table {quote_ident(table)} as select {cleaned}, _line from {quote_ident(table)}")
+    t = quote_ident(table)
+    if not staged.cleaned:
+        # one cleaning step for every other format: trim, and empty text is a missing value
+        cleaned = ", ".join(f"nullif(trim({quote_ident(h)}), '') as {quote_ident(h)}" for h in staged.headers)
+        con.execute(f"create or replace temp table {t} as select {cleaned}, _line from {t}")
+    cells = [quote_ident(h) for h in staged.headers]
+    if cells:
+        blank = " and ".join(f"{c} is null" for c in cells)
+        words = "[" + ", ".join("'" + w + "'" for w in vocab.TOTAL_WORDS) + "]"
+        total = " or ".join(
+            f"list_contains({words}, regexp_replace(lower(coalesce({c}, '')), '[\\s:.]+$', ''))" for c in cells)
+        found = con.execute(f"select count(*) filter ({blank}), count(*) filter (not ({blank}) and ({total})) "
+                            f"from {t}").fetchone()
+        if found[0] or found[1]:
+            con.execute(f"delete from {t} where ({blank}) or ({total})")
+            staged.blank_rows += found[0]
+            staged.total_rows += found[1]
+            staged.rows -= found[0] + found[1]
     return staged
+
+
+def drop_count_rows(con: duckdb.DuckDBPyConnection, table: str, id_header: str, headers: list[str]) -> int:
+    """Remove rows without an id that hold only numbers (an unlabelled totals row); how many."""
+    others = [quote_ident(h) for h in headers if h != id_header]
+    if not others:
+        return 0
+    numeric = " and ".join(f"({c} is null or regexp_full_match({c}, '[0-9]+([.,][0-9]+)?'))" for c in others)
+    condition = f"{quote_ident(id_header)} is null and ({numeric})"
+    n = con.execute(f"select count(*) from {quote_ident(table)} where {condition}").fetchone()[0]
+    if n:
+        con.execute(f"delete from {quote_ident(table)} where {condition}")
+    return n
 
 
 # --------------------------------------------------------------------------- headers only
 
 def peek_headers(path: Path, sheet: str | None = None) -> list[str]:
-    """The headers of a data file without reading it whole ([] when unreadable)."""
+    """The headers of a data file (the header row found, as the readers take it; [] when unreadable).
+
+    Spreadsheets are parsed in the guarded child process, never in this one."""
     suffix = path.suffix.lower()
     try:
         if suffix in XLSX_SUFFIXES:
-            workbook = CalamineWorkbook.from_path(str(path))
-            for row in workbook.get_sheet_by_name(sheet or workbook.sheet_names[0]).iter_rows():
-                if any(c not in (None, "") for c in row):
-                    return [_cell_text(c) or "" for c in row]
-            return []
+            return sheets.read_sheet(path, sheet).header()[0]
         if suffix in PARQUET_SUFFIXES:
-            return list(pq.read_schema(path).names)
-        with open(path, "rb") as handle:
-            first = handle.readline(1 << 20)
-        text, _ = decode(first)
-        text = text.strip("\r\n")
-        return next(csv.reader(io.StringIO(text), delimiter=sniff_delimiter(text)), [])
-    except Exception:  # the real read reports the problem properly
+            return list(pq.read_schema(path).names)[: limits.MAX_COLUMNS]
+        return csvcheck.scan_csv(path.read_bytes(), "\t" if suffix == ".tsv" else None).header
+    except (InputRefused, OSError, ValueError, pa.ArrowException):  # the real read reports the problem
         return []

@@ -10,7 +10,7 @@ from __future__ import annotations
 import duckdb
 import pandas as pd
 
-from pipelines import vocab
+from pipelines import dates, vocab
 from pipelines.ingest.headers import ColumnMapping, Layout
 from pipelines.ingest.problems import Problem
 from pipelines.store.db import quote_ident
@@ -23,14 +23,27 @@ DATE_FIELDS = {"entry_date", "exit_date", "start_date", "end_date"}
 
 
 def _date_sql(col: str) -> str:
-    """Text → DATE for DD.MM.YYYY or YYYY-MM-DD (a time part is ignored); NULL when not a date."""
-    return (
+    """Text → DATE, strictly (NULL when not a date): DD.MM.YYYY and D.M.YYYY, DD.MM.YY (20xx), ISO
+    YYYY-MM-DD with an optional valid time ('2020-09-01 00:00:00', as Excel date cells arrive), an Excel
+    serial day number from a date cell whose format was lost; nothing after the date, years 1900–2100.
+    The constants are pipelines.dates'."""
+    epoch = dates.EXCEL_EPOCH.isoformat()
+    parsed = (
         f"(case when regexp_full_match({col}, '\\d{{1,2}}\\.\\d{{1,2}}\\.\\d{{4}}') "
         f"then try_strptime({col}, '%d.%m.%Y') "
-        f"when regexp_full_match({col}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}([ T].*)?') "
-        f"then try_strptime(regexp_extract({col}, '^(\\d{{4}}-\\d{{1,2}}-\\d{{1,2}})', 1), '%Y-%m-%d') "
+        f"when regexp_full_match({col}, '\\d{{1,2}}\\.\\d{{1,2}}\\.\\d{{2}}') "
+        f"then try_strptime(regexp_replace({col}, '\\.(\\d{{2}})$', '.{dates.TWO_DIGIT_CENTURY // 100}\\1'), "
+        f"'%d.%m.%Y') "
+        f"when regexp_full_match({col}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}') "
+        f"then try_strptime({col}, '%Y-%m-%d') "
+        f"when regexp_full_match({col}, '\\d{{4}}-\\d{{1,2}}-\\d{{1,2}}[ T]([01]?\\d|2[0-3]):[0-5]\\d(:[0-5]\\d(\\.\\d{{1,6}})?)?') "
+        f"then try_strptime(regexp_extract({col}, '^([0-9-]+)', 1), '%Y-%m-%d') "
+        f"when regexp_full_match({col}, '\\d{{5}}') "
+        f"and try_cast({col} as integer) between {dates.EXCEL_SERIAL_MIN} and {dates.EXCEL_SERIAL_MAX} "
+        f"then date '{epoch}' + try_cast({col} as integer) "
         f"end)::date"
     )
+    return f"(case when year({parsed}) between {dates.YEAR_MIN} and {dates.YEAR_MAX} then {parsed} end)"
 
 
 def _int_sql(col: str) -> str:
@@ -160,6 +173,9 @@ def _problem_queries(layout: Layout, kind: str) -> list[tuple[str, str]]:
     for header in _all_headers(layout):
         q.append(("identifier_value", _identifier_value_query(header)))
     if "program_id" in f:
+        # an empty program cell (and no program chosen for the file): the row cannot be placed
+        q.append(("missing_value", "select _line, " + header_lit(f["program_id"]) + ", null, null from _norm "
+                                   "where program_id is null"))
         q.append(("unknown_program",
                   "select n._line, " + header_lit(f["program_id"]) + ", n.program_id, null from _norm n "
                   "where n.program_id is not null and n.program_id not in (select program_id from program)"))

@@ -28,9 +28,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from pipelines.ingest import limits
-from pipelines.ingest.headers_guess import find_header_row, first_nonblank, header_names, header_score
+from pipelines.ingest.headers_guess import find_header_row, first_nonblank, header_names, header_score, widest_row
 from pipelines.ingest.limits import InputRefused
 from pipelines.ingest.sheet_child import Channel, cell_text  # noqa: F401  (cell_text: its one home)
 
@@ -91,8 +92,6 @@ class SheetRows:
 
     def data(self) -> tuple[pa.Table, int]:
         """The rows after the header without blank rows (c0 … and _row), and how many were blank."""
-        import pyarrow.compute as pc
-
         _, start = self.header()
         rows = self.table.slice(start)
         if not self.width or not rows.num_rows:
@@ -128,7 +127,7 @@ def read_sheet(path: str | Path, sheet: str | None = None, *, memory: int | None
         SheetRows with every row of the sheet's used range (blank rows as all-null rows).
 
     Raises:
-        InputRefused: see limits.MESSAGES (too_large, too_slow, unreadable, corrupt_xlsx, …).
+        InputRefused: see limits.CODES (too_large, too_slow, unreadable, corrupt_xlsx, …).
     """
     started = time.perf_counter()
     path = Path(path)
@@ -223,7 +222,9 @@ def _result(job: dict, meta: dict, names: list[str], reason: str, scores: dict, 
     if found is not None:
         result.header_index, result.header_known = found, header_score(head[found])
     else:
-        result.header_index = first_nonblank(result.rows(0, min(result.height, 1000)))
+        result.header_index = widest_row(head, limits.MAX_SCAN_ROWS)
+        if result.header_index is None:
+            result.header_index = first_nonblank(result.rows(0, min(result.height, 1000)))
     if result.header_index is None:
         raise InputRefused("empty_file", sheet=result.sheet)
     for offset, text in enumerate(result.rows(result.header_index, result.header_index + 1)[0]):
@@ -254,20 +255,3 @@ def _death(child, job: dict) -> InputRefused:
         how = signal.Signals(-code).name if -code in signal.valid_signals() else f"signal {-code}"
     last = next((line for line in reversed(log.splitlines()) if line.strip()), "")
     return InputRefused("unreadable", detail=f"reader stopped ({how}) {last}".strip()[:200])
-
-
-def excel_serial_date(text: str | None):
-    """An Excel serial day number as a date ('44075' -> 2020-09-01), or None.
-
-    Date columns typed by hand often hold serial numbers (a date cell whose format was lost).
-    Days 1 … 2958465 (1900-01-01 … 9999-12-31), counted from 1899-12-30 as Excel does after
-    its 1900 leap-year bug. To move to pipelines/dates.py when wiring.
-    """
-    import datetime as dt
-
-    if text is None or not text.isdigit():
-        return None
-    number = int(text)
-    if not 1 <= number <= 2_958_465:
-        return None
-    return dt.date(1899, 12, 30) + dt.timedelta(days=number)

@@ -219,10 +219,54 @@ def test_upload_on_the_daten_page(server, page, tmp_path):
     wait_until_idle(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(program), str(sheet)])
     expect(page.get_by_text("browser-tracking.csv", exact=True)).to_be_visible()
-    page.get_by_role("button", name="Laden").click()
+    page.get_by_role("button", name="Zuordnung speichern und laden").click()
     expect(page.get_by_text("browser-tracking.csv [Tracking-Blatt]: geladen – gelesen 2, geladen 2, abgewiesen 0")
            ).to_be_visible()
     expect(page.get_by_text("browser-programm.toml [Programmdatei]: geladen")).to_be_visible()
     wait_until_idle(page)
     assert_no_error(page)
     screenshot(page, "daten-upload")
+
+
+def choose_option(page, label: str, option: str) -> None:
+    """Pick `option` in the select box labelled `label` (typing filters Streamlit's long option lists)."""
+    box = page.get_by_test_id("stSelectbox").filter(has=page.get_by_text(label, exact=True))
+    box.locator("input").click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=option, exact=True).click()
+
+
+def test_import_assistant_assigns_saves_and_reuses_the_mapping(server, page, tmp_path):
+    """Headers no alias knows are assigned once in the assistant; next month's file of the same program loads
+    without touching anything (issue #10.6/#10.8)."""
+    from playwright.sync_api import expect
+
+    head = "Teilnehmerinnen Stadtteilprojekt;;\nNr.;Projektstart;Begleitung ab\n"
+    march = tmp_path / "maerz.csv"
+    march.write_text(head + "BR-1;02.03.2020;02.03.2020\nBR-2;09.03.2020;\n", encoding="utf-8")
+    april = tmp_path / "april.csv"
+    april.write_text(head + "BR-3;01.04.2020;01.04.2020\nBR-4;14.04.2020;20.04.2020\n", encoding="utf-8")
+    page.goto(f"{server['url']}/daten")
+    wait_until_idle(page)
+    choose_option(page, "Programm der Dateien", "Sozialwirtschaft integriert")
+    wait_until_idle(page)
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(march)])
+    expect(page.get_by_text("Kopfzeile: Zeile 2")).to_be_visible()
+    wait_until_idle(page)
+    for label, option in (("Nr.", "Teilnehmer-ID"), ("Projektstart", "Eintritt"), ("Begleitung ab", "Coaching ab")):
+        choose_option(page, label, option)
+        wait_until_idle(page)
+    screenshot(page, "daten-assistent-zuordnung")
+    page.get_by_role("button", name="Zuordnung speichern und laden").click()
+    expect(page.get_by_text("maerz.csv [Tracking-Blatt]: geladen – gelesen 2, geladen 2, abgewiesen 0")).to_be_visible()
+    assert (server["folder"] / "mappings" / "sozialwirtschaft-integriert.toml").exists()
+    wait_until_idle(page)
+    # next month: the same program, the same headers; nothing is touched but the upload and the button
+    page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(april)])
+    expect(page.get_by_text("Gespeicherte Zuordnung des Programms angewendet.", exact=False)).to_be_visible()
+    wait_until_idle(page)
+    page.get_by_role("button", name="Zuordnung speichern und laden").click()
+    expect(page.get_by_text("april.csv [Tracking-Blatt]: geladen – gelesen 2, geladen 2, abgewiesen 0")).to_be_visible()
+    wait_until_idle(page)
+    assert_no_error(page)
+    screenshot(page, "daten-assistent-naechster-monat")

@@ -626,10 +626,10 @@ BAD_CSV = "Teilnehmer-ID;Eintritt;Coaching ab\nD;01.02.2020;01.02.2020\nE;31.02.
 def upload(at, files, program=None, lenient=False):
     at.file_uploader[0].set_value([(name, content, "text/csv") for name, content in files])
     if program is not None:
-        form_widget(at.selectbox, "Programm für Dateien ohne Spalte »Programm«").set_value(program)
+        form_widget(at.selectbox, "Programm der Dateien").set_value(program)
     if lenient:
         at.checkbox[0].check()
-    form_widget(at.button, "Laden").click()
+    form_widget(at.button, "Zuordnung speichern und laden").click()
     return at.run()
 
 
@@ -678,8 +678,8 @@ def test_data_upload_bad_date_shows_line_and_column_and_stores_nothing(empty_db)
     assert len(at.error) == 1
     assert at.error[0].value.startswith("kaputt.csv [Tracking-Blatt]: NICHT geladen")
     assert "Nicht geladen – nichts wurde gespeichert." in at.error[0].value
-    table = at.dataframe[0].value
-    assert list(table.columns) == ["Zeile", "Spalte", "Wert", "Problem"]
+    table = at.table[0].value
+    assert list(table.columns) == ["Zeile", "Spalte", "Wert", "Problem"] and list(table.index) == ["kaputt.csv"]
     assert len(table) == 1
     row = table.iloc[0]
     assert (int(row["Zeile"]), row["Spalte"], row["Wert"]) == (3, "Eintritt", "31.02.2020")
@@ -697,7 +697,7 @@ def test_data_lenient_upload_offers_the_rejects(empty_db):
         assert problems(at) == []
         assert [w.value for w in at.warning] == [
             "kaputt.csv [Tracking-Blatt]: geladen – gelesen 2, geladen 1, abgewiesen 1 (test-programm)"]
-        assert int(at.dataframe[0].value.iloc[0]["Zeile"]) == 3
+        assert int(at.table[0].value.iloc[0]["Zeile"]) == 3
         rejects = recorder.content(download(at, "Abgewiesene Zeilen herunterladen")).decode("utf-8-sig")
     assert query(empty_db, "select participant_id from participant") == [("D",)]
     assert query(empty_db, "select line, column_name, value from rejected_row") == [(3, "Eintritt", "31.02.2020")]

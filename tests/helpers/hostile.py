@@ -20,9 +20,12 @@ import xlsxwriter
 from pipelines.ingest.csvcheck import scan_csv
 from pipelines.ingest.limits import InputRefused
 from pipelines.ingest.sheets import read_sheet
+from pipelines.store import db
 
 CORPUS = Path(__file__).parents[1] / "data" / "hostile"
-MANIFEST = tomllib.loads((CORPUS / "MANIFEST.toml").read_text(encoding="utf-8"))["files"]
+_MANIFEST = tomllib.loads((CORPUS / "MANIFEST.toml").read_text(encoding="utf-8"))
+MANIFEST = _MANIFEST["files"]            # decided by the guard (readers' decision)
+LOAD_MANIFEST = _MANIFEST["load"]        # decided by the load's rules (exit code and problem code)
 GUARD_SECONDS = 20   # the requirement is 10 s; the margin is for a busy test machine
 
 HEADER = ["Teilnehmer-ID", "Standort", "Kohorte", "Eintritt", "Coaching ab", "Bemerkung"]
@@ -283,6 +286,103 @@ def csv_title_rows(path: Path) -> Path:
                        ";;;;\r\n").encode("cp1252"))
 
 
+# --------------------------------------------------------------------------- files refused by the load
+# (issue #11.2: each of these was measured to load wrongly or to crash before the load's rules knew it)
+
+BASE_PROGRAM = """\
+[program]
+id = "test-programm"
+name = "Testprogramm"
+start = 2019-01-01
+end = 2021-12-31
+
+[[target]]
+id = "test-ausbildung"
+label = "Mindestens 5 in Ausbildung"
+measure = "reached"
+status = "training"
+at_least = 5
+period = { start = 2019-01-01, end = 2021-12-31 }
+"""
+P_HEADER = "Teilnehmer-ID;Eintritt"
+
+
+def _text(path: Path, text: str, encoding: str = "utf-8") -> Path:
+    path.write_bytes(text.encode(encoding))
+    return path
+
+
+def program_not_utf8(path: Path) -> Path:
+    return _text(path, '[program]\nid = "zweites"\nname = "Müttercafé"\n', "cp1252")
+
+
+def program_name_number(path: Path) -> Path:
+    return _text(path, '[program]\nid = "zweites"\nname = 3.5\n')
+
+
+def program_funder_numbers(path: Path) -> Path:
+    return _text(path, '[program]\nid = "zweites"\nname = "Zweites"\nfunder = [1, 2]\n')
+
+
+def program_target_taken(path: Path) -> Path:
+    """A new program whose target reuses the id of the base program's target."""
+    return _text(path, BASE_PROGRAM.replace('id = "test-programm"', 'id = "zweites"'))
+
+
+def csv_mentoring_end_only(path: Path) -> Path:
+    return _text(path, f"{P_HEADER};Mentoring bis\nK-1;01.09.2020;01.12.2020\n")
+
+
+def csv_empty_program_cell(path: Path) -> Path:
+    return _text(path, "Teilnehmer-ID;Programm;Eintritt\nK-1;test-programm;01.09.2020\nK-2;;02.09.2020\n")
+
+
+def _date_file(value: str):
+    def build(path: Path) -> Path:
+        return _text(path, f"{P_HEADER}\nK-1;01.09.2020\nK-2;{value}\n")
+    return build
+
+
+def csv_duplicate_header(path: Path) -> Path:
+    return _text(path, f"{P_HEADER};Eintritt\nK-1;01.09.2020;02.09.2020\n")
+
+
+def csv_status_unplaced(path: Path) -> Path:
+    return _text(path, f"{P_HEADER};Ausbildungsbetrieb\nK-1;01.09.2020;Pflegedienst Nord\n")
+
+
+def csv_ragged_row(path: Path) -> Path:
+    return _text(path, f"{P_HEADER}\nK-1;01.09.2020\nK-2;01.09.2020;zu viel\n")
+
+
+def _parquet_date(value: float):
+    def build(path: Path) -> Path:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        pq.write_table(pa.table({"participant_id": ["K-1", "K-2"], "entry_date": [43900.0, value]}), path)
+        return path
+    return build
+
+
+LOAD_BUILDERS = {
+    "program_not_utf8.toml": program_not_utf8,
+    "program_name_number.toml": program_name_number,
+    "program_funder_numbers.toml": program_funder_numbers,
+    "program_target_taken.toml": program_target_taken,
+    "csv_mentoring_end_only.csv": csv_mentoring_end_only,
+    "csv_empty_program_cell.csv": csv_empty_program_cell,
+    "csv_date_trailing_text.csv": _date_file("2025-05-12 kaputt"),
+    "csv_date_bad_time.csv": _date_file("2025-05-12T25:99"),
+    "csv_date_year_1.csv": _date_file("01.01.0001"),
+    "csv_date_year_9999.csv": _date_file("31.12.9999"),
+    "csv_duplicate_header.csv": csv_duplicate_header,
+    "csv_status_unplaced.csv": csv_status_unplaced,
+    "csv_ragged_row.csv": csv_ragged_row,
+    "parquet_nan_date.parquet": _parquet_date(float("nan")),
+    "parquet_inf_date.parquet": _parquet_date(float("inf")),
+}
+
 BUILDERS = {
     "xlsx_far_cell.xlsx": xlsx_far_cell,
     "xlsx_far_cell_lying_dimension.xlsx": xlsx_far_cell_lying,
@@ -346,9 +446,26 @@ def _nonblank_records(scan) -> int:
     return sum(any(c.strip() for c in r) for r in after)
 
 
+# what must never reach a person: a traceback, an exception's name, SQL engine words, a path of this machine
+TRACEBACK = re.compile(r"Traceback|Error\b|Exception|duckdb|/tmp/|/work/|\.py\b")
+
+
+def snapshot(store: Path, folder: Path) -> tuple:
+    """What a refusal must not change: every table's rows, and the files of the store's folder
+    (except the store file itself, rewritten by the one-writer swap, and its lock)."""
+    with db.reading(store) as con:
+        tables = [r[0] for r in con.execute(
+            "select table_name from information_schema.tables where table_schema = 'main' order by 1").fetchall()]
+        rows = {t: sorted(map(repr, con.execute(f"select * from {db.quote_ident(t)}").fetchall())) for t in tables}
+    files = sorted((str(p.relative_to(folder)), p.stat().st_size) for p in folder.rglob("*")
+                   if p.is_file() and p.name not in (store.name, store.name + ".lock"))
+    return rows, files
+
+
+
 def write_corpus(folder: Path) -> list[Path]:
     folder.mkdir(parents=True, exist_ok=True)
-    return [build(folder / name) for name, build in BUILDERS.items()]
+    return [build(folder / name) for name, build in (BUILDERS | LOAD_BUILDERS).items()]
 
 
 if __name__ == "__main__":

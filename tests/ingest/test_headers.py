@@ -95,7 +95,7 @@ def test_broken_mapping_file_is_refused(tmp_path):
     mapping.write_text('[columns\n"A" = "participant_id"\n', encoding="utf-8")
     with pytest.raises(Refused) as refused:
         ColumnMapping.read(mapping)
-    assert [(p.code, p.file) for p in refused.value.problems] == [("bad_mapping", "map.toml")]
+    assert [(p.code, p.file, p.line) for p in refused.value.problems] == [("bad_mapping_file", "map.toml", 1)]
 
 
 # --------------------------------------------------------------------------- privacy: identifiers in any spelling

@@ -202,8 +202,9 @@ def test_delimiter_follows_the_header_and_can_be_forced():
     assert scan_csv(b"Teilnehmer-ID\tEintritt\nK-1\t01.09.2020\n").delimiter == "\t"
     scan = scan_csv(b"a;b\n1;2\n", delimiter="\t")
     assert (scan.delimiter, scan.header) == ("\t", ["a;b"])
-    unknown = scan_csv(b"Titel\n\nalpha;beta;gamma\n1;2;3\n")   # no known header: first non-blank row
-    assert (unknown.delimiter, unknown.header_line, unknown.header, unknown.rows) == (";", 1, ["Titel"], 2)
+    unknown = scan_csv(b"Titel\n\nalpha;beta;gamma\n1;2;3\n")   # no known header: the widest row
+    assert (unknown.delimiter, unknown.header_line, unknown.header, unknown.rows) == (
+        ";", 3, ["alpha", "beta", "gamma"], 1)
 
 
 def test_empty_files():

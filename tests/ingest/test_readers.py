@@ -134,19 +134,6 @@ def test_ragged_row_names_its_line(store, load):
     assert (r.problems[0].code, r.problems[0].line) == ("bad_row_shape", 3)
 
 
-def test_decode_utf8_bom_and_windows_1252():
-    assert readers.decode("Köln".encode("utf-8")) == ("Köln", "utf-8")
-    assert readers.decode(b"\xef\xbb\xbfK\xc3\xb6ln") == ("Köln", "utf-8-sig")
-    assert readers.decode("Köln".encode("cp1252")) == ("Köln", "cp1252")
-
-
-def test_delimiter_is_the_most_frequent_outside_quotes():
-    assert readers.sniff_delimiter("a;b;c") == ";"
-    assert readers.sniff_delimiter('"x;y",b,c') == ","
-    assert readers.sniff_delimiter("a\tb") == "\t"
-    assert readers.sniff_delimiter("eine Spalte") == ","
-
-
 def test_sheet_after_hash_only_for_excel_files():
     assert readers.split_sheet("book.xlsx#Daten") == (Path("book.xlsx"), "Daten")
     assert readers.split_sheet("book.xlsx") == (Path("book.xlsx"), None)

@@ -61,3 +61,19 @@ def test_problem_record_for_json_and_tables():
 def test_the_kinds_of_the_load_log_are_words_of_the_catalog():
     for kind in ("program", "participants", "episodes", "tracking", "indicators", "target_edit"):
         assert f"ingest.kind.{kind}" in text.CATALOG
+
+
+def test_every_refusal_code_of_the_guard_and_the_readers_has_words_in_both_languages():
+    import re
+    from pathlib import Path
+
+    from pipelines.ingest import limits
+    from pipelines.text.ingest import WORDS
+
+    ingest = Path(limits.__file__).parent
+    raised = set()
+    for module in ingest.glob("*.py"):
+        raised |= set(re.findall(r'(?:InputRefused|FileProblem|Problem)\(\s*"([a-z_]+)"', module.read_text()))
+    raised |= set(limits.CODES)
+    missing = sorted(code for code in raised if f"ingest.{code}" not in WORDS)
+    assert missing == []
