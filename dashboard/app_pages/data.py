@@ -88,7 +88,7 @@ if st.button(L("imp.load"), type="primary") and uploads:
                        else assistant.save_mapping(Path(folder), "upload", merged))
         with data.writing() as con:
             results = ingest.ingest_uploads(con, uploads, db_path=data.store_path(), lenient=lenient,
-                                            program=program, mapping=mapping, lang=L.lang, loaded_by="dashboard")
+                                            program=program, mapping=mapping, lang=L.lang, loaded_by=data.person().name)
     st.session_state["upload_results"] = results
     st.session_state["upload_round"] = st.session_state.get("upload_round", 0) + 1
     st.session_state.pop("as_of", None)          # new data: the default as-of date may move

@@ -93,9 +93,9 @@ def upload_as(user, role, program, csv_text):
     at = new_app(user, role)
     open_page(at, "data")
     at.file_uploader[0].set_value([("neu.csv", csv_text.encode(), "text/csv")])
-    [box] = [s for s in at.selectbox if s.label == "Programm für Dateien ohne Spalte »Programm«"]
+    [box] = [s for s in at.selectbox if s.label == "Programm der Dateien"]
     box.set_value(program)
-    [load] = [b for b in at.button if b.label == "Laden"]
+    [load] = [b for b in at.button if b.label == "Zuordnung speichern und laden"]
     load.click()
     return at.run()
 
