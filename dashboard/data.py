@@ -21,27 +21,24 @@ from pipelines.store import catalog, db
 
 
 def store_path() -> Path:
+    """The store ($OUTCOMES_DB): a DuckDB file, or a DuckLake connection string (db.is_lake)."""
     return db.resolve_path()
 
 
 @contextmanager
 def reading():
-    """A read-only connection for one question."""
-    con = db.connect(store_path(), read_only=True)
-    try:
+    """A read-only connection for one question (db.reading): never the store opened for writing, never
+    an error while a load runs, and always the file now at the path (not an instance DuckDB cached)."""
+    with db.reading(store_path()) as con:
         yield con
-    finally:
-        con.close()
 
 
 @contextmanager
 def writing():
-    """A read-write connection for one change (upload, target edit)."""
-    con = db.connect(store_path())
-    try:
+    """A read-write connection for one change (upload, target edit): db.writing, so the dashboard is one
+    more writer in line (the embedded store's lock, copy and swap) and never writes under a reader."""
+    with db.writing(store_path()) as con:
         yield con
-    finally:
-        con.close()
 
 
 def ensure_store() -> bool:
@@ -56,10 +53,12 @@ def ensure_store() -> bool:
 def marker() -> str:
     """Changes whenever the store's data changes: the cache key of every result.
 
-    It names the store too, so results of one store are never served for another.
+    It names the store too, so results of one store are never served for another; on a lake the
+    snapshot id changes with every commit, whoever made it.
     """
     with reading() as con:
-        return f"{store_path()}#{db.last_load_marker(con)}"
+        snapshot = db.lake_snapshot(con)
+        return f"{db.describe(store_path())}#{db.last_load_marker(con) if snapshot is None else snapshot}"
 
 
 @st.cache_data(show_spinner=False)

@@ -1,7 +1,8 @@
 """The `outcomes` command: parses arguments and calls the modules that do the work.
 
-Every command takes --db PATH (default $OUTCOMES_DB or data/outcomes.duckdb) and --lang de|en
-(default $OUTCOMES_LANG or de). Exit status: 0 ok, 1 usage or unexpected error, 2 data refused.
+Every command takes --db PATH (default $OUTCOMES_DB or data/outcomes.duckdb; a shared store as its
+DuckLake connection string, with --data-path or $OUTCOMES_DATA_PATH for its Parquet files) and
+--lang de|en (default $OUTCOMES_LANG or de). Exit status: 0 ok, 1 usage or unexpected error, 2 data refused.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ import time
 from pipelines import dates, demo, indicators, ingest, metrics, targets, text
 from pipelines.ingest import programs
 from pipelines.metrics import ProblemError, compare
-from pipelines.store import catalog, db, retention
+from pipelines.store import catalog, copy, db, retention
 from pipelines.text import say
 from pipelines.text.ingest import load_summary, located_message, problem_record
 from pipelines.text.metrics import problem_texts
@@ -69,7 +70,7 @@ def _json_default(value):
 @contextmanager
 def _store(args) -> Iterator:
     """The store for a question: read-only when it exists (so a running dashboard is no obstacle)."""
-    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
+    con = db.connect(args.db, read_only=db.is_lake(args.db) or db.resolve_path(args.db).exists())
     try:
         yield con
     finally:
@@ -81,7 +82,7 @@ def _store(args) -> Iterator:
 def cmd_init(args) -> int:
     with _writing(args) as con:
         version = db.schema_version(con)
-    print(say("cli.init_done", args.lang, path=db.resolve_path(args.db), version=version))
+    print(say("cli.init_done", args.lang, path=db.describe(args.db), version=version))
     return EXIT_OK
 
 
@@ -120,6 +121,9 @@ def cmd_ingest(args) -> int:
 
 def cmd_demo(args) -> int:
     path = db.resolve_path(args.db)
+    if db.is_lake(path):
+        print(say("cli.demo_on_lake", args.lang), file=sys.stderr)
+        return EXIT_REFUSED
     if path.exists() and not args.force:
         print(say("cli.demo_exists", args.lang, path=path))
         return EXIT_OK
@@ -158,6 +162,17 @@ def cmd_export_program(args) -> int:
         Path(args.out).write_text(toml_text, encoding="utf-8")
     else:
         print(toml_text, end="")
+    return EXIT_OK
+
+
+def cmd_store_copy(args) -> int:
+    try:
+        rows = copy.copy_store(args.db, args.to, target_data_path=args.to_data_path)
+    except copy.CopyRefused as refused:
+        print(say(f"copy.{refused.code}", args.lang, **refused.values), file=sys.stderr)
+        return EXIT_REFUSED
+    print(say("cli.store_copied", args.lang, source=db.describe(args.db), target=db.describe(args.to),
+              tables=len(rows), rows=text.number(sum(rows.values()), args.lang)))
     return EXIT_OK
 
 
@@ -311,7 +326,11 @@ def _bench(argv: list[str]) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False)
-    common.add_argument("--db", help="DuckDB file (default: $OUTCOMES_DB or data/outcomes.duckdb)")
+    common.add_argument("--db", help="DuckDB file, or a shared store's DuckLake connection string "
+                                     "'ducklake:postgres:dbname=… host=… port=… user=…' "
+                                     "(default: $OUTCOMES_DB or data/outcomes.duckdb)")
+    common.add_argument("--data-path", help="folder of a DuckLake's Parquet files, needed when the lake is "
+                                            "created (default: $OUTCOMES_DATA_PATH)")
     common.add_argument("--lang", choices=text.LANGS, default=_lang_default(),
                         help="language of messages (default: $OUTCOMES_LANG or de)")
 
@@ -425,6 +444,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--internal", action="store_true", help="no suppression; marked 'intern – nicht zur Veröffentlichung'")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("store", help="the store itself: copy it between an embedded file and a DuckLake")
+    store_sub = p.add_subparsers(dest="store_command", required=True, metavar="STORE_COMMAND")
+    p = store_sub.add_parser(
+        "copy", parents=[common], help="copy the whole store (--db) into an empty store (--to)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  outcomes store copy --db data/outcomes.duckdb \\\n"
+               "      --to 'ducklake:postgres:dbname=wirkung host=db.intern user=wm' --to-data-path /srv/wm/lake\n"
+               "  outcomes store copy --db 'ducklake:postgres:dbname=wirkung host=db.intern user=wm' --to kopie.duckdb")
+    p.add_argument("--to", required=True, help="target: a DuckDB file or a DuckLake connection string (must be empty)")
+    p.add_argument("--to-data-path", help="the target lake's data folder (default: $OUTCOMES_DATA_PATH)")
+    p.set_defaults(func=cmd_store_copy)
+
     # listed for --help; main() hands its arguments to bench/run.py before parsing
     sub.add_parser("bench", add_help=False, help="the benchmark (bench/run.py): outcomes bench --quick | --help")
     return parser
@@ -436,6 +468,9 @@ def main(argv: list[str] | None = None) -> int:
         return _bench(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = os.environ.get("OUTCOMES_DATA_PATH")
+    if getattr(args, "data_path", None):      # read by db.connect wherever a lake is opened
+        os.environ["OUTCOMES_DATA_PATH"] = args.data_path
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -452,6 +487,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(say("cli.error", getattr(args, "lang", "de"), detail=exc), file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        if getattr(args, "data_path", None):
+            if previous is None:
+                os.environ.pop("OUTCOMES_DATA_PATH", None)
+            else:
+                os.environ["OUTCOMES_DATA_PATH"] = previous
 
 
 if __name__ == "__main__":
