@@ -70,7 +70,10 @@ def _json_default(value):
 @contextmanager
 def _store(args) -> Iterator:
     """The store for a question: read-only when it exists (so a running dashboard is no obstacle)."""
-    con = db.connect(args.db, read_only=db.is_lake(args.db) or db.resolve_path(args.db).exists())
+    snapshot = getattr(args, "snapshot", None)
+    if snapshot is not None and not db.is_lake(args.db):
+        raise _Refused(say("cli.snapshot_needs_lake", args.lang))
+    con = db.connect(args.db, read_only=db.is_lake(args.db) or db.resolve_path(args.db).exists(), snapshot=snapshot)
     try:
         yield con
     finally:
@@ -442,6 +445,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="file (or existing folder) to write")
     p.add_argument("--threshold", type=int, default=3, help="counts below this are shown as * (default 3: 1 and 2)")
     p.add_argument("--internal", action="store_true", help="no suppression; marked 'intern – nicht zur Veröffentlichung'")
+    p.add_argument("--snapshot", type=int, help="a shared store (DuckLake) as it was at this snapshot: rebuilds a "
+                                                "report whose fingerprint ends in @snapshot-N byte for byte")
     p.set_defaults(func=cmd_report)
 
     p = sub.add_parser("store", help="the store itself: copy it between an embedded file and a DuckLake")

@@ -51,6 +51,8 @@ WORDS: dict[str, tuple[str, str]] = {
                          "gemeinsamen Speicher (DuckLake).",
                          "The demo is built into a file; `outcomes store copy --to …` moves it into the shared "
                          "store (DuckLake)."),
+    "cli.snapshot_needs_lake": ("--snapshot gibt es nur für den gemeinsamen Speicher (DuckLake).",
+                                "--snapshot exists for the shared store (DuckLake) only."),
     "copy.same_store": ("Quelle und Ziel sind dieselbe Datenbank.", "Source and target are the same store."),
     "copy.target_not_empty": ("Die Zieldatenbank ist nicht leer (Tabelle {table}); kopiert wird nur in eine leere.",
                               "The target store is not empty (table {table}); copies go into an empty store only."),

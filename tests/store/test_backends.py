@@ -239,3 +239,20 @@ def test_two_writers_loading_files_and_a_reader_lose_nothing(new_lake, tmp_path)
         assert con.execute("select count(*) from episode").fetchone()[0] == 1600 + 800
         assert con.execute("select count(*), count(distinct load_id) from load").fetchone() == (10, 10)
         assert checks.failures(con) == {}
+
+
+def test_the_readme_shared_deployment_commands_are_real_commands():
+    import re
+    import shlex
+    from pathlib import Path
+
+    from pipelines.cli import build_parser
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Shared deployment", 1)[1].split("\n## ", 1)[0]
+    commands = [line.split("#")[0].strip() for line in re.findall(r"^\s*(outcomes [^\n]+)$", section, re.M)]
+    commands += re.findall(r"`(outcomes [^`…]+)`", section)
+    assert len(commands) >= 4
+    for command in commands:
+        argv = shlex.split(command.replace('"$OUTCOMES_DB"', "ducklake:postgres:dbname=x"))[1:]
+        build_parser().parse_args(argv)          # exits (SystemExit) on an unknown command or option
