@@ -7,6 +7,7 @@ a store moves into a lake and back.
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import duckdb
@@ -218,6 +219,32 @@ def test_a_published_report_is_rebuilt_from_its_snapshot_byte_for_byte(demo_lake
         for fmt, data in published.items():
             rebuilt = report.report_bytes(con, *args, fmt)
             assert rebuilt == data, fmt
+    out = tmp_path / "neu.csv"        # the same from the command line
+    result = run("report", "--program", KASSEL, "--from", "2018-01-01", "--to", "2020-08-31", "--as-of", "2020-08-31",
+                 "--format", "csv", "--out", out, "--db", demo_lake, "--snapshot", snapshot)
+    assert result.returncode == 0, result.stderr
+    assert out.read_bytes() == published["csv"]
+
+
+def test_snapshot_needs_a_lake(demo_path, tmp_path):
+    result = run("report", "--program", KASSEL, "--from", "2018-01-01", "--to", "2020-08-31", "--as-of", "2020-08-31",
+                 "--out", tmp_path / "x.pdf", "--db", demo_path, "--snapshot", "3")
+    assert result.returncode == 2 and "nur für den gemeinsamen Speicher" in result.stderr
+
+
+@pytestmark_lake
+def test_the_dashboard_shows_the_same_on_a_lake(demo_lake, demo_path, monkeypatch):
+    from tests.helpers.app import choose, new_app, problems, tiles
+
+    shown = {}
+    for name, spec in (("lake", demo_lake), ("embedded", str(demo_path))):
+        monkeypatch.setenv("OUTCOMES_DB", spec)
+        at = new_app()
+        at.run()
+        at = choose(at, [KASSEL], dt.date(2020, 8, 31))
+        assert problems(at) == [], name
+        shown[name] = tiles(at)
+    assert shown["lake"] and shown["lake"] == shown["embedded"]
 
 
 @pytestmark_lake
