@@ -26,6 +26,7 @@ from pipelines.store import catalog, db
 
 
 def store_path() -> Path:
+    """The store ($OUTCOMES_DB): a DuckDB file, or a DuckLake connection string (db.is_lake)."""
     return db.resolve_path()
 
 
@@ -128,12 +129,15 @@ def marker() -> str:
     """Changes whenever the store's data changes: the cache key of every result.
 
     It names the store and the person with her role and programs too, so results of one store or
-    one person are never served for another.
+    one person are never served for another; on a lake the snapshot id changes with every commit,
+    whoever made it.
     """
     with db.reading(store_path()) as con:
         now = access.shadow(con, person())
         who = f"{now.name}:{now.role}:{','.join(now.programs)}" if now is not None else "-"
-        return f"{store_path()}#{who}#{db.last_load_marker(con)}"
+        snapshot = db.lake_snapshot(con)
+        version = db.last_load_marker(con) if snapshot is None else snapshot
+        return f"{db.describe(store_path())}#{who}#{version}"
 
 
 @st.cache_data(show_spinner=False)

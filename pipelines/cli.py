@@ -1,9 +1,10 @@
 """The `outcomes` command: parses arguments and calls the modules that do the work.
 
-Every command takes --db PATH (default $OUTCOMES_DB or data/outcomes.duckdb), --lang de|en
-(default $OUTCOMES_LANG or de) and --user NAME: the account the command acts as, seeing and
-changing what she may (default: the local admin, so scripts keep working). `outcomes user …`
-manages the accounts (pipelines/access/cli_user.py). Exit status: 0 ok, 1 usage or unexpected error, 2 data refused.
+Every command takes --db PATH (default $OUTCOMES_DB or data/outcomes.duckdb; a shared store as its
+DuckLake connection string, with --data-path or $OUTCOMES_DATA_PATH for its Parquet files), --lang de|en
+(default $OUTCOMES_LANG or de) and --user NAME: the account the command acts as, seeing and changing what
+she may (default: the local admin, so scripts keep working). `outcomes user …` manages the accounts
+(pipelines/access/cli_user.py). Exit status: 0 ok, 1 usage or unexpected error, 2 data refused.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pipelines import access, dates, demo, indicators, ingest, metrics, targets,
 from pipelines.access import audit, cli_user, publish
 from pipelines.ingest import programs
 from pipelines.metrics import ProblemError, compare
-from pipelines.store import catalog, db, retention
+from pipelines.store import catalog, copy, db, retention
 from pipelines.text import say
 from pipelines.text.ingest import load_details, load_summary, located_message, problem_record
 from pipelines.text.metrics import problem_texts
@@ -76,9 +77,12 @@ def _json_default(value):
 
 @contextmanager
 def _store(args) -> Iterator:
-    """The store for a question: read-only when it exists (so a running dashboard is no obstacle),
-    showing the acting person her programs only (`access.shadow`); `args.person` is she."""
-    con = db.connect(args.db, read_only=db.resolve_path(args.db).exists())
+    """The store for a question: read-only (so a running dashboard is no obstacle), showing the acting
+    person her programs only (`access.shadow`; `args.person` is she); a lake as of --snapshot if given."""
+    snapshot = getattr(args, "snapshot", None)
+    if snapshot is not None and not db.is_lake(args.db):
+        raise _Refused(say("cli.snapshot_needs_lake", args.lang))
+    con = db.connect(args.db, read_only=db.is_lake(args.db) or db.resolve_path(args.db).exists(), snapshot=snapshot)
     try:
         args.person = _person(con, args)
         access.shadow(con, args.person)
@@ -98,7 +102,7 @@ def _audit(args, action: str, program_id: str | None = None, **detail) -> None:
 def cmd_init(args) -> int:
     with _writing(args) as con:
         version = db.schema_version(con)
-    print(say("cli.init_done", args.lang, path=db.resolve_path(args.db), version=version))
+    print(say("cli.init_done", args.lang, path=db.describe(args.db), version=version))
     return EXIT_OK
 
 
@@ -148,6 +152,9 @@ def cmd_ingest(args) -> int:
 
 def cmd_demo(args) -> int:
     path = db.resolve_path(args.db)
+    if db.is_lake(path):
+        print(say("cli.demo_on_lake", args.lang), file=sys.stderr)
+        return EXIT_REFUSED
     if path.exists() and not args.force:
         print(say("cli.demo_exists", args.lang, path=path))
         return EXIT_OK
@@ -186,6 +193,17 @@ def cmd_export_program(args) -> int:
         Path(args.out).write_text(toml_text, encoding="utf-8")
     else:
         print(toml_text, end="")
+    return EXIT_OK
+
+
+def cmd_store_copy(args) -> int:
+    try:
+        rows = copy.copy_store(args.db, args.to, target_data_path=args.to_data_path)
+    except copy.CopyRefused as refused:
+        print(say(f"copy.{refused.code}", args.lang, **refused.values), file=sys.stderr)
+        return EXIT_REFUSED
+    print(say("cli.store_copied", args.lang, source=db.describe(args.db), target=db.describe(args.to),
+              tables=len(rows), rows=text.number(sum(rows.values()), args.lang)))
     return EXIT_OK
 
 
@@ -348,7 +366,11 @@ def _bench(argv: list[str]) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     common = argparse.ArgumentParser(add_help=False, parents=[cli_user.acting_user_arguments()])
-    common.add_argument("--db", help="DuckDB file (default: $OUTCOMES_DB or data/outcomes.duckdb)")
+    common.add_argument("--db", help="DuckDB file, or a shared store's DuckLake connection string "
+                                     "'ducklake:postgres:dbname=… host=… port=… user=…' "
+                                     "(default: $OUTCOMES_DB or data/outcomes.duckdb)")
+    common.add_argument("--data-path", help="folder of a DuckLake's Parquet files, needed when the lake is "
+                                            "created (default: $OUTCOMES_DATA_PATH)")
     common.add_argument("--lang", choices=text.LANGS, default=_lang_default(),
                         help="language of messages (default: $OUTCOMES_LANG or de)")
 
@@ -460,8 +482,22 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, help="file (or existing folder) to write")
     p.add_argument("--threshold", type=int, default=3, help="counts below this are shown as * (default 3: 1 and 2)")
     p.add_argument("--internal", action="store_true", help="no suppression; marked 'intern – nicht zur Veröffentlichung'")
+    p.add_argument("--snapshot", type=int, help="a shared store (DuckLake) as it was at this snapshot: rebuilds a "
+                                                "report whose fingerprint ends in @snapshot-N byte for byte")
     p.set_defaults(func=cmd_report)
 
+    p = sub.add_parser("store", help="the store itself: copy it between an embedded file and a DuckLake")
+    store_sub = p.add_subparsers(dest="store_command", required=True, metavar="STORE_COMMAND")
+    p = store_sub.add_parser(
+        "copy", parents=[common], help="copy the whole store (--db) into an empty store (--to)",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        epilog="examples:\n"
+               "  outcomes store copy --db data/outcomes.duckdb \\\n"
+               "      --to 'ducklake:postgres:dbname=wirkung host=db.intern user=wm' --to-data-path /srv/wm/lake\n"
+               "  outcomes store copy --db 'ducklake:postgres:dbname=wirkung host=db.intern user=wm' --to kopie.duckdb")
+    p.add_argument("--to", required=True, help="target: a DuckDB file or a DuckLake connection string (must be empty)")
+    p.add_argument("--to-data-path", help="the target lake's data folder (default: $OUTCOMES_DATA_PATH)")
+    p.set_defaults(func=cmd_store_copy)
     cli_user.add_user_parser(sub, common)
 
     # listed for --help; main() hands its arguments to bench/run.py before parsing
@@ -475,6 +511,9 @@ def main(argv: list[str] | None = None) -> int:
         return _bench(argv[1:])
     parser = build_parser()
     args = parser.parse_args(argv)
+    previous = os.environ.get("OUTCOMES_DATA_PATH")
+    if getattr(args, "data_path", None):      # read by db.connect wherever a lake is opened
+        os.environ["OUTCOMES_DATA_PATH"] = args.data_path
     try:
         return args.func(args)
     except KeyboardInterrupt:
@@ -495,6 +534,12 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(say("cli.error", getattr(args, "lang", "de"), detail=exc), file=sys.stderr)
         return EXIT_ERROR
+    finally:
+        if getattr(args, "data_path", None):
+            if previous is None:
+                os.environ.pop("OUTCOMES_DATA_PATH", None)
+            else:
+                os.environ["OUTCOMES_DATA_PATH"] = previous
 
 
 if __name__ == "__main__":

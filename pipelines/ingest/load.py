@@ -24,7 +24,7 @@ from pipelines.ingest import programs, readers, rejects, rules, upsert
 from pipelines.ingest.headers import ColumnMapping, Layout, map_headers, status_index
 from pipelines.ingest.problems import LoadResult, Problem, Refused
 from pipelines.store import checks, db, derived
-from pipelines.store.db import resolve_path, transaction
+from pipelines.store.db import transaction
 from pipelines.text.indicators import problem_message as indicator_problem_message
 
 TEMP_TABLES = ("_stg", "_norm", "_bad", "_problems", "_value_alias")
@@ -52,11 +52,15 @@ class Ingestor:
         self.program = program
         self.lang = lang
         self.loaded_by = loaded_by or _user()
-        path = resolve_path(db_path) if db_path is not None else None
-        self.store_dir = path.parent if path is not None and str(path) != ":memory:" else None
+        self.store_dir = db.files_dir(db_path, con) if db_path is not None else None
 
     def ingest(self, spec: str | Path) -> LoadResult:
-        """Load one file ('file.xlsx#Sheet' for a named sheet); never raises for a bad file."""
+        """Load one file ('file.xlsx#Sheet' for a named sheet); never raises for a bad file.
+        On a shared store (DuckLake) a load whose commit loses a race to another writer is redone
+        whole (db.retrying)."""
+        return db.retrying(lambda: self._ingest_once(spec))
+
+    def _ingest_once(self, spec: str | Path) -> LoadResult:
         path, sheet = readers.split_sheet(spec)
         result = LoadResult(file=path.name)
         try:

@@ -128,41 +128,47 @@ def _status_labels(con, programs: Sequence[str], lang: str) -> dict[str, str]:
     return labels
 
 
-# (table, columns, filter, order): what a report is built from, in primary-key order
+# (table, columns, filter): what a report is built from
 _FINGERPRINT_TABLES = (
     ("program", "program_id, name, organisation, region, funder, start_date, end_date, special_categories",
-     "list_contains($programs, program_id)", "program_id"),
+     "list_contains($programs, program_id)"),
     ("status_vocabulary", "program_id, status, category, label_de, label_en",
-     "program_id = '*' or list_contains($programs, program_id)", "program_id, status"),
+     "program_id = '*' or list_contains($programs, program_id)"),
     ("participant", "program_id, participant_id, site, cohort, entry_date, exit_date, exit_reason, gender, "
                     "birth_year, origin_region, qualification_level, german_level, coach_id, mentor_id",
-     "list_contains($programs, program_id)", "program_id, participant_id"),
+     "list_contains($programs, program_id)"),
     ("episode", "program_id, participant_id, status, start_date, end_date",
-     "list_contains($programs, program_id)", "program_id, participant_id, status, start_date"),
+     "list_contains($programs, program_id)"),
     ("target", "target_id, valid_from, program_id, funder, label, measure, status, direction, value, "
                "period_start, period_end, scope_json, milestones_json, options_json",
-     "list_contains($programs, program_id)", "program_id, target_id, valid_from"),
+     "list_contains($programs, program_id)"),
 )
 
 
 def fingerprint(con: duckdb.DuckDBPyConnection, programs: Iterable[str]) -> str:
-    """SHA-256 (hex) of every row a report on `programs` is built from.
+    """SHA-256 (hex) of every row a report on `programs` is built from; on a shared store (DuckLake)
+    followed by `@snapshot-<id>`, the snapshot read, from which the report can be rebuilt
+    (`db.reading(store, snapshot=id)`).
 
     The rows of `program`, `status_vocabulary` (built-in and the programs' own),
     `participant`, `episode` and `target` (all revisions) of the programs, without load ids.
-    Each table is hashed in the store (SHA-256 over its rows as text, one per line, in
-    primary-key order); the fingerprint is the SHA-256 over the table names and those hashes.
+    Each table is summed up in the store, in any order: the number of rows and the sums of the
+    two halves of each row's MD5 (a multiset hash: the same rows give the same sums however they
+    are stored or scanned); the fingerprint is the SHA-256 over the table names and those sums.
     The order of `programs` does not matter: the same data gives the same fingerprint,
     whatever was loaded when.
     """
-    digest = hashlib.sha256(b"wirkungsmonitor-report-v2\n")
+    digest = hashlib.sha256(b"wirkungsmonitor-report-v3\n")
     params = {"programs": sorted(set(programs))}
-    for name, columns, where, order in _FINGERPRINT_TABLES:  # fixed identifiers, no user input
-        table_hash = con.execute(
-            f"select sha256(coalesce(string_agg(cast(q as varchar), chr(10) order by {order}), '')) "
-            f"from (select {columns} from {name} where {where}) q", params).fetchone()[0]
-        digest.update(f"#{name} {table_hash}\n".encode())
-    return digest.hexdigest()
+    for name, columns, where in _FINGERPRINT_TABLES:  # fixed identifiers, no user input
+        rows, upper, lower = con.execute(
+            f"with source as (select {columns} from {name} where {where}), "
+            f"row_hash as (select md5_number(cast(source as varchar)) as h from source) "
+            f"select count(*), coalesce(sum((h >> 64)::ubigint), 0), "
+            f"coalesce(sum((h & 18446744073709551615::uhugeint)::ubigint), 0) from row_hash", params).fetchone()
+        digest.update(f"#{name} {rows} {upper} {lower}\n".encode())
+    snapshot = db.lake_snapshot(con)
+    return digest.hexdigest() + ("" if snapshot is None else f"@snapshot-{snapshot}")
 
 
 # --- cover and method -----------------------------------------------------------------------

@@ -78,7 +78,8 @@ def new_connection(database: str = ":memory:", *, extension_directory: str | Non
     return con
 
 
-def _sql_str(s: str) -> str:
+def quote_literal(s: str) -> str:
+    """An SQL string literal, for the statements that take no parameters (ATTACH, INSTALL)."""
     return "'" + str(s).replace("'", "''") + "'"
 
 
@@ -107,10 +108,10 @@ def attach_lake(con: duckdb.DuckDBPyConnection, catalog: str, data_path: str | N
         elif isinstance(v, (int, float)):
             opts.append(f"{k} {v}")
         else:
-            opts.append(f"{k} {_sql_str(v)}")
+            opts.append(f"{k} {quote_literal(v)}")
     for k, v in (RETRY_SETTINGS if retry is None else retry).items():
         con.execute(f"SET GLOBAL {k} = {v}")
-    con.execute(f"ATTACH {_sql_str(catalog)} AS {alias}" + (f" ({', '.join(opts)})" if opts else ""))
+    con.execute(f"ATTACH {quote_literal(catalog)} AS {alias}" + (f" ({', '.join(opts)})" if opts else ""))
     if use:
         con.execute(f"USE {alias}")
 

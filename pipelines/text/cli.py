@@ -45,4 +45,19 @@ WORDS: dict[str, tuple[str, str]] = {
                                "versuchen (Wartezeit: OUTCOMES_WRITE_WAIT_S).",
                                "The store is still being updated: gave up after {seconds} s. Please try again later "
                                "(wait limit: OUTCOMES_WRITE_WAIT_S)."),
+    "cli.store_copied": ("{source} nach {target} kopiert: {tables} Tabellen, {rows} Zeilen.",
+                         "Copied {source} to {target}: {tables} tables, {rows} rows."),
+    "cli.demo_on_lake": ("Die Demo wird in eine Datei gebaut; mit `outcomes store copy --to …` kommt sie in den "
+                         "gemeinsamen Speicher (DuckLake).",
+                         "The demo is built into a file; `outcomes store copy --to …` moves it into the shared "
+                         "store (DuckLake)."),
+    "cli.snapshot_needs_lake": ("--snapshot gibt es nur für den gemeinsamen Speicher (DuckLake).",
+                                "--snapshot exists for the shared store (DuckLake) only."),
+    "copy.same_store": ("Quelle und Ziel sind dieselbe Datenbank.", "Source and target are the same store."),
+    "copy.target_not_empty": ("Die Zieldatenbank ist nicht leer (Tabelle {table}); kopiert wird nur in eine leere.",
+                              "The target store is not empty (table {table}); copies go into an empty store only."),
+    "copy.schema_differs": ("Die Quelle hat Schema-Version {source}, dieses Programm {program}: erst "
+                            "`outcomes init --db …` auf der Quelle ausführen.",
+                            "The source has schema version {source}, this program {program}: run "
+                            "`outcomes init --db …` on the source first."),
 }

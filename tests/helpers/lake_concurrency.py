@@ -207,3 +207,112 @@ if __name__ == "__main__":
         res["pg_log_pkey_violations"] = log.count("duplicate key value violates unique constraint")
         res["pg_log_serialization_failures"] = log.count("could not serialize")
     print(json.dumps(res, indent=1))
+
+
+# ---------------------------------------------------------------------------- real loads (the ingest code)
+
+def write_load_files(folder, writer: int, files: int, rows: int) -> list:
+    """A program file and `files` tracking sheets for writer `writer` (program `w<writer>`), each sheet
+    with `rows` new participants (ids w<writer>-<file>-<i>), half of them starting training."""
+    from pathlib import Path
+    from tests.helpers.files import csv_file, program_file
+
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = [program_file(folder, f"w{writer}")]
+    for f in range(files):
+        lines = ["Teilnehmer-ID;Standort;Eintritt;Coaching ab;Ausbildung ab"]
+        lines += [f"w{writer}-{f}-{i};Ort{i % 3};01.0{1 + i % 9}.2020;01.0{1 + i % 9}.2020;"
+                  + ("01.10.2020" if i % 2 else "") for i in range(rows)]
+        paths.append(csv_file(folder, f"w{writer}-{f}.csv", lines))
+    return paths
+
+
+def _ingest_writer(wid, spec, data_path, paths, barrier, out_q):
+    os.environ["OUTCOMES_DATA_PATH"] = data_path
+    from pipelines.ingest import Ingestor
+    from pipelines.store import db
+    stats = {"writer": wid, "loaded": 0, "retries": 0, "outcomes": [], "intervals": []}
+    try:
+        original = db.retrying
+
+        def counting(work, **kw):       # count the loads this process had to redo
+            def note(attempt, exc):
+                stats["retries"] += 1
+            return original(work, on_retry=note, **kw)
+        db.retrying = counting
+        barrier.wait(timeout=60)
+        for path in paths:
+            t0 = time.time()
+            with db.writing(spec) as con:
+                result = Ingestor(con, db_path=spec, program=f"w{wid}").ingest(path)
+            stats["intervals"].append((t0, time.time()))
+            stats["outcomes"].append(result.outcome)
+            stats["loaded"] += result.rows_loaded if result.kind != "program" else 0
+    except Exception as e:
+        stats["fatal"] = f"{type(e).__name__}: {e}"
+    out_q.put(stats)
+
+
+def _ingest_reader(spec, data_path, barrier, stop_evt, out_q):
+    os.environ["OUTCOMES_DATA_PATH"] = data_path
+    from pipelines.store import catalog, db
+    stats = {"reads": 0, "failed_reads": 0, "errors": [], "decreases": 0}
+    try:
+        barrier.wait(timeout=60)
+        last = 0
+        while not stop_evt.is_set():
+            try:
+                with db.reading(spec) as con:
+                    n = con.execute("select count(*) from participant").fetchone()[0]
+                    catalog.programs(con)
+            except Exception as e:
+                stats["failed_reads"] += 1
+                stats["errors"].append(f"{type(e).__name__}: {str(e)[:200]}")
+                continue
+            stats["reads"] += 1
+            stats["decreases"] += n < last
+            last = max(last, n)
+    except Exception as e:
+        stats["fatal"] = f"{type(e).__name__}: {e}"
+    out_q.put(stats)
+
+
+def run_ingest_concurrency(spec: str, data_path: str, folder, *, writers: int = 2, files: int = 4,
+                           rows: int = 200, timeout: float = 600) -> dict:
+    """`writers` processes each load a program file and `files` tracking sheets through the ingest
+    code (db.writing + Ingestor, whose loads are redone on a commit conflict) into one store, while a
+    reader process asks the store in a loop (db.reading). Returns counts to check."""
+    from pathlib import Path
+    ctx = mp.get_context("spawn")
+    barrier = ctx.Barrier(writers + 1)
+    stop_evt = ctx.Event()
+    wq, rq = ctx.Queue(), ctx.Queue()
+    plans = [write_load_files(Path(folder) / f"w{w}", w, files, rows) for w in range(writers)]
+    procs = [ctx.Process(target=_ingest_writer, args=(w, spec, data_path, plans[w], barrier, wq))
+             for w in range(writers)]
+    reader = ctx.Process(target=_ingest_reader, args=(spec, data_path, barrier, stop_evt, rq))
+    t0 = time.time()
+    for p in procs + [reader]:
+        p.start()
+    try:
+        wstats = _collect(wq, procs, len(procs), t0 + timeout)
+        stop_evt.set()
+        rstats = _collect(rq, [reader], 1, time.time() + 120)[0]
+    finally:
+        stop_evt.set()
+        for p in procs + [reader]:
+            p.join(timeout=10)
+            if p.is_alive():
+                p.terminate()
+    return {
+        "expected_rows": writers * files * rows,
+        "loaded_rows": sum(w["loaded"] for w in wstats),
+        "outcomes": sorted({o for w in wstats for o in w["outcomes"]}),
+        "retries": sum(w["retries"] for w in wstats),
+        "writer_fatal": [w["fatal"] for w in wstats if w.get("fatal")],
+        "overlap_fraction": round(_overlap([w["intervals"] for w in sorted(wstats, key=lambda s: s["writer"])]), 2),
+        "reads": rstats["reads"], "failed_reads": rstats["failed_reads"], "read_errors": rstats["errors"][:5],
+        "reader_decreases": rstats["decreases"], "reader_fatal": rstats.get("fatal"),
+        "elapsed_s": round(time.time() - t0, 2),
+    }

@@ -129,6 +129,18 @@ def test_a_second_writer_waits_says_so_and_gives_up_after_the_limit(db_path):
     assert _count(db_path) == 2
 
 
+def test_a_reader_opened_after_a_swap_reads_the_new_file_while_an_old_reader_is_open(db_path):
+    """DuckDB shares one instance per file path and process: a plain duckdb.connect(path) made while
+    another connection is open would read the swapped-out file. db.reading attaches instead."""
+    with db.writing(db_path) as con:
+        _add_program(con, "a")
+    with db.reading(db_path) as old_reader:
+        with db.writing(db_path) as con:          # the dashboard's own upload in the same process
+            _add_program(con, "b")
+        assert _count(db_path) == 2                # a new question sees the new file
+        assert old_reader.execute("select count(*) from program").fetchone()[0] == 1   # the old one its own
+
+
 def test_scratch_files_of_a_killed_writer_are_removed_by_the_next(db_path):
     with db.writing(db_path) as con:
         _add_program(con, "a")
