@@ -1,6 +1,7 @@
 """Time to an outcome: the Kaplan–Meier curve of the share reaching a status by months since entry.
 
-The product-limit estimate is computed in SQL (pipelines/sql/metrics_time_to.sql).
+The product-limit estimate is computed in SQL (pipelines/sql/metrics_time_to.sql), in one query
+with the count of participants left out at entry.
 """
 
 from __future__ import annotations
@@ -47,11 +48,13 @@ def time_to(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | S
     params = {"statuses": known_statuses(con, scope, status), "as_of": dates.as_date(as_of), "month_days": MONTH_DAYS}
     sql, scope_params = scoped_sql("metrics_time_to", scope, by)
     rows: dict[Any, list[tuple]] = {}
-    for group, *values in db.run(con, sql, {**scope_params, **params}).fetchall():
-        rows.setdefault(group, []).append(values)
-    sql, scope_params = scoped_sql("metrics_time_to_excluded", scope, by)
-    excluded = dict(db.run(con, sql, {**scope_params, **params}).fetchall())
-    frames = {group: _frame(rows.get(group, []), excluded.get(group, 0)) for group in rows}
+    excluded: dict[Any, int] = {}
+    for group, month, *values in db.run(con, sql, {**scope_params, **params}).fetchall():
+        if month is None:            # the group's count of participants left out at entry
+            excluded[group] = int(values[0])
+        else:
+            rows.setdefault(group, []).append((month, *values))
+    frames = {group: _frame(rows[group], excluded.get(group, 0)) for group in rows}
     if by is None:
         return frames.get("all") if "all" in frames else _frame([], excluded.get("all", 0))
     return frames

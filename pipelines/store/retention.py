@@ -10,6 +10,7 @@ import datetime as dt
 
 import duckdb
 
+from pipelines.store import derived
 from pipelines.store.db import transaction
 
 
@@ -26,6 +27,7 @@ def _delete(con: duckdb.DuckDBPyConnection, program_id: str, where: str, params:
         participants = con.execute(
             "delete from participant where program_id = ? and participant_id in (select unnest(?))",
             [program_id, ids]).fetchone()[0] if ids else 0
+        derived.rebuild(con, [program_id])
         # rejected rows of this program's loads may hold the same records: drop them too
         con.execute(
             "delete from rejected_row where load_id in (select load_id from load where program_id = ?) "
