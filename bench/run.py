@@ -504,7 +504,127 @@ def child_pages(task: dict) -> dict:
     return out
 
 
-CHILDREN = {"ingest": child_ingest, "bare": child_bare, "latency": child_latency, "pages": child_pages}
+# The browser measurement: Debian's chromium through Playwright (as tests/dashboard/test_browser.py)
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+BROWSER_PAGES = {"overview": "uebersicht"}
+# Records every change of Streamlit's script state with the browser's clock (ms since navigation).
+_RUN_OBSERVER = """
+window.__runs = [];
+new MutationObserver(records => {
+  for (const r of records) {
+    const state = r.target.getAttribute('data-test-script-state');
+    if (state) window.__runs.push([state, performance.now()]);
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
+# Done: the script has run and stopped, and nothing started again for `quiet` ms.
+_SETTLED = """([since, quiet]) => {
+  const runs = window.__runs.filter(r => r[1] > since);
+  const ran = runs.some(r => r[0] === 'running');
+  const last = runs[runs.length - 1];
+  return ran && last && last[0] === 'notRunning' && performance.now() - last[1] > quiet ? last[1] : false;
+}"""
+
+
+def _streamlit_server(db_path: str, folder: Path):
+    """`streamlit run dashboard/app.py` on a free port against `db_path`; returns (process, url)."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "OUTCOMES_DB": db_path, "PYTHONPATH": str(ROOT)}
+    log = open(folder / "streamlit.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("streamlit did not answer within 90 s")
+
+
+def child_browser(task: dict) -> dict:
+    """Pages in a real browser against `streamlit run`: cold (a fresh session on an as-of date not
+    seen before, so nothing is cached) and after the as-of date moves back 31 days in the sidebar.
+
+    Times are the browser's: from navigation (cold) or from pressing Enter in the date field to the
+    moment the script run stops and no further run starts within 300 ms. Run 1 is the first view
+    in a fresh server process (imports, first connection) and is reported apart; the figure is
+    the median of `repeat` views on other as-of dates.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        return {"skipped": f"chromium not found at {CHROMIUM}"}
+    as_of = dt.date.fromisoformat(task["as_of"])
+    repeat = task.get("repeat", 5)
+    out: dict = {"pages": {}}
+    with tempfile.TemporaryDirectory(prefix="bench-browser-") as folder:
+        process, url = _streamlit_server(task["db"], Path(folder))
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, timeout=60_000)
+                try:
+                    for page_name, slug in BROWSER_PAGES.items():
+                        out["pages"][page_name] = _browser_page(browser, url, slug, task["program"], as_of, repeat)
+                finally:
+                    browser.close()
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return out
+
+
+def _browser_page(browser, url: str, slug: str, program: str, as_of: dt.date, repeat: int) -> dict:
+    colds, changes, errors = [], [], []
+    for run in range(repeat + 1):
+        day = as_of - dt.timedelta(days=7 * run)              # a date not seen before: nothing cached
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+        context.add_init_script(_RUN_OBSERVER)
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        try:
+            page.goto(f"{url}/{slug}?program={program}&as_of={day.isoformat()}", wait_until="commit")
+            cold_ms = page.wait_for_function(_SETTLED, arg=[0, 300], polling=50).json_value()
+            shown = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+            if shown.count():
+                errors.append(shown.first.inner_text()[:300])
+            field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').first
+            moved = day - dt.timedelta(days=31)
+            field.fill(moved.strftime("%d.%m.%Y"))
+            since = page.evaluate("performance.now()")
+            field.press("Enter")
+            done = page.wait_for_function(_SETTLED, arg=[since, 300], polling=50).json_value()
+            colds.append(cold_ms / 1000)
+            changes.append((done - since) / 1000)
+            if run == 0:
+                page.screenshot(path=str(DATA_DIR / f"browser_{slug}.png"))
+        finally:
+            context.close()
+    first_cold, first_change = colds.pop(0), changes.pop(0)
+    return {"cold_s": statistics.median(colds), "change_s": statistics.median(changes), "cold_runs_s": colds,
+            "change_runs_s": changes, "first_view_s": first_cold, "first_change_s": first_change,
+            "errors": errors}
+
+
+CHILDREN = {"ingest": child_ingest, "bare": child_bare, "latency": child_latency, "pages": child_pages,
+            "browser": child_browser}
 
 
 def run_child(task: dict, log, timeout: float = 3600) -> dict:
@@ -573,7 +693,7 @@ def run_scale(n: int, args, log) -> dict:
     if "error" in out["ingest"].get("tracking_csv", {}):
         log("  no store: latency and pages skipped")
         return out
-    for part, measure in (("latency", _latency), ("pages", _pages)):
+    for part, measure in (("latency", _latency), ("pages", _pages), ("browser", _browser)):
         if part in args.parts:
             out[part] = measure(tracking_store, manifest, args, log)
         else:
@@ -646,6 +766,17 @@ def _pages(tracking_store: Path, manifest: dict, args, log) -> dict:
             flag = f"  ERROR: {row['errors'][0][:120]}" if row["errors"] else ""
             log(f"    {page:<11} cold {row['cold_s']:.2f} s, after change {row['change_s']:.2f} s{flag}")
     return pages
+
+
+def _browser(tracking_store: Path, manifest: dict, args, log) -> dict:
+    log(f"  pages in a real browser ({', '.join(BROWSER_PAGES)}; chromium + streamlit run) …")
+    res = run_child({"task": "browser", "db": str(tracking_store), "program": gen.PROGRAM_ID,
+                     "as_of": manifest["as_of"], "repeat": args.repeat}, log)
+    for page, row in res.get("pages", {}).items():
+        flag = f"  ERROR: {row['errors'][0][:120]}" if row["errors"] else ""
+        log(f"    {page:<11} cold {row['cold_s']:.2f} s, after change {row['change_s']:.2f} s "
+            f"(first view in a fresh server {row['first_view_s']:.2f} s){flag}")
+    return res
 
 
 # =========================================================================== goals and tables
@@ -773,6 +904,17 @@ def render(results: dict) -> str:
                        f"dashboard process peak RSS {pages['peak_mb']:.0f} MB")
         elif pages:
             out.append(f"pages: {pages.get('skipped') or 'ERROR ' + str(pages.get('error'))}")
+        browser = s.get("browser", {})
+        if browser.get("pages"):
+            app_pages = pages.get("pages", {})
+            rows = [[page, _n(r["cold_s"], 2), _n(r["change_s"], 2), _n(r["first_view_s"], 2),
+                     _n(app_pages.get(page, {}).get("cold_s"), 2), _n(app_pages.get(page, {}).get("change_s"), 2),
+                     ("ERROR: " + r["errors"][0][:60]) if r["errors"] else ""] for page, r in browser["pages"].items()]
+            out.append("")
+            out.append(_table(["page in chromium (median)", "cold s", "after as-of change s", "first view s",
+                               "AppTest cold s", "AppTest change s", ""], rows, "lrrrrrl"))
+        elif browser:
+            out.append(f"browser: {browser.get('skipped') or 'ERROR ' + str(browser.get('error'))}")
     out.append("")
     rows = [[g["what"], f"{g['goal_scale']:,}", _n(g["measured_at"]), _n(g["value"], 2), g["limit"],
              {True: "yes", False: "NO", None: "–"}[g["met"]], g.get("note", "")] for g in results["goals"]]
@@ -793,8 +935,8 @@ def parse_args(argv=None):
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per latency figure (default 5)")
     parser.add_argument("--xlsx-max", type=int, default=1_000_000,
                         help="largest scale with an XLSX tracking sheet (default 1,000,000)")
-    parser.add_argument("--parts", default="ingest,latency,pages",
-                        help="what to measure (default ingest,latency,pages); parts left out keep the "
+    parser.add_argument("--parts", default="ingest,latency,pages,browser",
+                        help="what to measure (default ingest,latency,pages,browser); parts left out keep the "
                              "figures of the previous results file and reuse its stores")
     parser.add_argument("--data", default=str(DATA_DIR), help="folder for generated files and stores")
     parser.add_argument("--out", default=str(RESULTS), help="results JSON (default bench/results.json)")
@@ -810,7 +952,7 @@ def main(argv=None) -> int:
         print(RESULT_PREFIX + json.dumps(result, default=str), flush=True)
         return 0
     args.parts = {p.strip() for p in args.parts.split(",") if p.strip()}
-    unknown = args.parts - {"ingest", "latency", "pages"}
+    unknown = args.parts - {"ingest", "latency", "pages", "browser"}
     if unknown:
         raise SystemExit(f"unknown part(s): {', '.join(sorted(unknown))}")
     args.previous = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {}
