@@ -519,12 +519,16 @@ new MutationObserver(records => {
   }
 }).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
 """
-# Done: the script has run and stopped, and nothing started again for `quiet` ms.
+# Done: the app shows a stopped script, something ran after `since` (or, on a fresh page, the app
+# came up already stopped) and nothing changed for `quiet` ms; the value is the last change's time.
 _SETTLED = """([since, quiet]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
   const runs = window.__runs.filter(r => r[1] > since);
-  const ran = runs.some(r => r[0] === 'running');
-  const last = runs[runs.length - 1];
-  return ran && last && last[0] === 'notRunning' && performance.now() - last[1] > quiet ? last[1] : false;
+  if (since > 0 && !runs.some(r => r[0] === 'running')) return false;
+  const last = runs.length ? runs[runs.length - 1][1] : performance.now();
+  if (!window.__seen) window.__seen = last;
+  return performance.now() - last > quiet ? last : false;
 }"""
 
 
@@ -560,7 +564,7 @@ def child_browser(task: dict) -> dict:
     """Pages in a real browser against `streamlit run`: cold (a fresh session on an as-of date not
     seen before, so nothing is cached) and after the as-of date moves back 31 days in the sidebar.
 
-    Times are the browser's: from navigation (cold) or from pressing Enter in the date field to the
+    Times are the browser's: from navigation (cold) or from closing the date field with the new date to the
     moment the script run stops and no further run starts within 300 ms. Run 1 is the first view
     in a fresh server process (imports, first connection) and is reported apart; the figure is
     the median of `repeat` views on other as-of dates.
@@ -607,9 +611,10 @@ def _browser_page(browser, url: str, slug: str, program: str, as_of: dt.date, re
                 errors.append(shown.first.inner_text()[:300])
             field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').first
             moved = day - dt.timedelta(days=31)
-            field.fill(moved.strftime("%d.%m.%Y"))
+            shown_format = "%Y-%m-%d" if "-" in field.input_value() else "%d.%m.%Y"
+            field.fill(moved.strftime(shown_format))
             since = page.evaluate("performance.now()")
-            field.press("Enter")
+            field.press("Escape")                              # closes the calendar: the new date counts
             done = page.wait_for_function(_SETTLED, arg=[since, 300], polling=50).json_value()
             colds.append(cold_ms / 1000)
             changes.append((done - since) / 1000)
