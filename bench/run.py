@@ -49,16 +49,19 @@ RESULTS = ROOT / "bench" / "results.json"
 RESULT_PREFIX = "BENCH-RESULT "
 PROGRESS_PREFIX = "BENCH-PROGRESS "
 
-# Goals from the issue: (key, what, scale the goal is stated for, limit, direction).
+# Goals from issue #12: (key, what, scale the goal is stated for, limit, direction).
 GOALS = [
+    ("status_ms", "status_summary latency (ms)", 1_000_000, 100.0, "<"),
+    ("targets_ms", "targets.evaluate, 3 targets (ms)", 1_000_000, 200.0, "<"),
+    ("compare_ms", "compare(by=cohort) + Kaplan-Meier (ms)", 1_000_000, 300.0, "<"),
+    ("report_ms", "report PDF, one program (ms)", 1_000_000, 5000.0, "<"),
     ("ingest_ratio_tracking_csv", "ingestion ours/bare, tracking CSV", 1_000_000, 0.5, ">="),
     ("ingest_ratio_episodes_csv", "ingestion ours/bare, episodes CSV", 1_000_000, 0.5, ">="),
-    ("status_ms", "status_summary latency (ms)", 1_000_000, 200.0, "<"),
-    ("targets_ms", "targets.evaluate latency (ms)", 1_000_000, 200.0, "<"),
-    ("compare_ms", "compare(by=cohort) + curves (ms)", 1_000_000, 1000.0, "<"),
-    ("pandas_speedup", "status: pandas time / ours", 1_000_000, 3.0, ">="),
-    ("pages_cold_max_s", "slowest page, cold (s)", 100_000, 1.5, "<"),
-    ("pages_change_max_s", "slowest page after as-of change (s)", 100_000, 0.5, "<"),
+    ("xlsx_peak_mb", "XLSX ingest peak RSS (MB)", 1_000_000, 2000.0, "<"),
+    ("pandas_speedup", "status: pandas time / ours", 1_000_000, 5.0, ">="),
+    ("polars_speedup", "status: polars time / ours", 1_000_000, 1.5, ">="),
+    ("browser_overview_cold_s", "overview in a real browser, cold (s)", 100_000, 1.5, "<"),
+    ("browser_overview_change_s", "overview in a real browser, after an as-of change (s)", 100_000, 0.5, "<"),
 ]
 
 
@@ -320,18 +323,67 @@ def child_bare(task: dict) -> dict:
 
 # =========================================================================== child: latency
 
-def pandas_status(p, e, start, as_of, statuses):
-    """The status question answered with pandas: boolean masks and groupby (for the ratio)."""
+def _status_inputs(con, program: str) -> dict:
+    """The raw tables of the status question, read once (not timed), as pandas and polars frames.
+
+    The peers get the tables as loaded (participant, episode) and answer the whole question from
+    them, the support-closes-at-exit rule included; ours reads the derived tables built at load.
+    """
+    from pipelines import metrics
+
+    participants = "select person_key, entry_date, exit_date from participant where program_id = ?"
+    episodes = "select person_key, status, start_date, end_date from episode where program_id = ?"
+    t0 = time.perf_counter()
+    frames = {"pandas": (con.execute(participants, [program]).df(), con.execute(episodes, [program]).df())}
+    load_s = time.perf_counter() - t0
+    frames["polars"] = (con.execute(participants, [program]).pl(), con.execute(episodes, [program]).pl())
+    start = con.execute("select start_date from program where program_id = ?", [program]).fetchone()[0]
+    vocabulary = metrics.vocabulary(con, [program])
+    support = [s for s, c in vocabulary.items() if c == "support"]
+    return {**frames, "start": start, "statuses": list(vocabulary), "support": support, "load_s": load_s}
+
+
+def pandas_status(p, e, start, as_of, statuses, support):
+    """The status question answered with pandas: boolean masks, a map and groupby (for the ratio)."""
     import pandas as pd
 
-    start, as_of = pd.Timestamp(start), pd.Timestamp(as_of)
+    start, as_of, day = pd.Timestamp(start), pd.Timestamp(as_of), pd.Timedelta(days=1)
     entered = int(((p["entry_date"] >= start) & (p["entry_date"] <= as_of)).sum())
     in_program = int(((p["entry_date"] <= as_of) & (p["exit_date"].isna() | (p["exit_date"] >= as_of))).sum())
-    active_mask = (e["start_date"] <= as_of) & (
-        e["end_date"].isna() | (e["end_date"] > as_of) | (e["start_date"] == as_of))
-    active = e.loc[active_mask].groupby("status")["participant_id"].nunique()
+    # the first day no longer in the status: the end (one-day episodes: start + 1), a support
+    # episode without an end closes at exit
+    ends = e["end_date"].where(e["end_date"] > e["start_date"], e["start_date"] + day).where(e["end_date"].notna())
+    open_support = e["end_date"].isna() & e["status"].isin(support)
+    exits = e.loc[open_support, "person_key"].map(p.set_index("person_key")["exit_date"]) + day
+    ends = ends.where(~open_support, exits)
+    active_mask = (e["start_date"] <= as_of) & (ends.isna() | (ends > as_of))
+    active = e.loc[active_mask].groupby("status")["person_key"].nunique()
     reached_mask = (e["start_date"] >= start) & (e["start_date"] <= as_of)
-    reached = e.loc[reached_mask].groupby("status")["participant_id"].nunique()
+    reached = e.loc[reached_mask].groupby("status")["person_key"].nunique()
+    return {"entered": entered, "in_program": in_program,
+            "active": {s: int(active.get(s, 0)) for s in statuses},
+            "reached": {s: int(reached.get(s, 0)) for s in statuses}}
+
+
+def polars_status(p, e, start, as_of, statuses, support):
+    """The same status question in polars (expressions, one join for the exit dates)."""
+    import polars as pl
+
+    entered = p.filter((pl.col("entry_date") >= start) & (pl.col("entry_date") <= as_of)).height
+    in_program = p.filter((pl.col("entry_date") <= as_of)
+                          & (pl.col("exit_date").is_null() | (pl.col("exit_date") >= as_of))).height
+    one_day = pl.duration(days=1)
+    spans = e.join(p.select("person_key", "exit_date"), on="person_key", how="left").with_columns(
+        pl.when(pl.col("end_date").is_not_null())
+        .then(pl.max_horizontal("end_date", pl.col("start_date") + one_day))
+        .when(pl.col("status").is_in(support) & pl.col("exit_date").is_not_null())
+        .then(pl.col("exit_date") + one_day)
+        .otherwise(None).alias("end_excl"))
+    active = dict(spans.filter((pl.col("start_date") <= as_of)
+                               & (pl.col("end_excl").is_null() | (pl.col("end_excl") > as_of)))
+                  .group_by("status").agg(pl.col("person_key").n_unique()).iter_rows())
+    reached = dict(e.filter((pl.col("start_date") >= start) & (pl.col("start_date") <= as_of))
+                   .group_by("status").agg(pl.col("person_key").n_unique()).iter_rows())
     return {"entered": entered, "in_program": in_program,
             "active": {s: int(active.get(s, 0)) for s in statuses},
             "reached": {s: int(reached.get(s, 0)) for s in statuses}}
@@ -359,23 +411,23 @@ def child_latency(task: dict) -> dict:
     out["compare_cohort"]["groups"] = len(groups)
     out["compare_cohort"]["curve_points"] = sum(len(g["time_to"]["months"]) for g in groups)
 
-    # pandas: the tables read once (not timed), then the same question with masks + groupby
-    start = con.execute("select start_date from program where program_id = ?", [program]).fetchone()[0]
-    t0 = time.perf_counter()
-    p = con.execute("select participant_id, entry_date, exit_date from participant where program_id = ?",
-                    [program]).df()
-    e = con.execute("select participant_id, status, start_date, end_date from episode where program_id = ?",
-                    [program]).df()
-    load_s = time.perf_counter() - t0
-    statuses = list(ours["active"])
-    theirs = pandas_status(p, e, start, as_of, statuses)
-    out["pandas_status"] = median_time(lambda: pandas_status(p, e, start, as_of, statuses), repeat,
-                                       label="pandas status")
-    out["pandas_status"]["load_s"] = load_s
-    agree = {k: ours[k] == theirs[k] for k in ("entered", "in_program", "active", "reached")}
-    out["pandas_status"]["agrees_with_ours"] = all(agree.values())
-    out["pandas_status"]["disagreements"] = [k for k, v in agree.items() if not v]
-    out["status_figures"] = {k: ours[k] for k in ("entered", "in_program", "active", "reached")}
+    # pandas and polars: the tables read once (not timed), then the same question, timed
+    inputs = _status_inputs(con, program)
+    start = inputs["start"]
+    figures_of = lambda r: {k: r[k] for k in ("entered", "in_program", "active", "reached")}  # noqa: E731
+    for peer, answer in (("pandas", pandas_status), ("polars", polars_status)):
+        p, e = inputs[peer]
+        args = (p, e, start, as_of, inputs["statuses"], inputs["support"])
+        theirs = answer(*args)
+        key = f"{peer}_status"
+        out[key] = median_time(lambda: answer(*args), repeat, label=f"{peer} status")
+        out[key]["load_s"] = inputs["load_s"]
+        disagree = [k for k in ("entered", "in_program", "active", "reached") if ours[k] != theirs[k]]
+        out[key]["agrees_with_ours"] = not disagree
+        out[key]["disagreements"] = disagree
+        if disagree:
+            out[key]["theirs"] = figures_of(theirs)
+    out["status_figures"] = figures_of(ours)
 
     out["report_pdf"] = _report_latency(con, program, start, as_of, task.get("report_repeat", 3))
     con.close()
@@ -460,7 +512,132 @@ def child_pages(task: dict) -> dict:
     return out
 
 
-CHILDREN = {"ingest": child_ingest, "bare": child_bare, "latency": child_latency, "pages": child_pages}
+# The browser measurement: Debian's chromium through Playwright (as tests/dashboard/test_browser.py)
+CHROMIUM = "/usr/bin/chromium"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                "--disable-component-update", "--disable-sync", "--no-first-run"]
+BROWSER_PAGES = {"overview": "uebersicht"}
+# Records every change of Streamlit's script state with the browser's clock (ms since navigation).
+_RUN_OBSERVER = """
+window.__runs = [];
+new MutationObserver(records => {
+  for (const r of records) {
+    const state = r.target.getAttribute('data-test-script-state');
+    if (state) window.__runs.push([state, performance.now()]);
+  }
+}).observe(document, {attributes: true, subtree: true, attributeFilter: ['data-test-script-state']});
+"""
+# Done: the app shows a stopped script, something ran after `since` (or, on a fresh page, the app
+# came up already stopped) and nothing changed for `quiet` ms; the value is the last change's time.
+_SETTLED = """([since, quiet]) => {
+  const app = document.querySelector('[data-testid="stApp"]');
+  if (!app || app.getAttribute('data-test-script-state') !== 'notRunning') return false;
+  const runs = window.__runs.filter(r => r[1] > since);
+  if (since > 0 && !runs.some(r => r[0] === 'running')) return false;
+  const last = runs.length ? runs[runs.length - 1][1] : performance.now();
+  if (!window.__seen) window.__seen = last;
+  return performance.now() - last > quiet ? last : false;
+}"""
+
+
+def _streamlit_server(db_path: str, folder: Path):
+    """`streamlit run dashboard/app.py` on a free port against `db_path`; returns (process, url)."""
+    import socket
+    import urllib.request
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    env = {**os.environ, "OUTCOMES_DB": db_path, "PYTHONPATH": str(ROOT)}
+    log = open(folder / "streamlit.log", "wb")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return process, url
+        except OSError:
+            time.sleep(0.3)
+    process.kill()
+    raise RuntimeError("streamlit did not answer within 90 s")
+
+
+def child_browser(task: dict) -> dict:
+    """Pages in a real browser against `streamlit run`: cold (a fresh session on an as-of date not
+    seen before, so nothing is cached) and after the as-of date moves back 31 days in the sidebar.
+
+    Times are the browser's: from navigation (cold) or from closing the date field with the new date to the
+    moment the script run stops and no further run starts within 300 ms. Run 1 is the first view
+    in a fresh server process (imports, first connection) and is reported apart; the figure is
+    the median of `repeat` views on other as-of dates.
+    """
+    from playwright.sync_api import sync_playwright
+
+    if not Path(CHROMIUM).exists():
+        return {"skipped": f"chromium not found at {CHROMIUM}"}
+    as_of = dt.date.fromisoformat(task["as_of"])
+    repeat = task.get("repeat", 5)
+    out: dict = {"pages": {}}
+    with tempfile.TemporaryDirectory(prefix="bench-browser-") as folder:
+        process, url = _streamlit_server(task["db"], Path(folder))
+        try:
+            with sync_playwright() as playwright:
+                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, timeout=60_000)
+                try:
+                    for page_name, slug in BROWSER_PAGES.items():
+                        out["pages"][page_name] = _browser_page(browser, url, slug, task["program"], as_of, repeat)
+                finally:
+                    browser.close()
+        finally:
+            process.terminate()
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+    return out
+
+
+def _browser_page(browser, url: str, slug: str, program: str, as_of: dt.date, repeat: int) -> dict:
+    colds, changes, errors = [], [], []
+    for run in range(repeat + 1):
+        day = as_of - dt.timedelta(days=7 * run)              # a date not seen before: nothing cached
+        context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
+        context.add_init_script(_RUN_OBSERVER)
+        page = context.new_page()
+        page.set_default_timeout(120_000)
+        try:
+            page.goto(f"{url}/{slug}?program={program}&as_of={day.isoformat()}", wait_until="commit")
+            cold_ms = page.wait_for_function(_SETTLED, arg=[0, 300], polling=50).json_value()
+            shown = page.locator('[data-testid="stException"], [data-testid="stAlertContentError"]')
+            if shown.count():
+                errors.append(shown.first.inner_text()[:300])
+            field = page.locator('[data-testid="stSidebar"] [data-testid="stDateInput"] input').first
+            moved = day - dt.timedelta(days=31)
+            shown_format = "%Y-%m-%d" if "-" in field.input_value() else "%d.%m.%Y"
+            field.fill(moved.strftime(shown_format))
+            since = page.evaluate("performance.now()")
+            field.press("Escape")                              # closes the calendar: the new date counts
+            done = page.wait_for_function(_SETTLED, arg=[since, 300], polling=50).json_value()
+            colds.append(cold_ms / 1000)
+            changes.append((done - since) / 1000)
+            if run == 0:
+                page.screenshot(path=str(DATA_DIR / f"browser_{slug}.png"))
+        finally:
+            context.close()
+    first_cold, first_change = colds.pop(0), changes.pop(0)
+    return {"cold_s": statistics.median(colds), "change_s": statistics.median(changes), "cold_runs_s": colds,
+            "change_runs_s": changes, "first_view_s": first_cold, "first_change_s": first_change,
+            "errors": errors}
+
+
+CHILDREN = {"ingest": child_ingest, "bare": child_bare, "latency": child_latency, "pages": child_pages,
+            "browser": child_browser}
 
 
 def run_child(task: dict, log, timeout: float = 3600) -> dict:
@@ -530,7 +707,7 @@ def run_scale(n: int, args, log) -> dict:
     if "error" in out["ingest"].get("tracking_csv", {}):
         log("  no store: latency and pages skipped")
         return out
-    for part, measure in (("latency", _latency), ("pages", _pages)):
+    for part, measure in (("latency", _latency), ("pages", _pages), ("browser", _browser)):
         if part in args.parts:
             out[part] = measure(tracking_store, manifest, args, log)
         else:
@@ -589,7 +766,8 @@ def _latency(tracking_store: Path, manifest: dict, args, log) -> dict:
                      "as_of": manifest["as_of"], "repeat": args.repeat, "report_repeat": 3}, log)
     if "error" not in lat:
         log("    " + ", ".join(f"{k} {lat[k]['median_s'] * 1000:.1f} ms" for k in
-                                 ("status_summary", "targets_evaluate", "compare_cohort", "pandas_status")))
+                                 ("status_summary", "targets_evaluate", "compare_cohort", "pandas_status",
+                                  "polars_status")))
         log(f"    report: {lat['report_pdf'].get('skipped') or '%.2f s' % lat['report_pdf']['median_s']}")
     return lat
 
@@ -604,6 +782,17 @@ def _pages(tracking_store: Path, manifest: dict, args, log) -> dict:
     return pages
 
 
+def _browser(tracking_store: Path, manifest: dict, args, log) -> dict:
+    log(f"  pages in a real browser ({', '.join(BROWSER_PAGES)}; chromium + streamlit run) …")
+    res = run_child({"task": "browser", "db": str(tracking_store), "program": gen.PROGRAM_ID,
+                     "as_of": manifest["as_of"], "repeat": args.repeat}, log)
+    for page, row in res.get("pages", {}).items():
+        flag = f"  ERROR: {row['errors'][0][:120]}" if row["errors"] else ""
+        log(f"    {page:<11} cold {row['cold_s']:.2f} s, after change {row['change_s']:.2f} s "
+            f"(first view in a fresh server {row['first_view_s']:.2f} s){flag}")
+    return res
+
+
 # =========================================================================== goals and tables
 
 def figures(scale: dict) -> dict:
@@ -614,8 +803,15 @@ def figures(scale: dict) -> dict:
     f["ingest_ratio_episodes_csv"] = ing.get("episodes_csv", {}).get("ratio_ours_bare")
     ms = lambda k: lat[k]["median_s"] * 1000 if k in lat and "median_s" in lat[k] else None  # noqa: E731
     f["status_ms"], f["targets_ms"], f["compare_ms"] = ms("status_summary"), ms("targets_evaluate"), ms("compare_cohort")
-    if f["status_ms"] and ms("pandas_status"):
-        f["pandas_speedup"] = ms("pandas_status") / f["status_ms"]
+    for peer in ("pandas", "polars"):
+        if f["status_ms"] and ms(f"{peer}_status"):
+            f[f"{peer}_speedup"] = ms(f"{peer}_status") / f["status_ms"]
+    report = lat.get("report_pdf", {})
+    f["report_ms"] = report["median_s"] * 1000 if "median_s" in report else None
+    f["xlsx_peak_mb"] = ing.get("tracking_xlsx", {}).get("peak_mb")
+    overview = scale.get("browser", {}).get("pages", {}).get("overview", {})
+    f["browser_overview_cold_s"] = overview.get("cold_s")
+    f["browser_overview_change_s"] = overview.get("change_s")
     ok_pages = [r for r in pages.get("pages", {}).values() if not r.get("errors")]
     if ok_pages:
         f["pages_cold_max_s"] = max(r["cold_s"] for r in ok_pages)
@@ -692,7 +888,8 @@ def render(results: dict) -> str:
             names = [("status_summary", "metrics.status_summary"), ("targets_evaluate", "targets.evaluate (%d targets)"
                       % lat["targets_evaluate"].get("targets", 0)),
                      ("compare_cohort", "compare(by=cohort) + curves (%d groups)" % lat["compare_cohort"].get("groups", 0)),
-                     ("pandas_status", "pandas: same status question")]
+                     ("pandas_status", "pandas: same status question"),
+                     ("polars_status", "polars: same status question")]
             for key, label in names:
                 r = lat[key]
                 rows.append([label, _n(r["median_s"] * 1000, 1), _n(r["min_s"] * 1000, 1), _n(r["max_s"] * 1000, 1),
@@ -703,10 +900,11 @@ def render(results: dict) -> str:
                  len(rep["runs_s"])] if "median_s" in rep else [None, None, None, None]))
             out.append("")
             out.append(_table(["latency (1 warm-up, then median)", "median ms", "min ms", "max ms", "runs"], rows))
-            p = lat["pandas_status"]
-            speed = lat["pandas_status"]["median_s"] / lat["status_summary"]["median_s"]
-            out.append(f"  status: ours {speed:.1f}× faster than pandas (pandas read of the tables, not timed: "
-                       f"{p['load_s']:.2f} s); same figures: {'yes' if p['agrees_with_ours'] else 'NO ' + str(p['disagreements'])}")
+            for peer in ("pandas", "polars"):
+                p = lat[f"{peer}_status"]
+                speed = p["median_s"] / lat["status_summary"]["median_s"]
+                out.append(f"  status: ours {speed:.1f}× faster than {peer} (tables read once, not timed); "
+                           f"same figures: {'yes' if p['agrees_with_ours'] else 'NO ' + str(p['disagreements'])}")
         elif lat:
             out.append(f"latency: ERROR {lat['error']}")
         pages = s.get("pages", {})
@@ -720,6 +918,17 @@ def render(results: dict) -> str:
                        f"dashboard process peak RSS {pages['peak_mb']:.0f} MB")
         elif pages:
             out.append(f"pages: {pages.get('skipped') or 'ERROR ' + str(pages.get('error'))}")
+        browser = s.get("browser", {})
+        if browser.get("pages"):
+            app_pages = pages.get("pages", {})
+            rows = [[page, _n(r["cold_s"], 2), _n(r["change_s"], 2), _n(r["first_view_s"], 2),
+                     _n(app_pages.get(page, {}).get("cold_s"), 2), _n(app_pages.get(page, {}).get("change_s"), 2),
+                     ("ERROR: " + r["errors"][0][:60]) if r["errors"] else ""] for page, r in browser["pages"].items()]
+            out.append("")
+            out.append(_table(["page in chromium (median)", "cold s", "after as-of change s", "first view s",
+                               "AppTest cold s", "AppTest change s", ""], rows, "lrrrrrl"))
+        elif browser:
+            out.append(f"browser: {browser.get('skipped') or 'ERROR ' + str(browser.get('error'))}")
     out.append("")
     rows = [[g["what"], f"{g['goal_scale']:,}", _n(g["measured_at"]), _n(g["value"], 2), g["limit"],
              {True: "yes", False: "NO", None: "–"}[g["met"]], g.get("note", "")] for g in results["goals"]]
@@ -740,8 +949,8 @@ def parse_args(argv=None):
     parser.add_argument("--repeat", type=int, default=5, help="timed runs per latency figure (default 5)")
     parser.add_argument("--xlsx-max", type=int, default=1_000_000,
                         help="largest scale with an XLSX tracking sheet (default 1,000,000)")
-    parser.add_argument("--parts", default="ingest,latency,pages",
-                        help="what to measure (default ingest,latency,pages); parts left out keep the "
+    parser.add_argument("--parts", default="ingest,latency,pages,browser",
+                        help="what to measure (default ingest,latency,pages,browser); parts left out keep the "
                              "figures of the previous results file and reuse its stores")
     parser.add_argument("--data", default=str(DATA_DIR), help="folder for generated files and stores")
     parser.add_argument("--out", default=str(RESULTS), help="results JSON (default bench/results.json)")
@@ -757,7 +966,7 @@ def main(argv=None) -> int:
         print(RESULT_PREFIX + json.dumps(result, default=str), flush=True)
         return 0
     args.parts = {p.strip() for p in args.parts.split(",") if p.strip()}
-    unknown = args.parts - {"ingest", "latency", "pages"}
+    unknown = args.parts - {"ingest", "latency", "pages", "browser"}
     if unknown:
         raise SystemExit(f"unknown part(s): {', '.join(sorted(unknown))}")
     args.previous = json.loads(Path(args.out).read_text()) if Path(args.out).exists() else {}

@@ -169,13 +169,14 @@ def store_program(con: duckdb.DuckDBPyConnection, spec: ProgramSpec, load_id: in
     con.execute("insert into program (name, organisation, region, funder, start_date, end_date, "
                 "special_categories, load_id, program_id) select ?, ?, ?, ?, ?, ?, ?, ?, ? "
                 "where not exists (select 1 from program where program_id = ?)", [*values, p["program_id"]])
-    derived.rebuild(con, [p["program_id"]])     # the program's start decides what counts as reached
     if not p["special_categories"]:
         con.execute("update participant set origin_region = null where program_id = ?", [p["program_id"]])
     con.execute("delete from status_vocabulary where program_id = ?", [p["program_id"]])
     for s in spec.statuses:
         con.execute("insert into status_vocabulary values (?, ?, ?, ?, ?)",
                     [s["program_id"], s["status"], s["category"], s["label_de"], s["label_en"]])
+    # the program's start decides what counts as reached, its vocabulary which episodes close at exit
+    derived.rebuild(con, [p["program_id"]])
     replace_targets(con, p["program_id"], spec.targets, load_id)
 
 

@@ -267,7 +267,7 @@ def status_summary(con: duckdb.DuckDBPyConnection, program_id: str, as_of: Any) 
     scope = Scope((program_id,))
     sql, params = scoped_sql("metrics_status_summary", scope)
     counts = {s: (a, r) for s, a, r in db.run(con, sql, {**params, "program": program_id,
-                                                         "start": start, "as_of": as_of}).fetchall()}
+                                                         "as_of": as_of}).fetchall()}
     statuses = list(vocabulary(con, (program_id,)))
     return {
         "program": program_id,

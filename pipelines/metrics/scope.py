@@ -377,13 +377,29 @@ def group_expr(by: str) -> str:
     return FIELDS[name].expr
 
 
+def people_sql(scope: Scope | None, predicate: str, alias: str = "e") -> str:
+    """A predicate over a table with person_key and program_id (alias `alias`: episode, spell,
+    first_start) keeping the rows of the scope's participants.
+
+    A scope of whole programs filters on program_id and needs no join with participant; a
+    narrower scope keeps the person keys its participant `predicate` selects.
+    """
+    scope = scope or ALL
+    if scope.where:
+        return f"{alias}.person_key in (select p.person_key from participant p where {predicate})"
+    if scope.programs is not None:
+        return f"list_contains($w_programs, {alias}.program_id)"
+    return "true"
+
+
 def scoped_sql(name: str, scope: Scope | None, by: str | Sequence[str] | None = None
                ) -> tuple[str, dict[str, Any]]:
     """The query pipelines/sql/<name>.sql for a scope, and the scope's parameters.
 
-    The one place SQL is spliced: `__SCOPE__` becomes the scope's predicate (`scope_sql`) and
-    `__GROUP__` the grouping — the constant 'all', a field's expression, or for several fields
-    ``row(…)`` (fetched as a tuple).
+    The one place SQL is spliced: `__SCOPE__` becomes the scope's predicate over participant
+    alias `p` (`scope_sql`), `__PEOPLE__` the same selection over the person keys of alias `e`
+    (`people_sql`), and `__GROUP__` the grouping — the constant 'all', a field's expression, or
+    for several fields ``row(…)`` (fetched as a tuple).
     """
     predicate, params = scope_sql(scope)
     if by is None:
@@ -392,5 +408,6 @@ def scoped_sql(name: str, scope: Scope | None, by: str | Sequence[str] | None = 
         group = group_expr(by)
     else:
         group = "row(" + ", ".join(group_expr(f) for f in by) + ")"
-    sql = db.sql(name).replace("__SCOPE__", f"({predicate})").replace("__GROUP__", group)
+    sql = (db.sql(name).replace("__PEOPLE__", f"({people_sql(scope, predicate)})")
+           .replace("__SCOPE__", f"({predicate})").replace("__GROUP__", group))
     return sql, params

@@ -3,7 +3,7 @@
 -- Parameters: $a, $b (exit period, null = open), $statuses, $window_days (28),
 -- $follow_up_months (6). __SCOPE__ is the participant filter over alias p.
 with leavers as (
-    select p.program_id, p.participant_id, p.exit_date,
+    select p.person_key, p.exit_date,
            -- calendar months, clamped at month ends: 31 Aug + 6 months = 28/29 Feb
            (p.exit_date + to_months($follow_up_months))::date as follow_up_date
     from participant p
@@ -13,35 +13,36 @@ with leavers as (
       and ($b::date is null or p.exit_date <= $b)
 ),
 
-status_episodes as (
-    select e.program_id, e.participant_id, e.start_date, e.end_date
-    from episode e
-    semi join leavers l using (program_id, participant_id)
+-- the days she is in the status: [start_date, end_excl) (table spell: support episodes without an
+-- end close at exit, one-day episodes are active on their start day; pipelines/store/derived.py)
+status_spells as (
+    select e.person_key, e.start_date, e.end_excl
+    from spell e
+    semi join leavers l using (person_key)
     where list_contains($statuses, e.status)
 ),
 
--- Active on at least one day d in [exit_date, exit_date + 28]: an episode is active on d when
--- start_date <= d and (end_date is null or end_date > d), and always on its own start day.
+-- active on at least one day d in [exit_date, exit_date + 28]
 upon as (
-    select distinct l.program_id, l.participant_id
+    select distinct l.person_key
     from leavers l
-    join status_episodes e using (program_id, participant_id)
+    join status_spells e using (person_key)
     where e.start_date <= l.exit_date + $window_days
-      and (e.end_date is null or e.end_date > l.exit_date or e.start_date >= l.exit_date)
+      and (e.end_excl is null or e.end_excl > greatest(l.exit_date, e.start_date))
 ),
 
 six as (
-    select distinct l.program_id, l.participant_id
+    select distinct l.person_key
     from leavers l
-    join status_episodes e using (program_id, participant_id)
+    join status_spells e using (person_key)
     where e.start_date <= l.follow_up_date
-      and (e.end_date is null or e.end_date > l.follow_up_date or e.start_date = l.follow_up_date)
+      and (e.end_excl is null or e.end_excl > l.follow_up_date)
 )
 
 select
-    count(*)                 as leavers,
-    count(u.participant_id)  as upon_leaving,
-    count(x.participant_id)  as six_months_after
+    count(*)              as leavers,
+    count(u.person_key)   as upon_leaving,
+    count(x.person_key)   as six_months_after
 from leavers l
-left join upon u using (program_id, participant_id)
-left join six x using (program_id, participant_id)
+left join upon u using (person_key)
+left join six x using (person_key)

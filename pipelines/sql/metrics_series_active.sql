@@ -13,29 +13,22 @@ periods as (
     from months
 ),
 
-scoped as (
-    select p.program_id, p.participant_id
-    from participant p
-    where __SCOPE__
-),
-
--- an episode is active on d for d in [start_date, end_excl): end_date is exclusive, and an
--- episode is always active on its own start day (one-day episodes stored with end = start)
+-- active on d for d in [start_date, end_excl) (table spell: support episodes without an end close
+-- at exit, one-day episodes are active on their start day; pipelines/store/derived.py)
 intervals as (
-    select e.program_id, e.participant_id, e.start_date,
-           case when e.end_date is null then date '9999-12-31'
-                else greatest(e.end_date, e.start_date + 1) end as end_excl
-    from episode e
-    semi join scoped s using (program_id, participant_id)
+    select e.person_key, e.start_date, coalesce(e.end_excl, date '9999-12-31') as end_excl
+    from spell e
     where list_contains($statuses, e.status)
       and e.start_date <= $end
+      and (e.end_excl is null or e.end_excl > e.start_date)   -- never active (started after exit): left out
+      and __PEOPLE__
 ),
 
 -- merge a participant's overlapping or touching intervals, so that she counts once
 flagged as (
     select *,
            case when start_date <= max(end_excl) over (
-                    partition by program_id, participant_id order by start_date, end_excl
+                    partition by person_key order by start_date, end_excl
                     rows between unbounded preceding and 1 preceding)
                 then 0 else 1 end as opens_island
     from intervals
@@ -43,15 +36,15 @@ flagged as (
 
 numbered as (
     select *, sum(opens_island) over (
-               partition by program_id, participant_id order by start_date, end_excl
+               partition by person_key order by start_date, end_excl
                rows between unbounded preceding and current row) as island
     from flagged
 ),
 
 islands as (
-    select program_id, participant_id, island, min(start_date) as start_date, max(end_excl) as end_excl
+    select person_key, island, min(start_date) as start_date, max(end_excl) as end_excl
     from numbered
-    group by program_id, participant_id, island
+    group by person_key, island
 ),
 
 -- month bucket of a date (dates before the first month fall into bucket 0)
@@ -72,7 +65,7 @@ ends as (
 
 started as (
     select date_diff('month', date_trunc('month', $start::date), start_date) as bucket,
-           count(distinct (program_id, participant_id)) as n
+           count(distinct person_key) as n
     from intervals
     where start_date between $start and $end
     group by 1

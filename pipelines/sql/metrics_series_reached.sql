@@ -12,20 +12,14 @@ periods as (
     from months
 ),
 
-scoped as (
-    select p.program_id, p.participant_id
-    from participant p
-    where __SCOPE__
-),
-
 -- each participant counts once, in the month of her first start in the window
 first_start as (
-    select e.program_id, e.participant_id, min(e.start_date) as start_date
+    select e.person_key, min(e.start_date) as start_date
     from episode e
-    semi join scoped s using (program_id, participant_id)
     where list_contains($statuses, e.status)
       and e.start_date between $start and $end
-    group by e.program_id, e.participant_id
+      and __PEOPLE__
+    group by e.person_key
 )
 
 select

@@ -2,7 +2,7 @@
 -- one of $statuses starting on or before $b. One row per group (__GROUP__ over alias p;
 -- a constant when not grouping): grp, n, reached.
 with entrants as (
-    select __GROUP__ as grp, p.program_id, p.participant_id
+    select __GROUP__ as grp, p.person_key
     from participant p
     where __SCOPE__
       and ($a::date is null or p.entry_date >= $a)
@@ -11,17 +11,17 @@ with entrants as (
 
 -- business rule: any start on or before $b counts, also one before entry
 reached as (
-    select distinct e.program_id, e.participant_id
+    select distinct e.person_key
     from episode e
-    semi join entrants x using (program_id, participant_id)
     where list_contains($statuses, e.status)
       and e.start_date <= $b
+      and __PEOPLE__
 )
 
 select
     x.grp,
-    count(*)                as n,
-    count(r.participant_id) as reached
+    count(*)              as n,
+    count(r.person_key)   as reached
 from entrants x
-left join reached r using (program_id, participant_id)
+left join reached r using (person_key)
 group by x.grp

@@ -1,6 +1,6 @@
 -- Per status of the vocabulary of $program: participants active on $as_of and participants
--- with a start in [$start, $as_of] ($start null = open). Rows: status, active, reached.
--- The scope is the whole program, so the program's episodes are read directly: every episode
+-- with a start in [program start, $as_of]. Rows: status, active, reached.
+-- The scope is the whole program, so the derived tables are read by program_id: every episode
 -- belongs to a participant of the program (ingestion refuses others, deletion removes both).
 with statuses as (
     select distinct status
@@ -8,20 +8,26 @@ with statuses as (
     where program_id = '*' or program_id = $program
 ),
 
-episodes as (
-    select e.participant_id, e.status, e.start_date, e.end_date
-    from episode e
-    where e.program_id = $program
+-- active on d: start_date <= d < end_excl (table spell, pipelines/store/derived.py)
+active as (
+    select status, count(distinct person_key) as n
+    from spell
+    where program_id = $program
+      and start_date <= $as_of
+      and (end_excl is null or end_excl > $as_of)
+    group by status
+),
+
+-- first_start holds each participant's first start per status on or after the program start
+reached as (
+    select status, count(*) as n
+    from first_start
+    where program_id = $program
+      and start_date <= $as_of
+    group by status
 )
 
-select
-    v.status,
-    -- active: start_date <= d and (end_date empty or > d); always active on its start day
-    count(distinct e.participant_id) filter (
-        where e.start_date <= $as_of
-          and (e.end_date is null or e.end_date > $as_of or e.start_date = $as_of)) as active,
-    count(distinct e.participant_id) filter (
-        where ($start::date is null or e.start_date >= $start) and e.start_date <= $as_of) as reached
+select v.status, coalesce(a.n, 0) as active, coalesce(r.n, 0) as reached
 from statuses v
-left join episodes e using (status)
-group by v.status
+left join active a using (status)
+left join reached r using (status)

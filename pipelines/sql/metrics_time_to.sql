@@ -1,48 +1,39 @@
 -- Kaplan–Meier time from entry_date to the first start of one of $statuses, read at whole
 -- months since entry (month m ends at day floor(m * $month_days + 0.5)). One row per group and
--- month: grp, month, at_risk, events, censored, share (= 1 - survival at the end of month m).
+-- month: grp, month, at_risk, events, censored, share (= 1 - survival at the end of month m);
+-- and per group one row with month null whose at_risk is the number left out because they were
+-- already in the status on their entry day.
 -- __GROUP__ is the grouping expression over alias p ('all' when not grouping).
 with followed as (
-    select __GROUP__ as grp, p.program_id, p.participant_id, p.entry_date,
+    select __GROUP__ as grp, p.person_key, p.entry_date,
            -- follow-up ends at exit or at the as-of date, whichever comes first
            least(coalesce(p.exit_date, $as_of), $as_of) as follow_end
     from participant p
     where __SCOPE__ and p.entry_date <= $as_of
 ),
 
-status_episodes as (
-    select e.program_id, e.participant_id, e.start_date, e.end_date
-    from episode e
-    semi join followed f using (program_id, participant_id)
+-- per participant: the first start on or after entry, and whether she was in the status on her
+-- entry day (started before entry, still running: table spell, pipelines/store/derived.py)
+per_person as (
+    select f.person_key,
+           min(e.start_date) filter (where e.start_date >= f.entry_date) as first_start,
+           bool_or(e.start_date < f.entry_date and (e.end_excl is null or e.end_excl > f.entry_date)) as already
+    from spell e
+    join followed f using (person_key)
     where list_contains($statuses, e.status)
+    group by f.person_key
 ),
 
--- business rule: a participant already in the status on her entry day (episode started before
--- entry, still running) was never at risk and is left out of the curve
-already as (
-    select distinct f.program_id, f.participant_id
-    from followed f
-    join status_episodes e using (program_id, participant_id)
-    where e.start_date < f.entry_date
-      and (e.end_date is null or e.end_date > f.entry_date)
-),
-
-first_start as (
-    select f.program_id, f.participant_id, min(e.start_date) as event_date
-    from followed f
-    join status_episodes e using (program_id, participant_id)
-    where e.start_date >= f.entry_date
-      and e.start_date <= f.follow_end
-    group by f.program_id, f.participant_id
-),
-
+-- business rule: a participant already in the status on her entry day was never at risk and is
+-- left out of the curve; a start after follow-up ends (exit, as-of date) is no event
 observed as (
     select f.grp,
-           greatest(coalesce(s.event_date, f.follow_end) - f.entry_date, 0) as days,
-           s.event_date is not null as event
+           coalesce(s.already, false) as already,
+           greatest(case when s.first_start <= f.follow_end then s.first_start else f.follow_end end
+                    - f.entry_date, 0) as days,
+           coalesce(s.first_start <= f.follow_end, false) as event
     from followed f
-    anti join already a using (program_id, participant_id)
-    left join first_start s using (program_id, participant_id)
+    left join per_person s using (person_key)
 ),
 
 by_day as (
@@ -50,6 +41,7 @@ by_day as (
            count(*) filter (where event)     as events,
            count(*) filter (where not event) as censored
     from observed
+    where not already
     group by grp, days
 ),
 
@@ -95,17 +87,34 @@ months as (
         from per_month
         group by grp
     )
+),
+
+curve as (
+    select
+        m.grp,
+        m.month,
+        (m.total - coalesce(sum(coalesce(p.events + p.censored, 0)) over (
+            partition by m.grp order by m.month rows between unbounded preceding and 1 preceding), 0))::bigint
+            as at_risk,
+        coalesce(p.events, 0)::bigint   as events,
+        coalesce(p.censored, 0)::bigint as censored,
+        1 - coalesce(last_value(p.survival ignore nulls) over (
+            partition by m.grp order by m.month rows between unbounded preceding and current row), 1.0) as share
+    from months m
+    left join per_month p on p.grp is not distinct from m.grp and p.month = m.month
+),
+
+excluded as (
+    select grp, count(*) filter (where already)::bigint as n
+    from observed
+    group by grp
 )
 
-select
-    m.grp,
-    m.month,
-    (m.total - coalesce(sum(coalesce(p.events + p.censored, 0)) over (
-        partition by m.grp order by m.month rows between unbounded preceding and 1 preceding), 0))::bigint as at_risk,
-    coalesce(p.events, 0)::bigint   as events,
-    coalesce(p.censored, 0)::bigint as censored,
-    1 - coalesce(last_value(p.survival ignore nulls) over (
-        partition by m.grp order by m.month rows between unbounded preceding and current row), 1.0) as share
-from months m
-left join per_month p on p.grp is not distinct from m.grp and p.month = m.month
-order by m.grp nulls last, m.month
+select grp, month, at_risk, events, censored, share
+from curve
+
+union all
+select grp, null, n, 0, 0, null
+from excluded
+
+order by 1 nulls last, 2 nulls first

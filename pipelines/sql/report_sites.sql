@@ -7,7 +7,7 @@
 --   reached     an episode of the status (one of $outcomes) starts in [$start, $end]; each person once
 -- Parameters: $programs (list of program ids), $outcomes (list of statuses), $start, $end (dates).
 with participants as (
-    select program_id, participant_id, site, cohort, entry_date, exit_date
+    select person_key, program_id, site, cohort, entry_date, exit_date
     from participant
     where list_contains($programs, program_id)
 ),
@@ -25,9 +25,9 @@ in_program as (
 ),
 
 reached as (
-    select distinct p.program_id, p.participant_id, p.site, p.cohort, e.status
+    select distinct p.program_id, p.person_key, p.site, p.cohort, e.status
     from participants p
-    join episode e on e.program_id = p.program_id and e.participant_id = p.participant_id
+    join episode e using (person_key)
     where list_contains($outcomes, e.status) and e.start_date between $start and $end
 ),
 

@@ -107,6 +107,18 @@ create table if not exists first_start (
     start_date   date    not null
 );
 
+-- Derived, rebuilt with first_start: every episode as the days she is in the status,
+-- [start_date, end_excl). A support episode without an end closes at the participant's exit (her
+-- exit day included); an episode stored with end_date <= start_date is active on its start day.
+create table if not exists spell (
+    person_key   integer not null,
+    program_id   varchar not null,
+    status       varchar not null,
+    category     varchar not null,             -- support | outcome (the program's own entry wins)
+    start_date   date    not null,
+    end_excl     date                          -- first day no longer in the status; null = open
+);
+
 -- Targets (Zielvereinbarungen). A revision of a target is a further row with a later valid_from.
 create table if not exists target (
     target_id     varchar not null,

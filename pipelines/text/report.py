@@ -12,6 +12,11 @@ WORDS: dict[str, tuple[str, str]] = {
     "report.public": ("zur Veröffentlichung – kleine Fallzahlen unterdrückt (*)",
                       "for publication – small counts suppressed (*)"),
     # cover
+    # PDF: a large table is summarised (pipelines/report/pdf.py), the spreadsheets hold it whole
+    "report.pdf_summary": ("Gekürzt: {shown} von {rows} Zeilen (Summenzeilen); die vollständige Tabelle "
+                           "steht in der XLSX- und CSV-Ausgabe des Berichts.",
+                           "Shortened: {shown} of {rows} rows (total rows); the whole table is in the "
+                           "report's XLSX and CSV output."),
     "report.item": ("Angabe", "Item"),
     "report.value": ("Wert", "Value"),
     "report.organisation": ("Träger", "Organisation"),

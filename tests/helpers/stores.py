@@ -47,6 +47,7 @@ def add_episode(con, participant_id: str, status: str, start: str, end: str | No
 def add_status(con, status: str, category: str, program: str = "p1") -> None:
     con.execute("insert into status_vocabulary (program_id, status, category) values (?, ?, ?)",
                 [program, status, category])
+    derived.rebuild(con, [program])
 
 
 def build(con, participants: list[tuple] = (), episodes: list[tuple] = (), *,

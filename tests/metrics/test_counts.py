@@ -261,3 +261,58 @@ def test_counts_by_group_answer_each_group_in_one_query(con):
     # each group's count equals the ungrouped count narrowed to the group
     for site, n in metrics.entered(con, everyone, None, None, by="site").items():
         assert n == metrics.entered(con, everyone.narrow(site=site), None, None)
+
+
+# ------------------------------------------------------------------------------ support ends at exit
+
+@pytest.fixture
+def exit_store(con):
+    # DESIGN.md "episode": a support episode without an end closes at the participant's exit (she is
+    # in coaching until her exit day, inclusive, and not after); an outcome episode goes on.
+    build(con, [
+        ("a", "2019-01-01", "2019-06-30"),   # leaves on 30.06.2019, coaching open in the sheet
+        ("b", "2019-01-01", "2019-06-30"),   # same, with training open from 01.06.2019
+        ("c", "2019-01-01"),                 # stays: coaching open
+        ("d", "2019-01-01", "2019-06-30"),   # coaching with an explicit end after exit: kept as written
+        ("e", "2019-01-01", "2019-03-31"),   # coaching starts after her exit without an end: never active
+    ], [
+        ("a", "coaching", "2019-01-01"),
+        ("b", "coaching", "2019-01-01"), ("b", "training", "2019-06-01"),
+        ("c", "coaching", "2019-01-01"),
+        ("d", "coaching", "2019-01-01", "2019-07-15"),
+        ("e", "coaching", "2019-04-01"),
+    ])
+    return con
+
+
+def test_support_without_end_closes_on_the_exit_day_and_outcomes_go_on(exit_store):
+    con = exit_store
+    # 30.06.2019, the exit day: a, b, c, d in coaching (e: started after her exit); 4 in the program
+    assert metrics.active(con, ALL, "coaching", "2019-06-30") == 4
+    assert metrics.in_program(con, ALL, "2019-06-30") == 4               # a, b, c, d (exit day counts)
+    # 01.07.2019: a and b have left, their open coaching ended with the exit day; d's written end
+    # (15.07.) is kept; c stays
+    assert metrics.active(con, ALL, "coaching", "2019-07-01") == 2       # c, d
+    assert metrics.in_program(con, ALL, "2019-07-01") == 1               # c
+    assert metrics.active(con, ALL, "coaching", "2019-04-15") == 4       # a, b, c, d — not e (left 31.03.)
+    # training is an outcome: b is still in training after her exit
+    assert metrics.active(con, ALL, "training", "2020-01-01") == 1
+    summary = metrics.status_summary(con, "p1", "2019-07-01")
+    assert (summary["active"]["coaching"], summary["active"]["training"], summary["in_program"]) == (2, 1, 1)
+    assert summary["reached"]["coaching"] == 5                           # every start counts as reached
+    # the monthly level follows the same rule: end of April a, b, c, d; June (30.06.) the same;
+    # end of July only c (d's coaching ended 15.07.)
+    series = metrics.monthly_series(con, ALL, "active", "coaching", "2019-04-01", "2019-07-31")
+    assert list(series["cumulative"]) == [4, 4, 4, 1]
+    for end, value in zip(series["month_end"], series["cumulative"]):
+        assert value == metrics.active(con, ALL, "coaching", end.date())
+
+
+def test_coaching_after_exit_counts_upon_leaving_only_on_the_exit_day(exit_store):
+    # Leavers in 2019: a, b, d (30.06.), e (31.03.). Coaching within 28 days after exit: a, b on the
+    # exit day, d until 14.07.; e never (her coaching is never active). Six months after: nobody.
+    rate = metrics.upon_leaving(exit_store, ALL, "coaching", "2019-01-01", "2019-12-31")
+    assert (rate.k, rate.n) == (3, 4)
+    assert metrics.six_months_after(exit_store, ALL, "coaching", None, None).k == 0
+    # training (an outcome) goes on: b is in training six months after her exit
+    assert metrics.six_months_after(exit_store, ALL, "training", None, None).k == 1

@@ -59,3 +59,28 @@ def test_uncompressed_pdf_names_the_title_in_its_metadata(tiny):
     r = build_report(tiny, ["p1"], START, END, AS_OF, lang="en")
     pdf = report.pdf_bytes(r, compress=False)
     assert b"/Title" in pdf and b"/Lang (en)" in pdf
+
+
+def test_a_large_table_goes_into_the_pdf_as_its_total_rows(tiny, tmp_path):
+    import dataclasses
+
+    import pandas as pd
+
+    from pipelines.report.pdf import summarised
+
+    r = build_report(tiny, ["p1"], START, END, AS_OF)
+    sites = next(t for t in r.tables if t.key == "sites")
+    assert summarised(sites, "de", max_rows=100) is sites          # short tables stay whole
+    # 100 copies of the sites table: 100 × its rows, of which 100 × its total rows are kept
+    big = dataclasses.replace(sites, text=pd.concat([sites.text] * 100, ignore_index=True),
+                              hidden=pd.concat([sites.hidden] * 100, ignore_index=True),
+                              strong=tuple(sites.strong) * 100)
+    rows, totals = len(big.text), sum(big.strong)
+    assert 0 < totals < rows
+    short = summarised(big, "de", max_rows=totals)
+    assert len(short.text) == totals and all(short.strong)
+    assert f"Gekürzt: {totals} von {rows} Zeilen" in short.note
+    assert short.text.iloc[0].tolist() == big.text[list(big.strong)].iloc[0].tolist()  # rows as in the full table
+    assert len(summarised(big, "en", max_rows=3).text) == 3
+    pdf = report.pdf_bytes(dataclasses.replace(r, tables=[big if t.key == "sites" else t for t in r.tables]))
+    assert pdf.startswith(b"%PDF-")
