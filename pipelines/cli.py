@@ -121,9 +121,10 @@ def cmd_ingest(args) -> int:
         for r in results:
             for program in r.programs:
                 access.ensure_may_change(person, program)
-            audit.record(con, person, "load", r.programs[0] if len(r.programs) == 1 else None, file=r.file,
-                         kind=r.kind, outcome=r.outcome, rows_loaded=r.rows_loaded, rows_rejected=r.rows_rejected,
-                         programs=r.programs)
+            if r.outcome == "loaded":      # the log records changes; a refusal changes nothing
+                audit.record(con, person, "load", r.programs[0] if len(r.programs) == 1 else None, file=r.file,
+                             kind=r.kind, outcome=r.outcome, rows_loaded=r.rows_loaded,
+                             rows_rejected=r.rows_rejected, programs=r.programs)
     if args.json:
         _print_json([{
             "file": r.file, "kind": r.kind, "outcome": r.outcome, "programs": r.programs,
