@@ -52,7 +52,10 @@ PAGES = [
     ("programmes", "page.programmes", "programme", ":material/account_balance:"),
     ("data", "page.data", "daten", ":material/upload_file:"),
 ]
-pages = [st.Page(f"app_pages/{name}.py", title=L(label), url_path=slug, icon=icon) for name, label, slug, icon in PAGES]
+# only for admins (as the store says now): accounts, grants and the audit log
+ADMIN_PAGE = ("admin", "access.admin.title", "verwaltung", ":material/admin_panel_settings:")
+pages = [st.Page(f"app_pages/{name}.py", title=L(label), url_path=slug, icon=icon)
+         for name, label, slug, icon in [*PAGES, *([ADMIN_PAGE] if data.is_admin() else [])]]
 
 
 def start() -> None:

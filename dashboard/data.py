@@ -268,3 +268,54 @@ def period_default(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
     frame = programs(key)
     starts = frame[frame["program_id"].isin(program_ids)]["start_date"].dropna()
     return min(starts) if len(starts) else None
+
+
+# --------------------------------------------------------------------------- accounts and the audit log (admins)
+
+def is_admin() -> bool:
+    """Is the person logged in an admin (as the store says now)?"""
+    if PERSON_KEY not in st.session_state or not store_path().exists():
+        return False
+    with db.reading(store_path()) as con:
+        now = access.connection.current(con, person())
+    return now is not None and access.is_admin(now)
+
+
+def _admin(con) -> access.Person:
+    """The admin logged in, as the store says now; else AccessError("access.admin_only")."""
+    now = access.connection.current(con, person()) if PERSON_KEY in st.session_state else None
+    if now is None or not access.is_admin(now):
+        raise access.AccessError("access.admin_only", {"name": person().name})
+    return now
+
+
+def accounts() -> list[access.Account]:
+    """Every account with its programs (admins only; never a password hash). Not cached: an admin's
+    change shows at once."""
+    with db.reading(store_path()) as con:
+        _admin(con)
+        return access.account_list(con)
+
+
+def change_account(change, *args, **kwargs):
+    """Run one change of `pipelines.access.accounts` (add, remove, set_password, grant, revoke) as the
+    admin logged in, through the one writer; the change checks her role and audits itself.
+
+    Raises:
+        access.AccessError: not an admin, or the change is refused (its code says why).
+    """
+    with db.writing(store_path()) as con:
+        return change(con, *args, actor=_admin(con), **kwargs)
+
+
+def audit_log(since: dt.date | None = None, until: dt.date | None = None, actor: str | None = None,
+              action: str | None = None, program: str | None = None):
+    """The audit log, newest first, filtered (admins only; access.AccessError otherwise)."""
+    with db.reading(store_path()) as con:
+        return access.entries(con, since, actor, action, person=_admin(con), program=program, until=until)
+
+
+def audit_actors() -> list[str]:
+    """The names that appear in the audit log (the admin page's person filter)."""
+    log = audit_log()
+    return sorted(set(log["actor"]))

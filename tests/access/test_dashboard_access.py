@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from dashboard import data
+from dashboard.i18n import LABELS
 from pipelines import text
 from pipelines.access import LOGIN_FAILED
 from pipelines.store import db
@@ -93,9 +94,10 @@ def upload_as(user, role, program, csv_text):
     at = new_app(user, role)
     open_page(at, "data")
     at.file_uploader[0].set_value([("neu.csv", csv_text.encode(), "text/csv")])
-    [box] = [s for s in at.selectbox if s.label == "Programm für Dateien ohne Spalte »Programm«"]
+    [box] = [s for s in at.selectbox if s.label == LABELS["imp.program"][0]]
     box.set_value(program)
-    [load] = [b for b in at.button if b.label == "Laden"]
+    at.run()
+    [load] = [b for b in at.button if b.label == LABELS["imp.load"][0]]
     load.click()
     return at.run()
 
