@@ -158,26 +158,37 @@ def data_date(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
 
 
 @st.cache_data(show_spinner=False)
-def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date):
-    """panels.overview; for the ministry the tiles' small counts are None (shown as *)."""
+def _overview(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    """panels.overview as computed (every figure), with the counts behind share targets for the ministry."""
     with reading() as con:
         result = panels.overview(con, list(program_ids), as_of)
-    return {**result, "tiles": publish.tiles(person(), result["tiles"])}
+        return result, publish.share_counts(con, person(), result["targets"], as_of)
+
+
+@st.cache_data(show_spinner=False)
+def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    """panels.overview; for the ministry publication-safe (publish.overview): small counts None (shown as *)."""
+    result, share_counts = _overview(key, program_ids, as_of)
+    return publish.overview(person(), result, share_counts)
 
 
 @st.cache_data(show_spinner=False)
 def progress(key: str, program_ids: tuple[str, ...], as_of: dt.date):
-    cards = overview(key, program_ids, as_of)["targets"]   # cached: the overview asked the same
+    """panels.progress; for the ministry publication-safe (publish.progress)."""
+    cards = _overview(key, program_ids, as_of)[0]["targets"]   # cached: the overview asked the same
     with reading() as con:
-        return panels.progress(con, list(program_ids), as_of, cards=cards)
+        result = panels.progress(con, list(program_ids), as_of, cards=cards)
+    return publish.progress(person(), result, overview(key, program_ids, as_of)["targets"])
 
 
 @st.cache_data(show_spinner=False)
 def comparison(key: str, program_ids: tuple[str, ...], status: str, as_of: dt.date, by: str | None,
                groups: tuple[str, ...]):
-    """panels.comparison; raises ProblemError for a typed group with problems."""
+    """panels.comparison; raises ProblemError for a typed group with problems. For the ministry
+    publication-safe (publish.comparison; groups by one attribute add up to the totals)."""
     with reading() as con:
-        return panels.comparison(con, list(program_ids), status, as_of, by, list(groups))
+        result = panels.comparison(con, list(program_ids), status, as_of, by, list(groups))
+    return publish.comparison(person(), result, partition=not groups)
 
 
 @st.cache_data(show_spinner=False)
@@ -188,8 +199,9 @@ def group_values(key: str, program_ids: tuple[str, ...]):
 
 @st.cache_data(show_spinner=False)
 def funnel(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    """metrics.funnel; for the ministry publication-safe (publish.funnel)."""
     with reading() as con:
-        return metrics.funnel(con, metrics.Scope(program_ids), as_of)
+        return publish.funnel(person(), metrics.funnel(con, metrics.Scope(program_ids), as_of))
 
 
 @st.cache_data(show_spinner=False)
@@ -206,15 +218,21 @@ def program_toml(key: str, program_id: str) -> str:
 
 @st.cache_data(show_spinner=False)
 def load_history(key: str):
+    """The loads with their file names: for admins and the programs' leads only (empty for others)."""
     with reading() as con:
-        return catalog.load_history(con)
+        return publish.rows(person(), catalog.load_history(con))
 
 
 @st.cache_data(show_spinner=False)
 def quality(key: str, program_ids: tuple[str, ...]):
+    """Missing attributes (counts: publication-safe for the ministry), staleness, and the episode problems
+    naming participants (for admins and the programs' leads only)."""
+    who = person()
     with reading() as con:
-        return (catalog.missing_attributes(con, list(program_ids)), catalog.staleness(con),
-                catalog.episode_order_problems(con, list(program_ids)))
+        missing = catalog.missing_attributes(con, list(program_ids))
+        missing = publish.frame(who, missing, ["participants", "missing"],
+                                {"share_missing": ["participants", "missing"]})
+        return (missing, catalog.staleness(con), publish.rows(who, catalog.episode_order_problems(con, list(program_ids))))
 
 
 # --------------------------------------------------------------------------- aggregate indicators
@@ -260,6 +278,17 @@ def report_file(key: str, program_ids: tuple[str, ...], period_start: dt.date, p
         data_bytes = report.report_bytes(con, list(program_ids), period_start, period_end, as_of, fmt, lang,
                                          threshold, publication)
     return data_bytes, report.file_name(program_ids, as_of, fmt, lang, publication)
+
+
+def record_report_download(program_ids: tuple[str, ...], fmt: str, publication: bool, as_of: dt.date) -> None:
+    """Audit a report download by the person logged in (action report_download: programs, format,
+    publication or internal, as-of date); the download button's on_click."""
+    who = person()
+    with db.writing(store_path()) as con:
+        access.record(con, who, "report_download", program_ids[0] if len(program_ids) == 1 else None,
+                      programs=list(program_ids), format=fmt, publication=bool(publication or
+                                                                               access.publication_only(who)),
+                      as_of=as_of)
 
 
 @st.cache_data(show_spinner=False)
