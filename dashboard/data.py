@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from pipelines import access, indicators, metrics, report
 from pipelines.access import publish
@@ -31,6 +32,7 @@ def store_path() -> Path:
 
 PERSON_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, EXPIRED_KEY = "access_person", "access_login_at", "access_last_seen", \
     "access_expired"
+VIA_KEY, IDP_LOGOUT_KEY = "access_via", "access_idp_logout"   # "oidc": logged in through the identity provider
 NOBODY = access.Person("-", "lead")      # no account: sees no program
 
 
@@ -61,10 +63,45 @@ def log_in(name: str, password: str) -> access.Person | None:
 
 
 def log_out(expired: bool = False) -> None:
+    """End the session (an identity provider's login too: the login page then calls st.logout)."""
+    if st.session_state.pop(VIA_KEY, None) == "oidc":
+        st.session_state[IDP_LOGOUT_KEY] = True
     for k in (PERSON_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY):
         st.session_state.pop(k, None)
     if expired:
         st.session_state[EXPIRED_KEY] = True
+
+
+def oidc_configured() -> bool:
+    """Is an office's identity provider configured ([auth] in .streamlit/secrets.toml, see README "Login")?"""
+    try:
+        section = st.secrets.get("auth")
+    except StreamlitSecretNotFoundError:   # no secrets.toml (or an unreadable one): local accounts only
+        return False
+    return bool(section) and all(section.get(k) for k in ("redirect_uri", "cookie_secret")) and (
+        bool(section.get("server_metadata_url")) or any(isinstance(v, dict) for v in section.values()))
+
+
+def identity() -> dict | None:
+    """The identity the provider vouched for in this browser (st.user), or None."""
+    if not oidc_configured() or not st.user.get("is_logged_in"):
+        return None
+    return st.user.to_dict()
+
+
+def log_in_identity(claims: dict) -> access.Person:
+    """Log in the account named by the provider's verified e-mail address (a write: the audit entry).
+
+    Raises:
+        access.AccessError: access.oidc_no_email, access.oidc_expired, access.oidc_unknown.
+    """
+    with db.writing(store_path()) as con:
+        found, issued = access.identity_person(con, claims)
+    st.session_state.update({PERSON_KEY: found, LOGIN_AT_KEY: issued, LAST_SEEN_KEY: dt.datetime.now(),
+                             VIA_KEY: "oidc"})
+    st.session_state.pop(EXPIRED_KEY, None)
+    st.session_state.pop(IDP_LOGOUT_KEY, None)
+    return found
 
 
 def logged_in() -> bool:
@@ -232,7 +269,8 @@ def quality(key: str, program_ids: tuple[str, ...]):
         missing = catalog.missing_attributes(con, list(program_ids))
         missing = publish.frame(who, missing, ["participants", "missing"],
                                 {"share_missing": ["participants", "missing"]})
-        return (missing, catalog.staleness(con), publish.rows(who, catalog.episode_order_problems(con, list(program_ids))))
+        problems = publish.rows(who, catalog.episode_order_problems(con, list(program_ids)))
+        return missing, catalog.staleness(con), problems
 
 
 # --------------------------------------------------------------------------- aggregate indicators

@@ -241,8 +241,8 @@ def monthly(person: Person, frame: pd.DataFrame, value: str = "count") -> pd.Dat
         relations.append(Relation(("total", name), parts))
     hide = hidden(values, relations)
     out = frame.copy()
-    out[value] = pd.Series([None if ("m", s, i) in hide else v for i, s, v in zip(out.index, out["series"], out[value])],
-                           index=out.index, dtype="object")
+    shown = [None if ("m", s, i) in hide else v for i, s, v in zip(out.index, out["series"], out[value])]
+    out[value] = pd.Series(shown, index=out.index, dtype="object")
     return out
 
 

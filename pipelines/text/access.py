@@ -42,6 +42,21 @@ WORDS: dict[str, tuple[str, str]] = {
                           "Too many failed attempts. Please try again in {seconds} seconds."),
     "access.session_expired": ("Die Sitzung ist abgelaufen. Bitte erneut anmelden.",
                                "The session has expired. Please log in again."),
+    "access.oidc_no_email": ("Der Identitätsanbieter hat keine bestätigte E-Mail-Adresse übermittelt; so ist "
+                             "keine Anmeldung möglich. Bitte an die IT der Verwaltung wenden.",
+                             "The identity provider sent no verified e-mail address, so you cannot log in. "
+                             "Please ask your office's IT."),
+    "access.oidc_expired": ("Die Anmeldung beim Identitätsanbieter ist älter als {hours} Stunden. Bitte abmelden "
+                            "und erneut anmelden.",
+                            "The login at the identity provider is older than {hours} hours. Please log out and "
+                            "log in again."),
+    "access.oidc_unknown": ("Für {email} gibt es hier kein Konto. Ein Admin legt es an (Name: diese "
+                            "E-Mail-Adresse, ohne Passwort) und gibt die Programme frei.",
+                            "There is no account for {email} here. An admin creates it (name: this e-mail "
+                            "address, no password) and grants the programs."),
+    "access.login.oidc": ("Mit dem Konto der Verwaltung anmelden", "Log in with the office account"),
+    "access.login.oidc_or": ("oder mit einem lokalen Konto:", "or with a local account:"),
+    "access.login.oidc_logout": ("Beim Identitätsanbieter abmelden", "Log out at the identity provider"),
     "access.login.title": ("Anmelden", "Log in"),
     "access.login.name": ("Name", "Name"),
     "access.login.password": ("Passwort", "Password"),
