@@ -16,6 +16,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a fresh c
     sys.path.insert(0, str(ROOT))
 
 from dashboard import data, state  # noqa: E402
+from dashboard.widgets import escaped  # noqa: E402
 from pipelines import access, text  # noqa: E402
 from dashboard.i18n import Labels  # noqa: E402
 
@@ -71,5 +72,7 @@ try:
     data.ensure_store()
     state.sidebar(L)
     page.run()
+except access.AccessError as exc:  # a refusal in the catalog's words (values from people escaped)
+    st.error(text.say(exc.code, lang, **{k: escaped(v) for k, v in exc.params.items()}))
 except Exception as exc:  # a sentence, never a traceback (st.rerun/st.stop are BaseExceptions)
     st.error(L("app.error", detail=str(exc) or type(exc).__name__))

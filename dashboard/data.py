@@ -137,7 +137,7 @@ def writing():
     with db.writing(store_path()) as con:
         who = access.connection.current(con, person()) if PERSON_KEY in st.session_state else None
         if who is None or who.role not in ("admin", "lead"):
-            raise access.AccessError("access.forbidden", {"name": person().name, "program": "–"})
+            raise access.AccessError("access.read_only", {"name": person().name})
         before = con.execute("select coalesce(max(load_id), 0) from load").fetchone()[0]
         yield con
         for load_id, program, kind, file, outcome, rows_loaded in con.execute(
@@ -338,6 +338,16 @@ def period_default(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
 
 
 # --------------------------------------------------------------------------- accounts and the audit log (admins)
+
+def may_change_data() -> bool:
+    """May the person logged in load data or edit targets at all (an admin or a program lead, as the
+    store says now)? `writing` checks each program; this only decides whether the page offers it."""
+    if PERSON_KEY not in st.session_state or not store_path().exists():
+        return False
+    with db.reading(store_path()) as con:
+        now = access.connection.current(con, person())
+    return now is not None and now.role in ("admin", "lead")
+
 
 def is_admin() -> bool:
     """Is the person logged in an admin (as the store says now)?"""

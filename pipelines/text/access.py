@@ -35,6 +35,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "access.admin_only": ("Das dürfen nur Admins.", "Only admins may do this."),
     "access.forbidden": ("„{name}“ darf das Programm „{program}“ nicht ändern.",
                          "'{name}' may not change the program '{program}'."),
+    "access.read_only": ("„{name}“ darf hier nur lesen: Daten laden und Ziele ändern nur Admins und die "
+                         "Projektleitungen ihrer Programme.",
+                         "'{name}' may only read here: only admins and the leads of their programs load data "
+                         "and edit targets."),
+    "access.upload_not_for_role": ("Mit dieser Rolle werden hier keine Daten geladen: das tun Admins und die "
+                                   "Projektleitungen ihrer Programme.",
+                                   "This role loads no data here: admins and the leads of their programs do."),
     # login
     "access.login_failed": ("Anmeldung fehlgeschlagen: Name oder Passwort stimmt nicht.",
                             "Login failed: wrong name or password."),
