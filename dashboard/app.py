@@ -36,7 +36,8 @@ if not data.logged_in():
     st.stop()
 with st.sidebar:
     person = data.person()
-    st.caption(text.say("access.logged_in_as", lang, name=person.name, role=text.say(f"access.role.{person.role}", lang)))
+    # st.text: a name (an e-mail address from the identity provider) is never rendered as markdown or a link
+    st.text(text.say("access.logged_in_as", lang, name=person.name, role=text.say(f"access.role.{person.role}", lang)))
     if access.publication_only(person):
         st.caption(text.say("access.publication_note", lang))
     if st.button(text.say("access.logout", lang), key="logout"):

@@ -73,7 +73,8 @@ with tab_add:
         role = c2.selectbox(L("access.admin.col.role"), access.ROLES, index=1, key="add_role",
                             format_func=lambda r: L(f"access.role.{r}"))
         granted = st.multiselect(L("access.admin.col.programs"), list(program_names), key="add_programs",
-                                 format_func=lambda p: program_names.get(p, p), help=L("access.admin.programs_help"))
+                                 format_func=lambda p: program_names.get(p, p), help=L("access.admin.programs_help"),
+                                 placeholder=L("access.admin.choose_programs"))
         funder = st.text_input(L("access.admin.col.funder"), key="add_funder", help=L("access.admin.funder_help"))
         password = st.text_input(L("access.login.password"), type="password", key="add_password",
                                  help=L("access.admin.password_help", min=account_changes.MIN_PASSWORD_LENGTH))

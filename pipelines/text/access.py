@@ -125,6 +125,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "access.admin.programs_help": ("Projektleitung: mindestens ein Programm; Evaluation: beliebig viele; "
                                    "Admin und Ministerium bekommen keine.",
                                    "Program lead: at least one program; evaluator: any; admin and ministry: none."),
+    "access.admin.choose_programs": ("Programme wählen", "Choose programs"),
     "access.admin.funder_help": ("Nur für Ministerium / Fördergeber: so wie er in den Programmdateien steht.",
                                  "Ministry / funder only: as written in the program files."),
     "access.admin.password_help": ("Mindestens {min} Zeichen. Leer lassen: Anmeldung nur über den "
