@@ -16,6 +16,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a fresh c
     sys.path.insert(0, str(ROOT))
 
 from dashboard import data, state  # noqa: E402
+from dashboard.widgets import escaped  # noqa: E402
 from pipelines import access, text  # noqa: E402
 from dashboard.i18n import Labels  # noqa: E402
 
@@ -35,7 +36,8 @@ if not data.logged_in():
     st.stop()
 with st.sidebar:
     person = data.person()
-    st.caption(text.say("access.logged_in_as", lang, name=person.name, role=text.say(f"access.role.{person.role}", lang)))
+    # st.text: a name (an e-mail address from the identity provider) is never rendered as markdown or a link
+    st.text(text.say("access.logged_in_as", lang, name=person.name, role=text.say(f"access.role.{person.role}", lang)))
     if access.publication_only(person):
         st.caption(text.say("access.publication_note", lang))
     if st.button(text.say("access.logout", lang), key="logout"):
@@ -52,7 +54,10 @@ PAGES = [
     ("programmes", "page.programmes", "programme", ":material/account_balance:"),
     ("data", "page.data", "daten", ":material/upload_file:"),
 ]
-pages = [st.Page(f"app_pages/{name}.py", title=L(label), url_path=slug, icon=icon) for name, label, slug, icon in PAGES]
+# only for admins (as the store says now): accounts, grants and the audit log
+ADMIN_PAGE = ("admin", "access.admin.title", "verwaltung", ":material/admin_panel_settings:")
+pages = [st.Page(f"app_pages/{name}.py", title=L(label), url_path=slug, icon=icon)
+         for name, label, slug, icon in [*PAGES, *([ADMIN_PAGE] if data.is_admin() else [])]]
 
 
 def start() -> None:
@@ -68,5 +73,7 @@ try:
     data.ensure_store()
     state.sidebar(L)
     page.run()
+except access.AccessError as exc:  # a refusal in the catalog's words (values from people escaped)
+    st.error(text.say(exc.code, lang, **{k: escaped(v) for k, v in exc.params.items()}))
 except Exception as exc:  # a sentence, never a traceback (st.rerun/st.stop are BaseExceptions)
     st.error(L("app.error", detail=str(exc) or type(exc).__name__))

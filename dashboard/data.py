@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import streamlit as st
+from streamlit.errors import StreamlitSecretNotFoundError
 
 from pipelines import access, indicators, metrics, report
 from pipelines.access import publish
@@ -32,6 +33,7 @@ def store_path() -> Path:
 
 PERSON_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, EXPIRED_KEY = "access_person", "access_login_at", "access_last_seen", \
     "access_expired"
+VIA_KEY, IDP_LOGOUT_KEY = "access_via", "access_idp_logout"   # "oidc": logged in through the identity provider
 NOBODY = access.Person("-", "lead")      # no account: sees no program
 
 
@@ -62,10 +64,45 @@ def log_in(name: str, password: str) -> access.Person | None:
 
 
 def log_out(expired: bool = False) -> None:
+    """End the session (an identity provider's login too: the login page then calls st.logout)."""
+    if st.session_state.pop(VIA_KEY, None) == "oidc":
+        st.session_state[IDP_LOGOUT_KEY] = True
     for k in (PERSON_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY):
         st.session_state.pop(k, None)
     if expired:
         st.session_state[EXPIRED_KEY] = True
+
+
+def oidc_configured() -> bool:
+    """Is an office's identity provider configured ([auth] in .streamlit/secrets.toml, see README "Login")?"""
+    try:
+        section = st.secrets.get("auth")
+    except StreamlitSecretNotFoundError:   # no secrets.toml (or an unreadable one): local accounts only
+        return False
+    return bool(section) and all(section.get(k) for k in ("redirect_uri", "cookie_secret")) and (
+        bool(section.get("server_metadata_url")) or any(isinstance(v, dict) for v in section.values()))
+
+
+def identity() -> dict | None:
+    """The identity the provider vouched for in this browser (st.user), or None."""
+    if not oidc_configured() or not st.user.get("is_logged_in"):
+        return None
+    return st.user.to_dict()
+
+
+def log_in_identity(claims: dict) -> access.Person:
+    """Log in the account named by the provider's verified e-mail address (a write: the audit entry).
+
+    Raises:
+        access.AccessError: access.oidc_no_email, access.oidc_expired, access.oidc_unknown.
+    """
+    with db.writing(store_path()) as con:
+        found, issued = access.identity_person(con, claims)
+    st.session_state.update({PERSON_KEY: found, LOGIN_AT_KEY: issued, LAST_SEEN_KEY: dt.datetime.now(),
+                             VIA_KEY: "oidc"})
+    st.session_state.pop(EXPIRED_KEY, None)
+    st.session_state.pop(IDP_LOGOUT_KEY, None)
+    return found
 
 
 def logged_in() -> bool:
@@ -101,7 +138,7 @@ def writing():
     with db.writing(store_path()) as con:
         who = access.connection.current(con, person()) if PERSON_KEY in st.session_state else None
         if who is None or who.role not in ("admin", "lead"):
-            raise access.AccessError("access.forbidden", {"name": person().name, "program": "–"})
+            raise access.AccessError("access.read_only", {"name": person().name})
         before = con.execute("select coalesce(max(load_id), 0) from load").fetchone()[0]
         yield con
         for load_id, program, kind, file, outcome, rows_loaded in con.execute(
@@ -162,26 +199,37 @@ def data_date(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
 
 
 @st.cache_data(show_spinner=False)
-def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date):
-    """panels.overview; for the ministry the tiles' small counts are None (shown as *)."""
+def _overview(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    """panels.overview as computed (every figure), with the counts behind share targets for the ministry."""
     with reading() as con:
         result = panels.overview(con, list(program_ids), as_of)
-    return {**result, "tiles": publish.tiles(person(), result["tiles"])}
+        return result, publish.share_counts(con, person(), result["targets"], as_of)
+
+
+@st.cache_data(show_spinner=False)
+def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    """panels.overview; for the ministry publication-safe (publish.overview): small counts None (shown as *)."""
+    result, share_counts = _overview(key, program_ids, as_of)
+    return publish.overview(person(), result, share_counts)
 
 
 @st.cache_data(show_spinner=False)
 def progress(key: str, program_ids: tuple[str, ...], as_of: dt.date):
-    cards = overview(key, program_ids, as_of)["targets"]   # cached: the overview asked the same
+    """panels.progress; for the ministry publication-safe (publish.progress)."""
+    cards = _overview(key, program_ids, as_of)[0]["targets"]   # cached: the overview asked the same
     with reading() as con:
-        return panels.progress(con, list(program_ids), as_of, cards=cards)
+        result = panels.progress(con, list(program_ids), as_of, cards=cards)
+    return publish.progress(person(), result, overview(key, program_ids, as_of)["targets"])
 
 
 @st.cache_data(show_spinner=False)
 def comparison(key: str, program_ids: tuple[str, ...], status: str, as_of: dt.date, by: str | None,
                groups: tuple[str, ...]):
-    """panels.comparison; raises ProblemError for a typed group with problems."""
+    """panels.comparison; raises ProblemError for a typed group with problems. For the ministry
+    publication-safe (publish.comparison; groups by one attribute add up to the totals)."""
     with reading() as con:
-        return panels.comparison(con, list(program_ids), status, as_of, by, list(groups))
+        result = panels.comparison(con, list(program_ids), status, as_of, by, list(groups))
+    return publish.comparison(person(), result, partition=not groups)
 
 
 @st.cache_data(show_spinner=False)
@@ -192,8 +240,9 @@ def group_values(key: str, program_ids: tuple[str, ...]):
 
 @st.cache_data(show_spinner=False)
 def funnel(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    """metrics.funnel; for the ministry publication-safe (publish.funnel)."""
     with reading() as con:
-        return metrics.funnel(con, metrics.Scope(program_ids), as_of)
+        return publish.funnel(person(), metrics.funnel(con, metrics.Scope(program_ids), as_of))
 
 
 @st.cache_data(show_spinner=False)
@@ -210,15 +259,22 @@ def program_toml(key: str, program_id: str) -> str:
 
 @st.cache_data(show_spinner=False)
 def load_history(key: str):
+    """The loads with their file names: for admins and the programs' leads only (empty for others)."""
     with reading() as con:
-        return catalog.load_history(con)
+        return publish.rows(person(), catalog.load_history(con))
 
 
 @st.cache_data(show_spinner=False)
 def quality(key: str, program_ids: tuple[str, ...]):
+    """Missing attributes (counts: publication-safe for the ministry), staleness, and the episode problems
+    naming participants (for admins and the programs' leads only)."""
+    who = person()
     with reading() as con:
-        return (catalog.missing_attributes(con, list(program_ids)), catalog.staleness(con),
-                catalog.episode_order_problems(con, list(program_ids)))
+        missing = catalog.missing_attributes(con, list(program_ids))
+        missing = publish.frame(who, missing, ["participants", "missing"],
+                                {"share_missing": ["participants", "missing"]})
+        problems = publish.rows(who, catalog.episode_order_problems(con, list(program_ids)))
+        return missing, catalog.staleness(con), problems
 
 
 # --------------------------------------------------------------------------- aggregate indicators
@@ -266,9 +322,81 @@ def report_file(key: str, program_ids: tuple[str, ...], period_start: dt.date, p
     return data_bytes, report.file_name(program_ids, as_of, fmt, lang, publication)
 
 
+def record_report_download(program_ids: tuple[str, ...], fmt: str, publication: bool, as_of: dt.date) -> None:
+    """Audit a report download by the person logged in (action report_download: programs, format,
+    publication or internal, as-of date); the download button's on_click."""
+    who = person()
+    with db.writing(store_path()) as con:
+        access.record(con, who, "report_download", program_ids[0] if len(program_ids) == 1 else None,
+                      programs=list(program_ids), format=fmt, publication=bool(publication or
+                                                                               access.publication_only(who)),
+                      as_of=as_of)
+
+
 @st.cache_data(show_spinner=False)
 def period_default(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
     """The earliest start of the chosen programs (the report period's default start)."""
     frame = programs(key)
     starts = frame[frame["program_id"].isin(program_ids)]["start_date"].dropna()
     return min(starts) if len(starts) else None
+
+
+# --------------------------------------------------------------------------- accounts and the audit log (admins)
+
+def may_change_data() -> bool:
+    """May the person logged in load data or edit targets at all (an admin or a program lead, as the
+    store says now)? `writing` checks each program; this only decides whether the page offers it."""
+    if PERSON_KEY not in st.session_state or not store_path().exists():
+        return False
+    with db.reading(store_path()) as con:
+        now = access.connection.current(con, person())
+    return now is not None and now.role in ("admin", "lead")
+
+
+def is_admin() -> bool:
+    """Is the person logged in an admin (as the store says now)?"""
+    if PERSON_KEY not in st.session_state or not store_path().exists():
+        return False
+    with db.reading(store_path()) as con:
+        now = access.connection.current(con, person())
+    return now is not None and access.is_admin(now)
+
+
+def _admin(con) -> access.Person:
+    """The admin logged in, as the store says now; else AccessError("access.admin_only")."""
+    now = access.connection.current(con, person()) if PERSON_KEY in st.session_state else None
+    if now is None or not access.is_admin(now):
+        raise access.AccessError("access.admin_only", {"name": person().name})
+    return now
+
+
+def accounts() -> list[access.Account]:
+    """Every account with its programs (admins only; never a password hash). Not cached: an admin's
+    change shows at once."""
+    with db.reading(store_path()) as con:
+        _admin(con)
+        return access.account_list(con)
+
+
+def change_account(change, *args, **kwargs):
+    """Run one change of `pipelines.access.accounts` (add, remove, set_password, grant, revoke) as the
+    admin logged in, through the one writer; the change checks her role and audits itself.
+
+    Raises:
+        access.AccessError: not an admin, or the change is refused (its code says why).
+    """
+    with db.writing(store_path()) as con:
+        return change(con, *args, actor=_admin(con), **kwargs)
+
+
+def audit_log(since: dt.date | None = None, until: dt.date | None = None, actor: str | None = None,
+              action: str | None = None, program: str | None = None):
+    """The audit log, newest first, filtered (admins only; access.AccessError otherwise)."""
+    with db.reading(store_path()) as con:
+        return access.entries(con, since, actor, action, person=_admin(con), program=program, until=until)
+
+
+def audit_actors() -> list[str]:
+    """The names that appear in the audit log (the admin page's person filter)."""
+    log = audit_log()
+    return sorted(set(log["actor"]))

@@ -32,14 +32,19 @@ with right:
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="tpl-xlsx")
     st.download_button(L("imp.template_csv"), assistant.template_csv(), file_name="vorlage-tracking.csv",
                        mime="text/csv", key="tpl-csv")
+may_load = data.may_change_data()     # evaluators and ministries load nothing: no uploader for them
 with left:
-    # a new key after each load empties the uploader: the next visit starts with the next file
-    files = st.file_uploader(L("imp.files"), accept_multiple_files=True,
-                             type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet", "toml"],
-                             key=f"upload-{st.session_state.get('upload_round', 0)}")
-    program = st.selectbox(L("imp.program"), options=[None, *names], help=L("imp.program_help"),
-                           format_func=lambda p: L("imp.none") if p is None else names[p])
-    lenient = st.checkbox(L("imp.lenient"))
+    if may_load:
+        # a new key after each load empties the uploader: the next visit starts with the next file
+        files = st.file_uploader(L("imp.files"), accept_multiple_files=True,
+                                 type=["csv", "txt", "tsv", "xlsx", "xlsm", "parquet", "toml"],
+                                 key=f"upload-{st.session_state.get('upload_round', 0)}")
+        program = st.selectbox(L("imp.program"), options=[None, *names], help=L("imp.program_help"),
+                               format_func=lambda p: L("imp.none") if p is None else names[p])
+        lenient = st.checkbox(L("imp.lenient"))
+    else:
+        files, program, lenient = None, None, False
+        st.info(L("access.upload_not_for_role"))
 
 uploads, refused, assignments = [], [], {}
 for number, upload in enumerate(files or []):
@@ -79,7 +84,7 @@ for number, upload in enumerate(files or []):
                        file_name=f"zuordnung-{program or 'datei'}.toml", mime="application/toml",
                        key=f"mapping-{number}-{upload.name}")
 
-if st.button(L("imp.load"), type="primary") and uploads:
+if may_load and st.button(L("imp.load"), type="primary") and uploads:
     merged = {h: t for chosen in assignments.values() for h, t in chosen.items()}
     with tempfile.TemporaryDirectory(prefix="wirkungsmonitor-mapping-") as folder:
         mapping = None

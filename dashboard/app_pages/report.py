@@ -36,4 +36,5 @@ if chosen:
             with column, st.spinner(fmt_name.upper()):
                 content, name = data.report_file(key, programs, start, end, as_of, fmt_name, L.lang, threshold, publication)
                 st.download_button(L("rep.download", fmt=fmt_name.upper()), content, file_name=name,
-                                   mime=report.MIME[fmt_name], key=f"report-{fmt_name}", icon=":material/download:")
+                                   mime=report.MIME[fmt_name], key=f"report-{fmt_name}", icon=":material/download:",
+                                   on_click=data.record_report_download, args=(programs, fmt_name, publication, as_of))

@@ -5,7 +5,10 @@
 checks a password offline with one answer for every failure and throttling, `audit` records
 who did what when (never a participant id). The tables are in `pipelines/store/access.sql`;
 `connection` limits a connection to what one person sees (`reading_for`, `shadow`);
-`cli_user` holds the `outcomes user …` commands. Refusals are `AccessError(code, params)`.
+`cli_user` holds the `outcomes user …` commands; `publish` makes figures publication-safe for the
+ministry. An office's identity provider (OIDC through Streamlit's `st.login`, configured in
+`.streamlit/secrets.toml`, see README "Login") logs in the account named by the verified e-mail
+address (`login.identity_person`). Refusals are `AccessError(code, params)`.
 """
 
 from .policy import (LOCAL_ADMIN, ROLES, AccessError, Person, ensure_may_change, is_admin, may_change,
@@ -14,7 +17,7 @@ from .audit import ACTIONS, entries, record
 from .accounts import (Account, account_list, add, add_demo_accounts, grant, has_accounts, is_demo_store, remove,
                        revoke, set_password)
 from .connection import connect_for, reading_for, shadow
-from .login import LOGIN_FAILED, LoginThrottled, authenticate, session_expired, wait_seconds
+from .login import LOGIN_FAILED, LoginThrottled, authenticate, identity_person, session_expired, wait_seconds
 
 __all__ = [
     "LOCAL_ADMIN", "ROLES", "AccessError", "Person", "ensure_may_change", "is_admin", "may_change",
@@ -22,5 +25,5 @@ __all__ = [
     "ACTIONS", "entries", "record",
     "Account", "account_list", "add", "add_demo_accounts", "grant", "has_accounts", "is_demo_store", "remove",
     "revoke", "set_password", "connect_for", "reading_for", "shadow",
-    "LOGIN_FAILED", "LoginThrottled", "authenticate", "session_expired", "wait_seconds",
+    "LOGIN_FAILED", "LoginThrottled", "authenticate", "identity_person", "session_expired", "wait_seconds",
 ]

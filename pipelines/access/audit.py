@@ -93,11 +93,14 @@ def record(con: duckdb.DuckDBPyConnection, actor: str | Person, action: str, pro
 
 
 def entries(con: duckdb.DuckDBPyConnection, since: dt.datetime | dt.date | None = None, actor: str | None = None,
-            action: str | None = None, *, person: Person) -> pd.DataFrame:
-    """The audit log, newest first, optionally from `since` on, of one actor or one action.
+            action: str | None = None, *, person: Person, program: str | None = None,
+            until: dt.datetime | dt.date | None = None) -> pd.DataFrame:
+    """The audit log, newest first, optionally from `since` on (and up to `until`), of one actor,
+    one action or one program.
 
     Args:
         person: who asks; only admins read the log.
+        since, until: a date means the whole day (`until=date(2020, 8, 31)` keeps the 31st).
 
     Returns:
         columns logged_at, actor, action, program_id, detail_json.
@@ -109,15 +112,21 @@ def entries(con: duckdb.DuckDBPyConnection, since: dt.datetime | dt.date | None 
         raise AccessError("access.admin_only", {"name": person.name})
     if isinstance(since, dt.date) and not isinstance(since, dt.datetime):
         since = dt.datetime.combine(since, dt.time())
+    if isinstance(until, dt.date) and not isinstance(until, dt.datetime):
+        until = dt.datetime.combine(until + dt.timedelta(days=1), dt.time())   # the whole last day
+    elif isinstance(until, dt.datetime):
+        until = until + dt.timedelta(microseconds=1)                            # that moment included
     return con.execute(
         """
         select logged_at, actor, action, program_id, detail_json
         from audit_log
         where ($since is null or logged_at >= $since)
+          and ($until is null or logged_at < $until)
           and ($actor is null or actor = $actor)
           and ($action is null or action = $action)
+          and ($program is null or program_id = $program)
         order by logged_at desc, actor, action, program_id, detail_json
-        """, {"since": since, "actor": actor, "action": action}).df()
+        """, {"since": since, "until": until, "actor": actor, "action": action, "program": program}).df()
 
 
 def csv_bytes(log: pd.DataFrame, lang: str = "de", *, columns: Mapping[str, str] | None = None,

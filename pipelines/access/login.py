@@ -10,6 +10,10 @@
   nothing about whether a name exists. Only the name and the time of a failure are stored.
 - Sessions time out: `session_expired` after `SESSION_IDLE` without a request or
   `SESSION_MAX` after the login.
+- An office's identity provider (OIDC, Streamlit's `st.login`): `identity_person` maps the
+  identity the provider vouched for (`st.user`: a verified e-mail address, issued at `iat`) to
+  the account of that name — accounts for OIDC are named by their e-mail address and usually
+  have no password. An identity older than `SESSION_MAX` is not taken: she logs in again.
 
 A login writes (failure counts, a rehash, the audit entry), so it needs a writable connection.
 """
@@ -18,6 +22,8 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Mapping
+from typing import Any
 
 import duckdb
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
@@ -111,3 +117,37 @@ def session_expired(logged_in_at: dt.datetime, last_seen: dt.datetime, now: dt.d
     """Has a session ended, `SESSION_IDLE` after its last request or `SESSION_MAX` after the login?"""
     now = now or audit.now()
     return now - last_seen > SESSION_IDLE or now - logged_in_at > SESSION_MAX
+
+
+def identity_person(con: duckdb.DuckDBPyConnection, claims: Mapping[str, Any], *,
+                    now: dt.datetime | None = None) -> tuple[Person, dt.datetime]:
+    """The person an identity from the office's provider stands for, and when the provider vouched for it.
+
+    Args:
+        claims: the identity's claims as Streamlit keeps them (`st.user`): `email`, optional
+            `email_verified`, `iat` (seconds since the epoch).
+
+    Returns:
+        (the person of the account named by the e-mail address, the time of the identity or `now`).
+        The login is audited (action login, via oidc).
+
+    Raises:
+        AccessError: access.oidc_no_email (no e-mail address, or one the provider marks unverified),
+        access.oidc_expired (issued more than `SESSION_MAX` ago), access.oidc_unknown (no enabled
+        account of that name).
+    """
+    now = now or audit.now()
+    email = str(claims.get("email") or "").strip()
+    if not email or claims.get("email_verified") is False:
+        raise AccessError("access.oidc_no_email")
+    issued = now
+    if claims.get("iat") is not None:
+        issued = dt.datetime.fromtimestamp(float(claims["iat"]))
+        if now - issued > SESSION_MAX:
+            raise AccessError("access.oidc_expired", {"hours": int(SESSION_MAX.total_seconds() // 3600)})
+    try:
+        found = person_for(con, email)
+    except AccessError:          # no account, or a name no account can have: the same answer
+        raise AccessError("access.oidc_unknown", {"email": email[:254]}) from None
+    audit.record(con, found, "login", via="oidc")
+    return found, issued

@@ -2,19 +2,37 @@
 
 The rule is the report's (`pipelines.report.suppression`): counts of 1 and 2 (below `THRESHOLD`)
 are hidden, zero stays visible, and no share is computed from a hidden count. Figures shown side
-by side without a total (tiles, a status table) need the primary rule only; a table with a total
-row gets secondary suppression through `suppression.suppress_cells`. Hidden values come back as
-None; the edges show `SUPPRESSED` ("*") for them. For any other role the figures pass unchanged.
+by side without a total (tiles, a status table) need the primary rule only; figures tied by sums
+get secondary suppression through `suppression.suppress_cells`, with the sums a reader can form:
+
+- a cumulative series (target progress): each month's value = the month before + that month's new
+  cases, so the new cases are cells too (a step of 1 between two shown months is a count of 1);
+- monthly counts (entries, outcomes per month): their sum is the total the overview shows;
+- a comparison by one attribute: the groups' n and reached add up to the totals (the tiles);
+- the funnel: the exit reasons add up to those who left, who with those still in the program
+  make up those who entered.
+
+A total is always assumed known (it is shown on another page), so the protection does not rest on
+hiding it. Hidden values come back as None, and every share, interval, forecast or statistic
+computed from them is None too; the edges show `SUPPRESSED` ("*"). Participant-level rows
+(`rows`) are empty for anyone who may not export them. For any other role the figures pass
+unchanged. Known limits: a time-to-outcome curve of a group that is shown keeps its steps (as in
+the report, which publishes no curves), and pages are protected each on their own, with the
+totals they share.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Mapping, Sequence
 
+import duckdb
 import pandas as pd
 
-from pipelines.access.policy import Person, publication_only
+from pipelines import dates, metrics
+from pipelines.access.policy import Person, is_admin, may_export_rows, publication_only
 from pipelines.report import suppression
+from pipelines.report.suppression import Relation
 
 THRESHOLD = 3
 SUPPRESSED = suppression.SUPPRESSED
@@ -86,3 +104,220 @@ def groups(person: Person, compared: Sequence[dict]) -> list[dict]:
         out.append({**g, "n": n, "reached": reached,
                     **({"share": None, "ci_low": None, "ci_high": None, "time_to": None} if blocked else {})})
     return out
+
+
+# --------------------------------------------------------------------------- secondary suppression
+
+def _count(value) -> int | None:
+    """A count as a whole number, or None (missing, NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return None
+    return int(value)
+
+
+def hidden(values: Mapping[Hashable, int | None], relations: Sequence[Relation] = ()) -> frozenset:
+    """The cells to hide: primary (1 … THRESHOLD-1) and secondary, so that no hidden cell can be worked
+    out from the `relations` (total = sum of parts) and the cells shown. Relations that do not hold
+    exactly, or name a missing value, are left out (a reader cannot use them either)."""
+    present = {k: v for k, v in ((k, _count(v)) for k, v in values.items()) if v is not None}
+    usable = [r for r in relations
+              if all(c in present for c in r.cells) and present[r.total] == sum(present[p] for p in r.parts)]
+    return suppression.suppress_cells(present, usable, THRESHOLD).suppressed
+
+
+def _series_cells(cumulative: Sequence) -> tuple[dict, list[Relation]]:
+    """A cumulative series as cells ("cum", i) and ("new", i) with cum[i] = cum[i-1] + new[i]."""
+    values, relations = {}, []
+    previous = None
+    for i, value in enumerate(cumulative):
+        value = _count(value)
+        values[("cum", i)] = value
+        if i and previous is not None and value is not None:
+            values[("new", i)] = value - previous
+            relations.append(Relation(("cum", i), (("cum", i - 1), ("new", i))))
+        previous = value
+    return values, relations
+
+
+def series(person: Person, cumulative: Sequence) -> list[int | None]:
+    """A cumulative count series (monthly) as `person` may see it: for the ministry each value that is
+    small, or from which a small monthly step could be worked out, is None."""
+    values = [_count(v) for v in cumulative]
+    if not publication_only(person):
+        return values
+    cells, relations = _series_cells(values)
+    hide = hidden(cells, relations)
+    return [None if ("cum", i) in hide else v for i, v in enumerate(values)]
+
+
+def card(person: Person, card: dict, achieved_hidden: bool | None = None) -> dict:
+    """A target card (`targets.evaluate`) as `person` may see it. For the ministry a hidden achieved
+    count (small, or `achieved_hidden`) takes attainment, forecast, the monthly rate still needed and
+    the probability with it; the state (met, on track …) and the target line stay."""
+    if not publication_only(person) or card["achieved"] is None:
+        return card
+    if achieved_hidden is None:
+        achieved_hidden = card["measure"] != "share" and 0 < card["achieved"] < THRESHOLD
+    if not achieved_hidden:
+        return card
+    return {**card, "achieved": None, "attainment": None, "forecast": None, "needed_per_month": None,
+            "probability": None}
+
+
+def overview(person: Person, result: dict, share_counts: Mapping[tuple[str, str], tuple[int, int]] = {}) -> dict:
+    """`panels.overview` as `person` may see it: tiles (primary rule) and target cards.
+
+    Args:
+        share_counts: for share targets, (program, target id) -> (reached, of whom): the share is
+            hidden when either count is.
+    """
+    if not publication_only(person):
+        return result
+    cards = []
+    for one in result["targets"]:
+        counts_behind = share_counts.get((one["program"], one["id"]))
+        small = counts_behind is not None and any(0 < c < THRESHOLD for c in counts_behind)
+        cards.append(card(person, one, achieved_hidden=small if one["measure"] == "share" else None))
+    return {**result, "summary": summary(person, result["summary"]), "tiles": tiles(person, result["tiles"]),
+            "targets": cards}
+
+
+def share_counts(con: duckdb.DuckDBPyConnection, person: Person, cards: Sequence[dict], as_of
+                 ) -> dict[tuple[str, str], tuple[int, int]]:
+    """For the ministry: the counts behind each share target's value — (reached, of whom), as
+    `targets.evaluate` measures it (`metrics.share_reached` over the period up to `as_of`)."""
+    if not publication_only(person):
+        return {}
+    out = {}
+    for one in cards:
+        if one["measure"] != "share" or one["achieved"] is None:
+            continue
+        start, end = dates.as_date(one["period_start"]), dates.as_date(one["period_end"])
+        statuses = one["statuses"]
+        rate = metrics.share_reached(con, metrics.Scope((one["program"],), one.get("scope") or {}),
+                                     statuses[0] if len(statuses) == 1 else statuses, start,
+                                     min(dates.as_date(as_of), end))
+        out[(one["program"], one["id"])] = (rate.k, rate.n)
+    return out
+
+
+def progress(person: Person, result: dict, cards: Sequence[dict] = ()) -> dict:
+    """`panels.progress` as `person` may see it: each target's cumulative series with its monthly steps
+    protected (the card's achieved value is the series' last one: hidden with it, and the forecast band
+    that starts there), and the monthly counts with their totals.
+
+    Args:
+        cards: the overview's cards as `person` sees them (`overview`): a value hidden there is hidden here.
+    """
+    if not publication_only(person):
+        return result
+    hidden_there = {(c["program"], c["id"]) for c in cards if c["achieved"] is None}
+    out = []
+    for target in result["targets"]:
+        frame = target["series"]
+        shown = series(person, list(frame["cumulative"])) if len(frame) else []
+        last_hidden = (bool(shown) and shown[-1] is None and target["measure"] in ("entered", "reached")) or (
+            (target["program"], target["id"]) in hidden_there)
+        one = card(person, target, achieved_hidden=True if last_hidden else None)
+        if len(frame):
+            one["series"] = frame.assign(cumulative=pd.Series(shown, index=frame.index, dtype="object"))
+        if one["achieved"] is None:
+            one["forecast_band"] = []
+        out.append(one)
+    return {**result, "targets": out, "monthly": monthly(person, result["monthly"])}
+
+
+def monthly(person: Person, frame: pd.DataFrame, value: str = "count") -> pd.DataFrame:
+    """Monthly counts (month, series, count) as `person` may see them: per series the months add up to
+    a total that is assumed known, so one hidden month gets a hidden neighbour."""
+    if not publication_only(person) or frame.empty:
+        return frame
+    values: dict = {}
+    relations = []
+    for name, rows in frame.groupby("series", sort=False):
+        parts = tuple(("m", name, i) for i in rows.index)
+        values.update({("m", name, i): v for i, v in zip(rows.index, rows[value])})
+        values[("total", name)] = sum(_count(v) or 0 for v in rows[value])
+        relations.append(Relation(("total", name), parts))
+    hide = hidden(values, relations)
+    out = frame.copy()
+    shown = [None if ("m", s, i) in hide else v for i, s, v in zip(out.index, out["series"], out[value])]
+    out[value] = pd.Series(shown, index=out.index, dtype="object")
+    return out
+
+
+def comparison(person: Person, result: dict, partition: bool) -> dict:
+    """`panels.comparison` as `person` may see it: n and reached of each group (secondary suppression
+    over the groups when they split everyone — `partition`, a comparison by one attribute — since their
+    sums are the totals), no share, interval or curve from a hidden count."""
+    if not publication_only(person):
+        return result
+    table = result["table"]
+    values: dict = {}
+    relations = []
+    for column in ("n", "reached"):
+        values.update({(column, i): v for i, v in zip(table.index, table[column])})
+        if partition and len(table) > 1:
+            values[(column, "total")] = sum(_count(v) or 0 for v in table[column])
+            relations.append(Relation((column, "total"), tuple((column, i) for i in table.index)))
+    hide = hidden(values, relations)
+    out = table.copy().astype({c: "object" for c in ("n", "reached", "share", "ci_low", "ci_high")})
+    blocked = []
+    for i in table.index:
+        gone = ("n", i) in hide or ("reached", i) in hide
+        blocked.append(gone)
+        for column in ("n", "reached"):
+            if (column, i) in hide:
+                out.at[i, column] = None
+        if gone:
+            out.loc[i, ["share", "ci_low", "ci_high"]] = None
+    gone_groups = {g for g, b in zip(table["group"], blocked) if b}
+    curves = result["curves"]
+    curves = curves[~curves["group"].isin(gone_groups)].reset_index(drop=True)
+    groups = [{**g, "n": out.at[i, "n"], "reached": out.at[i, "reached"],
+               **({"share": None, "ci_low": None, "ci_high": None, "time_to": None} if b else {})}
+              for i, g, b in zip(table.index, result["groups"], blocked)]
+    return {**result, "table": out, "curves": curves, "groups": groups}
+
+
+def funnel(person: Person, result: dict) -> dict:
+    """`metrics.funnel` as `person` may see it: stage counts, outcomes, exit reasons (which add up to
+    those who left) and length-of-stay groups (left + still in = entered), no share or statistic from
+    a hidden count."""
+    if not publication_only(person):
+        return result
+    stay = result["length_of_stay"]
+    values = {("stage", s["stage"], s["status"]): s["n"] for s in result["stages"]}
+    values.update({("exit", r): n for r, n in result["exit_reasons"].items()})
+    values.update({("left",): result["left"], ("stay", "ongoing"): stay["ongoing"]["n"]})
+    relations = [Relation(("left",), tuple(("exit", r) for r in result["exit_reasons"])),
+                 Relation(("stage", "entered", None), (("left",), ("stay", "ongoing")))]
+    hide = hidden(values, relations)
+    entered_hidden = ("stage", "entered", None) in hide
+    stages = []
+    for s in result["stages"]:
+        gone = ("stage", s["stage"], s["status"]) in hide
+        stages.append({**s, "n": None if gone else s["n"], "share": None if gone or entered_hidden else s["share"]})
+    out = {**result, "stages": stages,
+           "exit_reasons": {r: None if ("exit", r) in hide else n for r, n in result["exit_reasons"].items()},
+           "left": None if ("left",) in hide else result["left"]}
+    for key, name in (("entered", "entered"), ("supported", "supported"), ("reached_any", "reached_any")):
+        if ("stage", name, None) in hide:
+            out[key] = None
+    out["reached"] = {s: None if ("stage", "reached", s) in hide else n for s, n in result["reached"].items()}
+    out["in_program"] = counts(person, {"x": result["in_program"]})["x"]
+    left_n = stay["left"]["n"]
+    gone_left = ("left",) in hide if left_n == result["left"] else 0 < left_n < THRESHOLD
+    out["length_of_stay"] = {
+        "left": {k: None for k in stay["left"]} if gone_left else stay["left"],
+        "ongoing": {k: None for k in stay["ongoing"]} if ("stay", "ongoing") in hide else stay["ongoing"]}
+    return out
+
+
+def rows(person: Person, frame: pd.DataFrame, program_column: str = "program_id") -> pd.DataFrame:
+    """Participant-level or file-level rows (episode problems, load history) only for those who may
+    export the rows of the program (admins, the program's leads); empty (same columns) for others."""
+    if frame.empty or is_admin(person):
+        return frame
+    keep = [isinstance(p, str) and may_export_rows(person, p) for p in frame[program_column]]
+    return frame[keep].reset_index(drop=True)

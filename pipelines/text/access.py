@@ -35,6 +35,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "access.admin_only": ("Das dürfen nur Admins.", "Only admins may do this."),
     "access.forbidden": ("„{name}“ darf das Programm „{program}“ nicht ändern.",
                          "'{name}' may not change the program '{program}'."),
+    "access.read_only": ("„{name}“ darf hier nur lesen: Daten laden und Ziele ändern nur Admins und die "
+                         "Projektleitungen ihrer Programme.",
+                         "'{name}' may only read here: only admins and the leads of their programs load data "
+                         "and edit targets."),
+    "access.upload_not_for_role": ("Mit dieser Rolle werden hier keine Daten geladen: das tun Admins und die "
+                                   "Projektleitungen ihrer Programme.",
+                                   "This role loads no data here: admins and the leads of their programs do."),
     # login
     "access.login_failed": ("Anmeldung fehlgeschlagen: Name oder Passwort stimmt nicht.",
                             "Login failed: wrong name or password."),
@@ -42,6 +49,21 @@ WORDS: dict[str, tuple[str, str]] = {
                           "Too many failed attempts. Please try again in {seconds} seconds."),
     "access.session_expired": ("Die Sitzung ist abgelaufen. Bitte erneut anmelden.",
                                "The session has expired. Please log in again."),
+    "access.oidc_no_email": ("Der Identitätsanbieter hat keine bestätigte E-Mail-Adresse übermittelt; so ist "
+                             "keine Anmeldung möglich. Bitte an die IT der Verwaltung wenden.",
+                             "The identity provider sent no verified e-mail address, so you cannot log in. "
+                             "Please ask your office's IT."),
+    "access.oidc_expired": ("Die Anmeldung beim Identitätsanbieter ist älter als {hours} Stunden. Bitte abmelden "
+                            "und erneut anmelden.",
+                            "The login at the identity provider is older than {hours} hours. Please log out and "
+                            "log in again."),
+    "access.oidc_unknown": ("Für {email} gibt es hier kein Konto. Ein Admin legt es an (Name: diese "
+                            "E-Mail-Adresse, ohne Passwort) und gibt die Programme frei.",
+                            "There is no account for {email} here. An admin creates it (name: this e-mail "
+                            "address, no password) and grants the programs."),
+    "access.login.oidc": ("Mit dem Konto der Verwaltung anmelden", "Log in with the office account"),
+    "access.login.oidc_or": ("oder mit einem lokalen Konto:", "or with a local account:"),
+    "access.login.oidc_logout": ("Beim Identitätsanbieter abmelden", "Log out at the identity provider"),
     "access.login.title": ("Anmelden", "Log in"),
     "access.login.name": ("Name", "Name"),
     "access.login.password": ("Passwort", "Password"),
@@ -82,6 +104,57 @@ WORDS: dict[str, tuple[str, str]] = {
                                "'{name}' had no access to '{program}'."),
     "access.no_accounts": ("Keine Konten.", "No accounts."),
     "access.disabled": ("gesperrt", "disabled"),
+    # the admin page (dashboard/app_pages/admin.py)
+    "access.admin.title": ("Konten und Protokoll", "Accounts and audit log"),
+    "access.admin.accounts": ("Konten", "Accounts"),
+    "access.admin.col.name": ("Name", "Name"),
+    "access.admin.col.role": ("Rolle", "Role"),
+    "access.admin.col.funder": ("Fördergeber", "Funder"),
+    "access.admin.col.programs": ("Programme", "Programs"),
+    "access.admin.col.password": ("Lokales Passwort", "Local password"),
+    "access.admin.col.disabled": ("Gesperrt", "Disabled"),
+    "access.admin.col.created": ("Angelegt am", "Created on"),
+    "access.admin.all_programs": ("alle", "all"),
+    "access.admin.funder_programs": ("die des Fördergebers", "those of the funder"),
+    "access.admin.tab.add": ("Konto anlegen", "Add account"),
+    "access.admin.tab.grant": ("Programme freigeben", "Grant programs"),
+    "access.admin.tab.password": ("Passwort zurücksetzen", "Reset password"),
+    "access.admin.tab.remove": ("Konto entfernen", "Remove account"),
+    "access.admin.account": ("Konto", "Account"),
+    "access.admin.program": ("Programm", "Program"),
+    "access.admin.programs_help": ("Projektleitung: mindestens ein Programm; Evaluation: beliebig viele; "
+                                   "Admin und Ministerium bekommen keine.",
+                                   "Program lead: at least one program; evaluator: any; admin and ministry: none."),
+    "access.admin.choose_programs": ("Programme wählen", "Choose programs"),
+    "access.admin.funder_help": ("Nur für Ministerium / Fördergeber: so wie er in den Programmdateien steht.",
+                                 "Ministry / funder only: as written in the program files."),
+    "access.admin.password_help": ("Mindestens {min} Zeichen. Leer lassen: Anmeldung nur über den "
+                                   "Identitätsanbieter der Verwaltung.",
+                                   "At least {min} characters. Leave empty: login through the office's "
+                                   "identity provider only."),
+    "access.admin.new_password": ("Neues Passwort", "New password"),
+    "access.admin.add": ("Anlegen", "Add"),
+    "access.admin.grant": ("Freigeben", "Grant"),
+    "access.admin.revoke": ("Freigabe entziehen", "Revoke"),
+    "access.admin.set_password": ("Passwort setzen", "Set password"),
+    "access.admin.remove": ("Entfernen", "Remove"),
+    "access.admin.remove_confirm": ("Ja, dieses Konto entfernen (das Protokoll behält seine Einträge)",
+                                    "Yes, remove this account (the audit log keeps its entries)"),
+    "access.admin.no_programs": ("Der Datenbestand hat noch keine Programme.", "The store has no programs yet."),
+    "access.admin.log": ("Protokoll", "Audit log"),
+    "access.admin.log_help": ("Wer hat wann was getan: Ladevorgänge, Zieländerungen, Löschungen, Konten und "
+                              "Freigaben, Berichte, Anmeldungen. Nie eine Teilnehmenden-ID.",
+                              "Who did what when: loads, target edits, deletions, accounts and grants, reports, "
+                              "logins. Never a participant id."),
+    "access.admin.filter.person": ("Person", "Person"),
+    "access.admin.filter.action": ("Aktion", "Action"),
+    "access.admin.filter.program": ("Programm", "Program"),
+    "access.admin.filter.from": ("Von", "From"),
+    "access.admin.filter.to": ("Bis", "To"),
+    "access.admin.filter.all": ("alle", "all"),
+    "access.admin.log_empty": ("Keine Einträge für diese Auswahl.", "No entries for this choice."),
+    "access.admin.log_count": ("{count} Einträge", "{count} entries"),
+    "access.admin.log_csv": ("Protokoll als CSV", "Audit log as CSV"),
     # roles
     "access.role.admin": ("Admin", "Admin"),
     "access.role.lead": ("Projektleitung", "Program lead"),

@@ -134,3 +134,18 @@ def test_the_log_as_csv_is_injection_safe_and_takes_words_from_the_edge(store, c
         "01.03.2024 09:00:00;kassel;Datei geladen;\"'=HYPERLINK(\"\"http://x\"\")\";"
         "\"{\"\"file\"\": \"\"=cmd|' /C calc'!A0\"\"}\"",
     ]
+
+
+def test_the_log_filters_by_program_and_an_inclusive_last_day(store, clock, monkeypatch):
+    record(store, "kassel", "load", "kassel", file="a.csv")              # 01.03.2024 09:00:00
+    record(store, "kassel", "load", "tara", file="b.csv")                # 09:00:01
+    later = iter([dt.datetime(2024, 3, 2, 23, 59, 59), dt.datetime(2024, 3, 3, 0, 0, 0)])
+    monkeypatch.setattr(audit, "now", lambda: next(later))
+    record(store, "admin", "target_edit", "kassel", target="k-1")       # 02.03.2024 23:59:59
+    record(store, "admin", "target_edit", "kassel", target="k-2")       # 03.03.2024 00:00:00
+    assert list(entries(store, program="kassel", person=LOCAL_ADMIN)["detail_json"]) == [
+        '{"target": "k-2"}', '{"target": "k-1"}', '{"file": "a.csv"}']
+    # until a day: that day whole (23:59:59 kept), the next one not
+    assert len(entries(store, until=dt.date(2024, 3, 2), person=LOCAL_ADMIN)) == 3
+    assert len(entries(store, since=dt.date(2024, 3, 2), until=dt.date(2024, 3, 2), person=LOCAL_ADMIN)) == 1
+    assert len(entries(store, until=dt.datetime(2024, 3, 3), person=LOCAL_ADMIN)) == 4

@@ -8,6 +8,7 @@ import datetime as dt
 import pytest
 
 from dashboard import data
+from dashboard.i18n import LABELS
 from pipelines import text
 from pipelines.access import LOGIN_FAILED
 from pipelines.store import db
@@ -93,9 +94,10 @@ def upload_as(user, role, program, csv_text):
     at = new_app(user, role)
     open_page(at, "data")
     at.file_uploader[0].set_value([("neu.csv", csv_text.encode(), "text/csv")])
-    [box] = [s for s in at.selectbox if s.label == "Programm der Dateien"]
+    [box] = [s for s in at.selectbox if s.label == LABELS["imp.program"][0]]
     box.set_value(program)
-    [load] = [b for b in at.button if b.label == "Zuordnung speichern und laden"]
+    at.run()
+    [load] = [b for b in at.button if b.label == LABELS["imp.load"][0]]
     load.click()
     return at.run()
 
@@ -108,13 +110,26 @@ def entrants(path, program):
         con.close()
 
 
-def test_an_evaluator_cannot_upload_and_a_lead_uploads_her_program_audited(demo_store):
+@pytest.mark.parametrize("user,role", [("evaluation", "evaluator"), ("ministerium", "ministry")])
+def test_evaluators_and_ministries_get_no_upload(demo_store, user, role):
+    from tests.helpers.app import open_page
+
+    at = open_page(new_app(user, role), "data")
+    assert problems(at) == []
+    assert len(at.file_uploader) == 0 and LABELS["imp.load"][0] not in [b.label for b in at.button]
+    assert text.say("access.upload_not_for_role", "de") in [i.value for i in at.info]
+
+
+def test_a_lead_uploads_her_program_audited_and_another_program_is_refused_in_words(demo_store):
     new = "Teilnehmer-ID;Eintritt\nNEU-1;01.01.2021\n"
-    refused = upload_as("evaluation", "evaluator", KASSEL, new)
-    assert refused.error and entrants(demo_store, KASSEL) == 155
+    permenti = entrants(demo_store, PERMENTI)
     loaded = upload_as("kassel", "lead", KASSEL, new)
     assert problems(loaded) == [] and entrants(demo_store, KASSEL) == 156
     con = db.connect(demo_store, read_only=True)
     assert con.execute("select actor, program_id from audit_log where action = 'load'").fetchall() == [
         ("kassel", KASSEL)]
     con.close()
+    other = upload_as("kassel", "lead", None, "Programm;Teilnehmer-ID;Eintritt\npermenti-transfer;NEU-2;01.01.2021\n")
+    assert [e.value for e in other.error] == [text.say("access.forbidden", "de", name="kassel",
+                                                       program="permenti\\-transfer")]
+    assert entrants(demo_store, PERMENTI) == permenti          # thrown away whole

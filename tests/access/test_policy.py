@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 
-from pipelines.access import (LOCAL_ADMIN, AccessError, Person, accounts, ensure_may_change, may_change,
-                              may_export_rows, normalise_name, person_for, publication_only, restrict,
+from pipelines.access import (LOCAL_ADMIN, AccessError, Person, accounts, ensure_may_change, identity_person,
+                              may_change, may_export_rows, normalise_name, person_for, publication_only, restrict,
                               visible_programs)
 from tests.helpers.access import HESSEN, NRW
 
@@ -121,3 +123,27 @@ def test_odd_names_are_refused(raw):
 def test_a_person_has_one_of_the_four_roles():
     with pytest.raises(ValueError):
         Person("x", "superuser")
+
+
+# --------------------------------------------------------------------------- identities from the office's provider
+
+def test_an_identity_maps_to_the_account_named_by_its_verified_email(store):
+    accounts.add(store, "Anna@Stadt-Kassel.de", "lead", None, programs=["kassel"], actor=LOCAL_ADMIN)
+    now = dt.datetime(2024, 3, 1, 12, 0, 0)
+    iat = (now - dt.timedelta(hours=1)).timestamp()
+    person, issued = identity_person(store, {"email": "anna@stadt-kassel.de", "email_verified": True, "iat": iat},
+                                     now=now)
+    assert (person.name, person.role, person.programs) == ("anna@stadt-kassel.de", "lead", ("kassel",))
+    assert issued == dt.datetime(2024, 3, 1, 11, 0, 0)
+    assert store.execute("select actor, detail_json from audit_log where action = 'login'").fetchall() == [
+        ("anna@stadt-kassel.de", '{"via": "oidc"}')]
+    for claims, code in [({"email": "anna@stadt-kassel.de", "email_verified": False}, "access.oidc_no_email"),
+                         ({"sub": "x"}, "access.oidc_no_email"),
+                         ({"email": "bert@stadt-kassel.de"}, "access.oidc_unknown"),
+                         ({"email": "a b@x"}, "access.oidc_unknown"),
+                         ({"email": "anna@stadt-kassel.de", "iat": (now - dt.timedelta(hours=9)).timestamp()},
+                          "access.oidc_expired")]:
+        with pytest.raises(AccessError) as refusal:
+            identity_person(store, claims, now=now)
+        assert refusal.value.code == code
+    assert store.execute("select count(*) from audit_log where action = 'login'").fetchone()[0] == 1
