@@ -25,12 +25,28 @@ st.set_page_config(page_title="Wirkungsmonitor", page_icon="📈", layout="wide"
 lang = state.language()
 L = Labels(lang)
 
+PAGES = [
+    ("overview", "page.overview", "uebersicht", ":material/dashboard:"),
+    ("progress", "page.progress", "verlauf", ":material/show_chart:"),
+    ("compare", "page.compare", "vergleich", ":material/compare_arrows:"),
+    ("funnel", "page.funnel", "verlaeufe", ":material/filter_alt:"),
+    ("targets", "page.targets", "ziele", ":material/flag:"),
+    ("report", "page.report", "bericht", ":material/description:"),
+    ("programmes", "page.programmes", "programme", ":material/account_balance:"),
+    ("data", "page.data", "daten", ":material/upload_file:"),
+]
+# only for admins (as the store says now): accounts, grants and the audit log
+ADMIN_PAGE = ("admin", "access.admin.title", "verwaltung", ":material/admin_panel_settings:")
 # --- people and access (pipelines/access): nothing but the login page before a login -----------
+# Every page's URL shows the login form until she has logged in, so a bookmarked link (path and
+# ?program=…&as_of=…) opens the bookmarked view right after the login.
 if not data.logged_in():
+    login = text.say("access.login.title", lang)
     try:
         data.ensure_store()
-        st.navigation([st.Page("app_pages/login.py", title=text.say("access.login.title", lang),
-                               url_path="anmelden", default=True)]).run()
+        st.navigation([st.Page("app_pages/login.py", title=login, url_path="anmelden", default=True),
+                       *(st.Page("app_pages/login.py", title=login, url_path=slug, visibility="hidden")
+                         for _, _, slug, _ in [*PAGES, ADMIN_PAGE])], position="hidden").run()
     except Exception as exc:  # a sentence, never a traceback
         st.error(L("app.error", detail=str(exc) or type(exc).__name__))
     st.stop()
@@ -44,18 +60,6 @@ with st.sidebar:
         data.log_out()
         st.rerun()
 
-PAGES = [
-    ("overview", "page.overview", "uebersicht", ":material/dashboard:"),
-    ("progress", "page.progress", "verlauf", ":material/show_chart:"),
-    ("compare", "page.compare", "vergleich", ":material/compare_arrows:"),
-    ("funnel", "page.funnel", "verlaeufe", ":material/filter_alt:"),
-    ("targets", "page.targets", "ziele", ":material/flag:"),
-    ("report", "page.report", "bericht", ":material/description:"),
-    ("programmes", "page.programmes", "programme", ":material/account_balance:"),
-    ("data", "page.data", "daten", ":material/upload_file:"),
-]
-# only for admins (as the store says now): accounts, grants and the audit log
-ADMIN_PAGE = ("admin", "access.admin.title", "verwaltung", ":material/admin_panel_settings:")
 pages = [st.Page(f"app_pages/{name}.py", title=L(label), url_path=slug, icon=icon)
          for name, label, slug, icon in [*PAGES, *([ADMIN_PAGE] if data.is_admin() else [])]]
 

@@ -115,6 +115,20 @@ def page(browser):
         context.close()
 
 
+def open_as(page, url: str, name: str = "admin") -> None:
+    """Open `url` as a person with a bookmark would: the login form first (the demo password), then
+    the page of the URL with its ?program=…&as_of=… (the login keeps path and query)."""
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.get_by_role("heading", name="Anmelden", level=1)).to_be_visible()
+    page.get_by_label("Name").fill(name)
+    page.get_by_label("Passwort").fill("demo")
+    page.get_by_role("button", name="Anmelden", exact=True).click()
+    expect(page.get_by_test_id("stSidebar").get_by_text(f"Angemeldet als {name}")).to_be_visible()
+    wait_until_idle(page)
+
+
 def wait_until_idle(page) -> None:
     """Until the script has finished running and the charts have drawn."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=WAIT_MS)
@@ -162,7 +176,7 @@ def test_every_page_opens_by_its_url(server, page, name):
     from playwright.sync_api import expect
 
     _, slug, title = PAGES[name]
-    page.goto(f"{server['url']}/{slug}{KASSEL_QUERY}")
+    open_as(page, f"{server['url']}/{slug}{KASSEL_QUERY}")
     expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
     if slug in READY:
         expect(page.get_by_text(READY[slug], exact=False).first).to_be_visible()
@@ -177,7 +191,7 @@ def test_every_page_opens_by_its_url(server, page, name):
 def test_root_url_opens_the_overview_and_keeps_the_query(server, page):
     from playwright.sync_api import expect
 
-    page.goto(f"{server['url']}/{KASSEL_QUERY}")
+    open_as(page, f"{server['url']}/{KASSEL_QUERY}")
     expect(page.get_by_text("37 von 50 · 74 %")).to_be_visible()
     assert page.url == f"{server['url']}/uebersicht{KASSEL_QUERY}"
     assert_no_error(page)
@@ -186,7 +200,7 @@ def test_root_url_opens_the_overview_and_keeps_the_query(server, page):
 def test_overview_shows_the_kassel_figures(server, page):
     from playwright.sync_api import expect
 
-    page.goto(f"{server['url']}/uebersicht{KASSEL_QUERY}")
+    open_as(page, f"{server['url']}/uebersicht{KASSEL_QUERY}")
     expect(page.get_by_text("37 von 50 · 74 %")).to_be_visible()
     wait_until_idle(page)
     # the tiles, in order (expect retries until the page shows them, within WAIT_MS)
@@ -214,7 +228,7 @@ def test_upload_on_the_daten_page(server, page, tmp_path):
     sheet = tmp_path / "browser-tracking.csv"
     sheet.write_text("Programm;Teilnehmer-ID;Eintritt;Coaching ab\nbrowser-programm;X1;01.02.2021;01.02.2021\n"
                      "browser-programm;X2;01.03.2021;01.03.2021\n", encoding="utf-8")
-    page.goto(f"{server['url']}/daten")
+    open_as(page, f"{server['url']}/daten")
     expect(page.get_by_role("heading", name="Daten", level=1)).to_be_visible()
     wait_until_idle(page)
     page.get_by_test_id("stFileUploaderDropzoneInput").set_input_files([str(program), str(sheet)])
@@ -246,7 +260,7 @@ def test_import_assistant_assigns_saves_and_reuses_the_mapping(server, page, tmp
     march.write_text(head + "BR-1;02.03.2020;02.03.2020\nBR-2;09.03.2020;\n", encoding="utf-8")
     april = tmp_path / "april.csv"
     april.write_text(head + "BR-3;01.04.2020;01.04.2020\nBR-4;14.04.2020;20.04.2020\n", encoding="utf-8")
-    page.goto(f"{server['url']}/daten")
+    open_as(page, f"{server['url']}/daten")
     wait_until_idle(page)
     choose_option(page, "Programm der Dateien", "Sozialwirtschaft integriert")
     wait_until_idle(page)
