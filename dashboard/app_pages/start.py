@@ -71,10 +71,14 @@ if chosen:
         L("start.probability"): st.column_config.TextColumn(help=L("start.probability_help")),
     })
     st.caption(L("start.caption"))
-    # the same links as page links (they open in this tab)
+    # the same in this tab: choose the program in the sidebar, then open its overview
     names = dict(zip(programs["program_id"], programs["name"]))
+
+    def choose(program: str) -> None:
+        st.session_state[state.PROGRAMS_KEY] = [program]
+
     with st.container(horizontal=True):
         for program in dict.fromkeys(view["program"]):
-            st.page_link("app_pages/overview.py", label=L("start.open_program", name=escaped(names.get(program, program))),
-                         icon=":material/dashboard:", query_params={"program": program, "as_of": as_of.isoformat(),
-                                                                    "lang": L.lang})
+            if st.button(L("start.open_program", name=escaped(names.get(program, program))), key=f"open-{program}",
+                         on_click=choose, args=(program,), icon=":material/dashboard:", type="tertiary"):
+                st.switch_page("app_pages/overview.py")
