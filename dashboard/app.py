@@ -26,6 +26,7 @@ lang = state.language()
 L = Labels(lang)
 
 PAGES = [
+    ("start", "page.start", "start", ":material/checklist:"),
     ("overview", "page.overview", "uebersicht", ":material/dashboard:"),
     ("progress", "page.progress", "verlauf", ":material/show_chart:"),
     ("compare", "page.compare", "vergleich", ":material/compare_arrows:"),
@@ -34,6 +35,7 @@ PAGES = [
     ("report", "page.report", "bericht", ":material/description:"),
     ("programmes", "page.programmes", "programme", ":material/account_balance:"),
     ("data", "page.data", "daten", ":material/upload_file:"),
+    ("help", "page.help", "hilfe", ":material/help:"),
 ]
 # only for admins (as the store says now): accounts, grants and the audit log
 ADMIN_PAGE = ("admin", "access.admin.title", "verwaltung", ":material/admin_panel_settings:")
@@ -65,12 +67,16 @@ pages = [st.Page(f"app_pages/{name}.py", title=L(label), url_path=slug, icon=ico
 
 
 def start() -> None:
-    """The root URL opens the overview at /uebersicht, keeping ?program=…&as_of=… (the default page
-    of st.navigation lives at / only, so /uebersicht would otherwise be 'page not found')."""
-    st.switch_page(pages[0], query_params={k: st.query_params.get_all(k) for k in st.query_params})
+    """The root URL: whoever sees several programs lands on the programs at a glance (/start),
+    whoever sees one — or follows a link naming one — on that program's overview (/uebersicht);
+    ?program=…&as_of=… are kept (the default page of st.navigation lives at / only)."""
+    names = [name for name, *_ in PAGES]
+    one = len(data.programs(state.marker())) == 1 or len(st.query_params.get_all("program")) == 1
+    st.switch_page(pages[names.index("overview" if one else "start")],
+                   query_params={k: st.query_params.get_all(k) for k in st.query_params})
 
 
-page = st.navigation([st.Page(start, title=L("page.overview"), url_path="start", default=True,
+page = st.navigation([st.Page(start, title=L("page.start"), url_path="anfang", default=True,
                               visibility="hidden"), *pages])
 
 try:

@@ -22,6 +22,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "app.error": ("Das hat nicht geklappt: {detail}. Bitte Eingaben prüfen oder die Seite neu laden.",
                   "That did not work: {detail}. Please check the inputs or reload the page."),
     "download.csv": ("Daten als CSV", "Data as CSV"),
+    # every page (answers): the link to this view
+    "app.link": ("Link kopieren", "Copy link"),
+    "app.link.help": ("Dieser Link öffnet genau diese Ansicht (Programme, Stichtag, Sprache, Einstellungen der "
+                      "Seite). Zum Kopieren rechts oben im Feld klicken.",
+                      "This link opens exactly this view (programs, as-of date, language, the page's settings). "
+                      "Click the top right corner of the box to copy it."),
     # pages
     "page.overview": ("Übersicht", "Overview"),
     "page.progress": ("Verlauf", "Progress"),
@@ -31,6 +37,139 @@ LABELS: dict[str, tuple[str, str]] = {
     "page.data": ("Daten", "Data"),
     "page.report": ("Bericht", "Report"),
     "page.programmes": ("ESF-Indikatoren", "ESF indicators"),
+    "page.start": ("Programme im Überblick", "Programs at a glance"),
+    "page.help": ("Hilfe", "Help"),
+    # overview (answers): the title
+    "overview.n_programs": ("{n} Programme", "{n} programs"),
+    "overview.headline": ("Hauptziel", "headline target"),
+    # help page (answers): what each number counts, in the words of DESIGN.md
+    "print.head": ("Wirkungsmonitor · {programs} · Stichtag {as_of}", "Wirkungsmonitor · {programs} · as of {as_of}"),
+    "help.numbers": ("Was jede Zahl zählt", "What each number counts"),
+    "help.entered.title": ("Eingetreten", "Entered"),
+    "help.entered": ("Teilnehmende, deren Eintrittsdatum im Zeitraum liegt (Programmbeginn bis Stichtag).",
+                     "Participants whose entry date lies in the period (program start to the as-of date)."),
+    "help.in_program.title": ("Im Programm", "In the program"),
+    "help.in_program": ("Bis zum Stichtag eingetreten und nicht vor dem Stichtag ausgetreten – der Austrittstag "
+                        "zählt noch. Jede Seite, die Kommandozeile und der Bericht zählen so.",
+                        "Entered on or before the as-of date and not left before it — the exit day still counts. "
+                        "Every page, the command line and the report count this way."),
+    "help.active.title": ("Im Coaching, in Beschäftigung … (aktiv am Stichtag)", "In coaching, in employment … (active)"),
+    "help.active": ("Teilnehmende mit einer Episode dieses Status, die am Stichtag oder vorher begonnen hat und "
+                    "nicht vorher beendet ist. Ein Coaching ohne Enddatum endet mit dem Austritt (der Austrittstag "
+                    "zählt noch); Ausbildung und Beschäftigung laufen nach dem Austritt bis zu ihrem eigenen Ende. "
+                    "„106 im Coaching“ ist diese Zahl.",
+                    "Participants with an episode of this status that started on or before the as-of date and has "
+                    "not ended before it. Coaching without an end date ends with the exit (the exit day still "
+                    "counts); training and employment go on after the exit until their own end. \"106 in "
+                    "coaching\" is this number."),
+    "help.reached.title": ("Ausbildung begonnen … (erreicht)", "Started training … (reached)"),
+    "help.reached": ("Teilnehmende mit einer Episode dieses Status, die im Zeitraum begonnen hat; jede Person "
+                     "zählt einmal. „37 haben eine Ausbildung begonnen“ ist diese Zahl seit Programmbeginn. Ein "
+                     "Ziel über mehrere Status (Ausbildung oder Beschäftigung) zählt jede Frau einmal.",
+                     "Participants with an episode of this status starting in the period; each person counts "
+                     "once. \"37 started training\" is this number since program start. A target over several "
+                     "statuses (training or employment) counts each woman once."),
+    "help.upon_leaving.title": ("Bei Austritt (ESF+)", "Upon leaving (ESF+)"),
+    "help.upon_leaving": ("Von den im Zeitraum Ausgetretenen diejenigen, deren Episode dieses Status an irgendeinem "
+                          "Tag innerhalb von 28 Tagen nach dem Austritt läuft.",
+                          "Of those who left in the period, those with an episode of this status running on any "
+                          "day within 28 days after the exit."),
+    "help.six_months_after.title": ("Sechs Monate nach Austritt (ESF+)", "Six months after leaving (ESF+)"),
+    "help.six_months_after": ("Von den Ausgetretenen diejenigen, deren Episode dieses Status am Tag sechs Monate "
+                              "nach dem Austritt läuft.",
+                              "Of those who left, those with an episode of this status running on the day six "
+                              "months after the exit."),
+    "help.time_to.title": ("Zeit bis zum Ergebnis", "Time to outcome"),
+    "help.time_to": ("Tage vom Eintritt bis zum ersten Beginn des Status. Wer ihn (noch) nicht erreicht hat, "
+                     "zählt bis zum Austritt oder Stichtag mit und fällt dann heraus (Kaplan-Meier); gezeigt als "
+                     "Anteil, der den Status bis zum jeweiligen Monat nach Eintritt erreicht hat.",
+                     "Days from entry to the first start of the status. Whoever has not (yet) reached it counts "
+                     "until her exit or the as-of date and then drops out (Kaplan–Meier); shown as the share "
+                     "reaching the status by each month since entry."),
+    "help.share.title": ("Anteile", "Shares"),
+    "help.share": ("Erreicht geteilt durch Eingetretene, mit einem 95-%-Intervall nach Wilson: bei kleinen Gruppen "
+                   "ist es breit. Ein Unterschied zweier Gruppen wird mit seinem eigenen 95-%-Intervall (Newcombe) "
+                   "gezeigt; schließt es 0 ein, ist kein Unterschied belegt.",
+                   "Reached divided by entered, with a Wilson 95% interval: wide for small groups. A difference "
+                   "between two groups is shown with its own 95% interval (Newcombe); if it includes 0, no "
+                   "difference is shown by the data."),
+    "help.small.title": ("Zu kleine Gruppen", "Groups too small"),
+    "help.small": ("Gruppen mit weniger als 5 Teilnehmenden werden markiert: zu klein zum Vergleichen. In Berichten "
+                   "zur Veröffentlichung erscheinen Zahlen 1 und 2 als *.",
+                   "Groups of fewer than 5 participants are flagged as too small to compare. In reports for "
+                   "publication counts of 1 and 2 appear as *."),
+    "help.states": ("Der Stand eines Ziels", "A target's state"),
+    "help.state.met": ("Der Zielwert ist erreicht (bei „höchstens“: der Zeitraum ist um und der Wert liegt darunter).",
+                       "The target value is reached (for 'at most': the period is over and the value stayed below)."),
+    "help.state.on_track": ("Der Wert liegt auf oder über der geraden Linie (oder den Meilensteinen) vom Beginn "
+                            "des Zeitraums zum Zielwert.",
+                            "The value is on or above the straight line (or the milestones) from the period's start "
+                            "to the target."),
+    "help.state.at_risk": ("Der Wert liegt unter dieser Linie; der Zeitraum läuft noch.",
+                           "The value is below that line; the period is still running."),
+    "help.state.missed": ("Der Zeitraum ist vorbei und das Ziel nicht erreicht.",
+                          "The period is over and the target was not met."),
+    "help.state.not_started": ("Der Zeitraum hat noch nicht begonnen.", "The period has not started yet."),
+    "help.forecast": ("**Prognose**: das Tempo der letzten zwölf Monate bis zum Ende des Zeitraums fortgeschrieben, "
+                      "dazu die monatlich noch nötige Zahl und die Wahrscheinlichkeit, das Ziel zu erreichen "
+                      "(neue Ergebnisse als Poisson-Prozess mit unsicherer Rate, Gamma-Poisson). Nie „100 %“ für "
+                      "etwas, das noch nicht entschieden ist: „über 99 %“.",
+                      "**Forecast**: the pace of the last twelve months carried forward to the end of the period, "
+                      "with the monthly number still needed and the chance of reaching the target (new outcomes as "
+                      "a Poisson process with an uncertain rate, Gamma–Poisson). Never \"100%\" for what is not "
+                      "decided yet: \"over 99%\"."),
+    "help.sources": ("Woher die Daten kommen", "Where the data come from"),
+    "help.sources.text": ("Die Projekte laden ihre Teilnehmendenlisten (Excel, CSV oder Parquet; ein Tracking-Blatt "
+                          "mit einer Zeile je Teilnehmerin oder Teilnehmende und Episoden getrennt) und ihre "
+                          "Programmdatei mit den Zielen (TOML) auf der Seite »Daten« oder mit `outcomes ingest`. "
+                          "Gespeichert werden nur Pseudonyme (Fallnummern), nie Namen; Spalten wie Name, E-Mail "
+                          "oder Geburtsdatum werden abgewiesen. Jeder Ladevorgang steht in der Ladehistorie. Die "
+                          "ESF-Indikatoren sind die veröffentlichten Soll- und Ist-Werte der deutschen Programme "
+                          "2014–2020 (kumuliert je Jahr).",
+                          "Projects load their participant lists (Excel, CSV or Parquet; a tracking sheet with one "
+                          "row per participant, or participants and episodes apart) and their program file with the "
+                          "targets (TOML) on the 'Data' page or with `outcomes ingest`. Only pseudonyms (case "
+                          "numbers) are stored, never names; columns such as name, e-mail or date of birth are "
+                          "refused. Every load is in the load history. The ESF indicators are the published target "
+                          "and achieved values of the German programmes 2014–2020 (cumulative per year)."),
+    "help.store": ("Datenbank dieser Sitzung: {path}", "Store of this session: {path}"),
+    "help.print": ("Drucken", "Printing"),
+    "help.print.text": ("Jede Seite lässt sich mit der Druckfunktion des Browsers (Strg+P) drucken oder als PDF "
+                        "speichern: ohne Seitenleiste und Knöpfe, und jedes gedruckte Blatt nennt oben die Programme "
+                        "und den Stichtag. Für veröffentlichungsfähige Tabellen ist der Bericht (Seite »Bericht«) da.",
+                        "Every page can be printed or saved as PDF with the browser's print function (Ctrl+P): "
+                        "without the sidebar and buttons, and every printed sheet names the programs and the as-of "
+                        "date at the top. For publishable tables use the report ('Report' page)."),
+    # start page (answers): programs × targets
+    "start.intro": ("Welche Programme erreichen ihre Ziele? Stand aller gewählten Programme am {as_of}; "
+                    "★ = Hauptziel der Zielvereinbarung.",
+                    "Which programs meet their targets? All selected programs as of {as_of}; "
+                    "★ = the agreement's headline target."),
+    "start.funder": ("Fördergeber", "Funder"),
+    "start.state": ("Stand", "State"),
+    "start.all": ("alle", "all"),
+    "start.sort": ("Sortieren nach", "Sort by"),
+    "start.sort.program": ("Programm", "program"),
+    "start.sort.state": ("Stand (verfehlt, gefährdet zuerst)", "state (missed, at risk first)"),
+    "start.sort.attainment": ("Zielerreichung (niedrigste zuerst)", "attainment (lowest first)"),
+    "start.program": ("Programm", "Program"),
+    "start.target": ("Ziel", "Target"),
+    "start.achieved": ("Erreicht / Ziel", "Achieved / target"),
+    "start.attainment": ("Zielerreichung", "Attainment"),
+    "start.forecast": ("Prognose zum Ende", "Forecast at the end"),
+    "start.probability": ("Wahrscheinlichkeit", "Probability"),
+    "start.probability_help": ("Chance, das Ziel bis zum Ende des Zeitraums zu erreichen, wenn das Tempo der "
+                               "letzten Monate anhält (Gamma-Poisson-Modell).",
+                               "Chance of meeting the target by the end of the period if the pace of the last "
+                               "months holds (Gamma–Poisson model)."),
+    "start.open": ("Übersicht", "Overview"),
+    "start.open_text": ("öffnen ↗", "open ↗"),
+    "start.open_program": ("Übersicht: {name}", "Overview: {name}"),
+    "start.no_target": ("(kein Ziel hinterlegt)", "(no target on file)"),
+    "start.caption": ("Je Zeile ein Ziel; erreicht = Zahl am Stichtag nach der Messgröße des Ziels (siehe Hilfe). "
+                      "Prognose und Wahrscheinlichkeit: Fortschreibung des Tempos der letzten zwölf Monate.",
+                      "One target per row; achieved = the number on the as-of date by the target's measure (see "
+                      "Help). Forecast and probability: the pace of the last twelve months carried forward."),
     # tiles
     "tile.entered": ("Eingetreten", "Entered"),
     "tile.in_program": ("Im Programm", "In the program"),

@@ -1,17 +1,22 @@
-"""Sidebar filters shared by every page: language, programs and the as-of date.
+"""Sidebar filters shared by every page (language, programs, as-of date) and the page's URL.
 
 The values live in st.session_state (widget keys), so they are kept when the user changes
-page; the programs and the language are mirrored into the URL as well.
+page. Every view is bookmarkable: the sidebar writes ?lang=…&program=…&as_of=… on each run, a
+page adds its own options with `keep_in_url` (and reads them back on a fresh visit with
+`from_url`), and the sidebar's "Link kopieren" shows the whole address to copy.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from dashboard import data
 from dashboard.i18n import Labels
+from dashboard.widgets import print_view
 
 LANG_KEY, PROGRAMS_KEY, AS_OF_KEY = "lang", "programs", "as_of"
 
@@ -49,11 +54,77 @@ def sidebar(L: Labels) -> None:
         chosen = tuple(st.session_state[PROGRAMS_KEY])
         default = data.data_date(key, chosen) if chosen else None
         if AS_OF_KEY not in st.session_state:
-            st.session_state[AS_OF_KEY] = _url_date() or default or dt.date.today()
+            # the URL's date on the session's first run only: later it is the page's own echo
+            from_link = _url_date() if not st.session_state.get("_url_read") else None
+            st.session_state[AS_OF_KEY] = from_link or default or dt.date.today()
+        st.session_state["_url_read"] = True
         st.date_input(L("app.as_of"), key=AS_OF_KEY, format=L.date_input_format,
                       help=L("app.as_of.help"),
                       min_value=dt.date(2000, 1, 1), max_value=dt.date(2100, 12, 31))
         st.caption(f"{L('app.store')}: `{data.store_path()}`")
+        st.session_state["_link_slot"] = st.empty()   # the page's link, filled by keep_in_url
+    _write_url(L, {}, replace=False)   # the page's own options stay until the page has read them
+    print_view([names.get(p, p) for p in programs()], L.date(as_of()), L)
+
+
+def _url_value(value: object) -> str:
+    return value.isoformat() if isinstance(value, dt.date) else str(value)
+
+
+def keep_in_url(L: Labels, **options: object) -> None:
+    """Write the view into the URL — language, programs, as-of date and the page's `options`
+    (None and empty lists left out) — and show it under "Link kopieren" in the sidebar.
+
+    The sidebar writes the shared part on every run; a page with options of its own calls this
+    after drawing its widgets, and its link replaces the sidebar's.
+    """
+    _write_url(L, options, replace=True)
+
+
+def _write_url(L: Labels, options: dict[str, object], replace: bool) -> None:
+    params: dict[str, str | list[str]] = {"lang": L.lang, "program": list(programs()),
+                                          "as_of": _url_value(as_of())}
+    if not params["program"]:
+        del params["program"]
+    for name, value in options.items():
+        if isinstance(value, (list, tuple)):
+            if value:
+                params[name] = [_url_value(v) for v in value]
+        elif value is not None and value != "":
+            params[name] = _url_value(value)
+    query = st.query_params
+    if replace and set(query) - set(params):
+        query.clear()
+    for name, value in params.items():
+        if query.get_all(name) != (value if isinstance(value, list) else [value]):
+            query[name] = value
+    address = f"{st.context.url or ''}?{urlencode(params, doseq=True)}"
+    slot = st.session_state.get("_link_slot")
+    if slot is not None:
+        with slot.container(), st.popover(L("app.link"), icon=":material/link:", width="stretch"):
+            st.caption(L("app.link.help"))
+            st.code(address, language=None, wrap_lines=True)
+
+
+def from_url(key: str, name: str, options: Sequence, default: object = None, many: bool = False,
+             parse: Callable[[str], object] | None = None) -> None:
+    """On a page's first run in this session, put the URL's ?name=… into the widget state `key`
+    (only values among `options`; else `default`). Later runs keep what the user chose."""
+    if key in st.session_state:
+        return
+    known = {_url_value(o): o for o in options}
+    values = [known[v] for v in st.query_params.get_all(name) if v in known]
+    if parse is not None and not values:
+        values = []
+        for v in st.query_params.get_all(name):
+            try:
+                values.append(parse(v))
+            except ValueError:
+                pass
+    if many:
+        st.session_state[key] = values or list(default or [])
+    else:
+        st.session_state[key] = values[0] if values else default
 
 
 def _url_date() -> dt.date | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import re
 
 import pandas as pd
@@ -45,3 +46,28 @@ def table(frame: pd.DataFrame, L: Labels, numbers: dict[str, int] | None = None,
         shown[column] = [L.num(v, decimals) for v in shown[column]]
         column_config[column] = st.column_config.TextColumn(alignment="right")
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
+
+
+# Printing (Hilfe explains it): without the sidebar, header and buttons, and with the programs and
+# the as-of date at the top of every printed page (a fixed element repeats on each sheet).
+_PRINT_CSS = """
+<style>
+.wm-print-head { display: none; }
+@media print {
+  [data-testid="stSidebar"], [data-testid="stHeader"], [data-testid="stToolbar"],
+  [data-testid="stSidebarCollapsedControl"], [data-testid="stDownloadButton"], [data-testid="stPopover"],
+  [data-testid="stDecoration"], [data-testid="stBaseButton-secondary"] { display: none !important; }
+  .wm-print-head { display: block; position: fixed; top: 0; left: 0; right: 0; font-size: 9pt;
+                   border-bottom: 1px solid #999; background: white; padding: 2pt 0; }
+  [data-testid="stMain"] { margin-left: 0 !important; }
+  [data-testid="stMainBlockContainer"] { padding-top: 24pt !important; max-width: 100% !important; }
+  @page { margin: 14mm 12mm; }
+}
+</style>
+"""
+
+
+def print_view(program_names: list[str], as_of: str, L: Labels) -> None:
+    """Our own print stylesheet and the line every printed page carries (program names escaped)."""
+    line = html.escape(L("print.head", programs=", ".join(program_names) or "–", as_of=as_of))
+    st.html(f"{_PRINT_CSS}<div class='wm-print-head'>{line}</div>")

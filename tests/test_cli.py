@@ -134,14 +134,14 @@ def test_targets_json_training_at_74_percent(demo_db):
     assert (training["achieved"], training["target"], training["attainment"]) == (37, 50, 0.74)
     # straight line 0 → 50 from 01.01.2018 to 31.12.2022: on 31.08.2020 the line is at 50 × 974/1826 = 26.7 < 37
     assert training["state"] == "on_track"
-    # forecast: twelve-month window 01.09.2019–31.08.2020 holds 26 training starts (Sep 2, Oct 7, Apr 10,
-    # Aug 7 in the demo sheet) → 26/12 a month; 28 months remain → 37 + 26/12 × 28 = 97.67
+    # forecast: twelve-month window 01.09.2019–31.08.2020 holds 25 training starts (Sep 5, Oct 6, Apr 10,
+    # Aug 4 in the demo sheet) → 25/12 a month; 28 months remain → 37 + 25/12 × 28 = 95.33
     assert training["forecast_window_months"] == 12
-    assert training["forecast"] == pytest.approx(37 + 26 / 12 * 28)
+    assert training["forecast"] == pytest.approx(37 + 25 / 12 * 28)
     assert training["needed_per_month"] == pytest.approx(13 / 28)
-    # the rate is uncertain (26 starts in 12 months → Gamma(26.5, 12)): 13 more in 28 months are
-    # very likely but not certain — P = 0.9999992 (negative binomial, shape 26.5, p = 12 / 40)
-    assert training["probability"] == pytest.approx(0.9999992, abs=1e-7) and training["probability"] < 1
+    # the rate is uncertain (25 starts in 12 months → Gamma(25.5, 12)): 13 more in 28 months are
+    # very likely but not certain — P = 0.9999982 (negative binomial, shape 25.5, p = 12 / 40)
+    assert training["probability"] == pytest.approx(0.9999982, abs=1e-7) and training["probability"] < 1
     for key in ("id", "label", "measure", "status", "achieved", "target", "attainment", "state", "expected",
                 "forecast", "needed_per_month", "probability"):
         assert key in training

@@ -69,16 +69,8 @@ if chosen:
             st.session_state[f"_{name}"] = st.session_state[name]
     st.session_state["_cmp_shown"] = mode
     status, by = st.session_state["cmp_status"], st.session_state.get("cmp_by")   # by: only in mode "by"
-    # mirror the state into the URL so the comparison can be bookmarked and sent on
-    q.clear()
-    q["lang"] = L.lang
-    q["program"] = list(chosen)
-    q["as_of"] = as_of.isoformat()
-    q["status"] = status
-    if mode == "by":
-        q["by"] = by
-    else:
-        q["cohort"] = groups
+    # the state in the URL, so the comparison can be bookmarked and sent on
+    state.keep_in_url(L, status=status, **({"by": by} if mode == "by" else {"cohort": groups}))
     st.caption(L("compare.link"))
 
     try:

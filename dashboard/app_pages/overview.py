@@ -1,20 +1,30 @@
-"""Übersicht: headline tiles and one card per target, for the chosen programs and as-of date."""
+"""Übersicht: headline tiles and one card per target (the headline target first), for the chosen
+programs and as-of date; the title names both."""
 
 import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import LABELS, Labels
+from dashboard.widgets import escaped
 from pipelines.access import publish
 from pipelines.text.targets import forecast_sentence, value_text
 
 L = Labels(state.language())
-st.title(L("page.overview"))
+chosen = state.programs()
+if chosen and not data.programs(state.marker()).empty:
+    names = dict(zip(data.programs(state.marker())["program_id"], data.programs(state.marker())["name"]))
+    named = ", ".join(names.get(p, p) for p in chosen) if len(chosen) <= 3 else L("overview.n_programs",
+                                                                                  n=len(chosen))
+    st.title(f"{L('page.overview')}: {escaped(named)} · {L.date(state.as_of())}")
+else:
+    st.title(L("page.overview"))
 chosen = state.require_programs(L)
 if chosen:
     key, as_of = state.marker(), state.as_of()
     result = data.overview(key, chosen, as_of)
     vocab = data.vocabulary(key, chosen)
     st.caption(f"{L('app.as_of')}: {L.date(as_of)}")
+    state.keep_in_url(L)
 
     tiles = result["tiles"]
     with st.container(horizontal=True, gap="small"):   # tiles as wide as their labels, wrapping if need be
@@ -26,15 +36,16 @@ if chosen:
             st.metric(label, shown, help=helptext, border=True)
 
     st.subheader(L("targets.heading"))
-    cards = result["targets"]
+    cards = sorted(result["targets"], key=lambda card: not card["headline"])   # the headline target first
     if not cards:
         st.info(L("targets.none"))
     for start in range(0, len(cards), 2):
         for column, card in zip(st.columns(2), cards[start:start + 2]):
             with column.container(border=True):
                 if len(chosen) > 1:
-                    st.caption(card["program_name"])
-                st.markdown(f"**{card['label']}**")
+                    st.caption(escaped(card["program_name"]))
+                st.markdown(f"**{escaped(card['label'])}**" + (f" · ★ {L('overview.headline')}"
+                                                                   if card["headline"] else ""))
                 state_word = L(f"state.{card['state']}")
                 st.badge(f"{charts.STATE_ICONS[card['state']]} {state_word}",
                          color=charts.STATE_BADGE_COLOURS[card["state"]])

@@ -19,15 +19,23 @@ if overview.empty:
     st.stop()
 
 years = sorted(overview["year"].dropna().astype(int).unique().tolist())
+year_options = [None, *range(min(years), max(years) + 2)]
+funds = [None, *sorted(overview["fund"].dropna().unique())]
+kinds = [None, *sorted(overview["indicator_type"].dropna().unique())]
+codes = [None, *sorted(overview["indicator"].dropna().unique())]
+for widget, param, options in (("prog_year", "year", year_options), ("prog_fund", "fund", funds),
+                               ("prog_type", "type", kinds), ("prog_code", "indicator", codes)):
+    state.from_url(widget, param, options[1:])
 c1, c2, c3, c4 = st.columns(4)
-year = c1.selectbox(L("prog.year"), [None, *range(min(years), max(years) + 2)], key="prog_year",
+year = c1.selectbox(L("prog.year"), year_options, key="prog_year",
                     format_func=lambda y: "–" if y is None else str(y))
-fund = c2.selectbox(L("prog.fund"), [None, *sorted(overview["fund"].dropna().unique())], key="prog_fund",
+fund = c2.selectbox(L("prog.fund"), funds, key="prog_fund",
                     format_func=lambda v: "–" if v is None else v)
-kind = c3.selectbox(L("prog.type"), [None, *sorted(overview["indicator_type"].dropna().unique())], key="prog_type",
+kind = c3.selectbox(L("prog.type"), kinds, key="prog_type",
                     format_func=lambda v: "–" if v is None else v)
-code = c4.selectbox(L("prog.indicator"), [None, *sorted(overview["indicator"].dropna().unique())], key="prog_code",
+code = c4.selectbox(L("prog.indicator"), codes, key="prog_code",
                     format_func=lambda v: "–" if v is None else v)
+state.keep_in_url(L, year=year, fund=fund, type=kind, indicator=code)
 
 table = data.indicator_overview(key, year, fund, kind, code)
 shown = pd.DataFrame({

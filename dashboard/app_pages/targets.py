@@ -21,7 +21,11 @@ if chosen:
     key = state.marker()
     program_rows = data.programs(key).set_index("program_id")
     names = program_rows["name"].to_dict()
+    state.from_url("tedit_program", "edit", chosen, default=chosen[0])
+    if st.session_state["tedit_program"] not in chosen:
+        st.session_state["tedit_program"] = chosen[0]
     program = st.selectbox(L("tedit.program"), chosen, format_func=lambda p: names.get(p, p), key="tedit_program")
+    state.keep_in_url(L, edit=program)
     st.caption(L("tedit.intro"))
     vocab = data.vocabulary(key, (program,))
 

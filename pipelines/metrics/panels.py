@@ -62,6 +62,55 @@ def overview(con: duckdb.DuckDBPyConnection, program_ids: list[str], as_of: dt.d
     return {"summary": total, "tiles": tiles(total), "targets": cards}
 
 
+# --------------------------------------------------------------------------- portfolio (start page)
+
+PORTFOLIO_COLUMNS = ["program", "program_name", "funder", "target_id", "label", "headline", "measure", "direction",
+                     "state", "achieved", "target", "attainment", "forecast", "probability"]
+# "which programs meet their targets?": the ones that need attention first
+STATE_ORDER = {"missed": 0, "at_risk": 1, "on_track": 2, "not_started": 3, "met": 4}
+PORTFOLIO_SORTS = ("program", "state", "attainment")
+
+
+def portfolio(cards: list[dict], programs: pd.DataFrame) -> pd.DataFrame:
+    """Programs × targets for the start page: one row per target card (`overview(...)["targets"]`),
+    the headline target first within its program, and one row without a target for a program
+    that has none. `programs`: catalog.programs (id, name, funder); the target's funder wins.
+    """
+    rows = []
+    by_program: dict[str, list[dict]] = {}
+    for card in cards:
+        by_program.setdefault(card["program"], []).append(card)
+    for program in programs.itertuples():
+        program_funder = program.funder if isinstance(program.funder, str) else None
+        for card in by_program.get(program.program_id, []):
+            rows.append({"program": program.program_id, "program_name": program.name,
+                         "funder": card.get("funder") or program_funder, "target_id": card["id"],
+                         **{k: card.get(k) for k in ("label", "headline", "measure", "direction", "state", "achieved",
+                                                     "target", "attainment", "forecast", "probability")}})
+        if program.program_id not in by_program:
+            rows.append({"program": program.program_id, "program_name": program.name, "funder": program_funder})
+    frame = pd.DataFrame(rows, columns=PORTFOLIO_COLUMNS)
+    frame["headline"] = frame["headline"].fillna(False).astype(bool)
+    return frame
+
+
+def portfolio_view(frame: pd.DataFrame, funders: list[str] | None = None, states: list[str] | None = None,
+                   sort: str = "program") -> pd.DataFrame:
+    """The start page's table filtered by funder and state, sorted by program (headline target
+    first), by state (missed and at risk first) or by attainment (lowest first)."""
+    shown = frame
+    if funders:
+        shown = shown[shown["funder"].isin(funders)]
+    if states:
+        shown = shown[shown["state"].isin(states)]
+    order = shown.assign(_state=shown["state"].map(STATE_ORDER).fillna(9), _head=~shown["headline"],
+                         _name=shown["program_name"].str.casefold())
+    keys = {"program": ["_name", "_head", "label"], "state": ["_state", "_name", "_head"],
+            "attainment": ["attainment", "_name", "_head"]}[sort if sort in PORTFOLIO_SORTS else "program"]
+    return order.sort_values(keys, kind="stable", na_position="last").drop(
+        columns=["_state", "_head", "_name"]).reset_index(drop=True)
+
+
 # --------------------------------------------------------------------------- progress
 
 

@@ -49,7 +49,7 @@ def test_kassel_headline_numbers_agree_across_tables(demo_con):
     total = row_of(r.table("sites"), "Standort", "Gesamt")
     assert total["Eingetreten"] == "155"
     assert total["Ausbildung begonnen"] == "37"        # reached(training, 2018-01-01, 2020-08-31)
-    assert total["Im Programm am 31.08.2020"] == "107"
+    assert total["Im Programm am 31.08.2020"] == "106"   # the 106 in coaching: nobody left on 31.08.2020
     # the last point of the training series is the target's achieved value
     progress = r.table("progress").data
     training = progress[progress["target_id"] == "kassel-training"]

@@ -38,5 +38,5 @@ def test_measured_numbers_in_the_report_are_the_backtest_of_the_demo_store(demo_
 def test_the_method_section_quotes_the_calibration(demo_con):
     method = dict(build_report(demo_con, *KASSEL_ARGS).method)
     paragraph = method["Ziele, Stand und Prognose"]
-    assert "in 57 % der 14 Demo-Reihen und in 23 % der 2.369 ESF-Indikatorreihen" in paragraph
+    assert "in 50 % der 14 Demo-Reihen und in 23 % der 2.369 ESF-Indikatorreihen" in paragraph
     assert "ein reiner Poisson-Prozess: 7 % bzw. 17 %" in paragraph and "über 99 %" in paragraph
