@@ -117,15 +117,20 @@ def page(browser):
 
 def open_as(page, url: str, name: str = "admin") -> None:
     """Open `url` as a person with a bookmark would: the login form first (the demo password), then
-    the page of the URL with its ?program=…&as_of=… (the login keeps path and query)."""
+    the page of the URL with its ?program=…&as_of=… (the login keeps path and query). The form speaks
+    the language the URL asks for."""
     from playwright.sync_api import expect
 
+    from pipelines import text
+
+    lang = "en" if "lang=en" in url else "de"
     page.goto(url)
-    expect(page.get_by_role("heading", name="Anmelden", level=1)).to_be_visible()
-    page.get_by_label("Name").fill(name)
-    page.get_by_label("Passwort").fill("demo")
-    page.get_by_role("button", name="Anmelden", exact=True).click()
-    expect(page.get_by_test_id("stSidebar").get_by_text(f"Angemeldet als {name}")).to_be_visible()
+    expect(page.get_by_role("heading", name=text.say("access.login.title", lang), level=1)).to_be_visible()
+    page.get_by_label(text.say("access.login.name", lang), exact=True).fill(name)
+    page.get_by_label(text.say("access.login.password", lang), exact=True).fill("demo")
+    page.get_by_role("button", name=text.say("access.login.submit", lang), exact=True).click()
+    signed_in = text.say("access.logged_in_as", lang, name=name, role="").split(" (")[0]
+    expect(page.get_by_test_id("stSidebar").get_by_text(signed_in)).to_be_visible()
     wait_until_idle(page)
 
 
