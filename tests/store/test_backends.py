@@ -234,14 +234,12 @@ def test_snapshot_needs_a_lake(demo_path, tmp_path):
 
 @pytestmark_lake
 def test_the_dashboard_shows_the_same_on_a_lake(demo_lake, demo_path, monkeypatch):
-    from tests.helpers.app import choose, new_app, problems, tiles
+    from tests.helpers.app import choose, new_app, open_page, problems, tiles
 
     shown = {}
     for name, spec in (("lake", demo_lake), ("embedded", str(demo_path))):
         monkeypatch.setenv("OUTCOMES_DB", spec)
-        at = new_app()
-        at.run()
-        at = choose(at, [KASSEL], dt.date(2020, 8, 31))
+        at = choose(open_page(new_app(), "overview"), [KASSEL], dt.date(2020, 8, 31))
         assert problems(at) == [], name
         shown[name] = tiles(at)
     assert shown["lake"] and shown["lake"] == shown["embedded"]
