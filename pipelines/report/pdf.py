@@ -20,6 +20,7 @@ RED = (176, 0, 32)  # the marking of an internal report
 # A table longer than this goes into the PDF as its total rows only (sites and programs without the
 # cohorts): 59,000 cells through fpdf took 13 s at 1 M participants. XLSX and CSV hold it whole.
 PDF_MAX_ROWS = 120
+CELL_LINES = 4  # a longer text in a table cell (a site or target name) is shortened with "…"
 
 
 def fixed_timestamp(report: Report) -> dt.datetime:
@@ -108,7 +109,8 @@ def pdf_bytes(report: Report, *, compress: bool = True) -> bytes:
     pdf.multi_cell(0, 9, report.title, align="L", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(2)
     pdf.set_font("DejaVu", "", 14)
-    pdf.multi_cell(0, 7, programs["programs"], align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 7, shortened(programs["programs"], width, 14, lines=6), align="L", new_x="LMARGIN",
+                   new_y="NEXT")
     pdf.ln(4)
     pdf.set_font("DejaVu", "B" if not report.publication else "", 10)
     if not report.publication:
@@ -130,7 +132,7 @@ def pdf_bytes(report: Report, *, compress: bool = True) -> bytes:
             if item.field == "fingerprint":
                 row.cell(item.value, style=FontFace(size_pt=8))
             else:
-                row.cell(item.value)
+                row.cell(shortened(str(item.value), width * 0.7 - 3, 9, lines=8))
 
     # sections
     for section in SECTIONS:
@@ -231,9 +233,29 @@ def summarised(table: Table, lang: str, max_rows: int = PDF_MAX_ROWS) -> Table:
         strong=tuple(strong[i] for i in keep), note=f"{table.note} {note}".strip())
 
 
+def shortened(value: str, width: float, size: float, lines: int = CELL_LINES) -> str:
+    """`value` cut to about `lines` lines of a cell `width` mm wide at `size` pt, ending in "…"
+    (DejaVu Sans averages 0.194 mm per point and character; a wrapped cell holds the rest)."""
+    keep = max(int(width / (0.194 * size)), 4) * lines
+    return value if len(value) <= keep else value[:keep - 1].rstrip() + "…"
+
+
+def _fitted(table: Table, width: float) -> Table:
+    """The table with every cell shortened to fit its column in `CELL_LINES` lines (a
+    5,000-character site name would make a row taller than a page)."""
+    size = _font_size(table)
+    keep = [j for j in range(len(table.widths)) if j != table.span_column]
+    total = sum(table.widths[j] for j in keep) or 1.0
+    column_mm = [width * w / total - 2.8 if j in keep else width for j, w in enumerate(table.widths)]
+    fitted = table.text.copy()
+    for j, column in enumerate(fitted.columns):
+        fitted[column] = [shortened(str(v), column_mm[j], size) for v in fitted[column]]
+    return dataclasses.replace(table, text=fitted)
+
+
 def _pdf_table(pdf: FPDF, table: Table, width: float, titled: bool, x: float | None = None) -> None:
     """One table: optional title, heading row on every page, bold totals, note in italics."""
-    table = summarised(table, pdf.report.lang)
+    table = _fitted(summarised(table, pdf.report.lang), width)
     columns = list(table.text.columns)
     margin = pdf.l_margin
     if x is not None:

@@ -84,3 +84,26 @@ def test_a_large_table_goes_into_the_pdf_as_its_total_rows(tiny, tmp_path):
     assert len(summarised(big, "en", max_rows=3).text) == 3
     pdf = report.pdf_bytes(dataclasses.replace(r, tables=[big if t.key == "sites" else t for t in r.tables]))
     assert pdf.startswith(b"%PDF-")
+
+
+def test_a_5000_character_site_name_is_shortened_in_its_cell(con, tmp_path):
+    """A site name of 5,000 characters made the PDF fail ("row … too high"); it is cut with "…"."""
+    from pipelines.report.pdf import shortened
+    from tests.helpers.stores import tiny_store
+
+    long_site = "Süd" + "x" * 4997
+    tiny_store(con, site_of_s=long_site)
+    con.execute("update target set label = ?", ["Ziel " + "w" * 4995])  # a long target label too
+    r = build_report(con, ["p1"], START, END, AS_OF)
+    pdf = report.pdf_bytes(r)
+    assert pdf.startswith(b"%PDF-")
+    assert shortened("Süd", 40, 8.5) == "Süd"
+    cut = shortened(long_site, 40, 8.5)                        # 24 characters a line, 4 lines
+    assert len(cut) == 96 and cut.endswith("…") and cut.startswith("Südxxx")
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext (poppler-utils) not installed: text not checked")
+    path = tmp_path / "lang.pdf"
+    path.write_bytes(pdf)
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "x…" in text and "x" * 200 not in text.replace("\n", "")
+    assert r.table("sites").text["Standort"].tolist()[2] == long_site   # XLSX and CSV keep it whole
