@@ -9,6 +9,16 @@ import pytest
 from pipelines.store import db
 
 
+def pytest_configure(config):
+    """No test touches the checkout's own store (data/outcomes.duckdb, what `make run` serves): a test
+    that names no store gets a throwaway one."""
+    import os
+    import tempfile
+
+    if not os.environ.get("OUTCOMES_DB"):
+        os.environ["OUTCOMES_DB"] = os.path.join(tempfile.mkdtemp(prefix="wirkungsmonitor-tests-"), "outcomes.duckdb")
+
+
 @pytest.fixture
 def con():
     """A fresh, migrated in-memory store."""
