@@ -50,7 +50,7 @@ if not data.logged_in():
                        *(st.Page("app_pages/login.py", title=login, url_path=slug, visibility="hidden")
                          for _, _, slug, _ in [*PAGES, ADMIN_PAGE])], position="hidden").run()
     except Exception as exc:  # a sentence, never a traceback
-        st.error(L("app.error", detail=str(exc) or type(exc).__name__))
+        st.error(L("app.error", detail=escaped(str(exc) or type(exc).__name__)))
     st.stop()
 with st.sidebar:
     person = data.person()
@@ -86,4 +86,4 @@ try:
 except access.AccessError as exc:  # a refusal in the catalog's words (values from people escaped)
     st.error(text.say(exc.code, lang, **{k: escaped(v) for k, v in exc.params.items()}))
 except Exception as exc:  # a sentence, never a traceback (st.rerun/st.stop are BaseExceptions)
-    st.error(L("app.error", detail=str(exc) or type(exc).__name__))
+    st.error(L("app.error", detail=escaped(str(exc) or type(exc).__name__)))

@@ -7,7 +7,7 @@ import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
-from dashboard.widgets import chart, download_csv, table as show_table
+from dashboard.widgets import chart, download_csv, table as show_table, escaped
 from pipelines.metrics import ProblemError, panels
 from pipelines.text.metrics import problem_texts
 
@@ -77,7 +77,8 @@ if chosen:
         result = data.comparison(key, chosen, status, as_of, by if mode == "by" else None,
                                  tuple(groups) if mode == "groups" else ())
     except ProblemError as exc:   # a group a person typed: say what is wrong
-        st.warning("\n".join(problem_texts(exc.problems, L.lang)))
+        # the groups come from the URL or a text field: their words are shown as typed, never as markdown
+        st.warning("  \n".join(escaped(t) for t in problem_texts(exc.problems, L.lang)))
         st.stop()
 
     table = result["table"]
