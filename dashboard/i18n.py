@@ -449,6 +449,17 @@ LABELS: dict[str, tuple[str, str]] = {
     "prog.revised": ("Revision", "Revision"),
     "yes": ("ja", "yes"),
     "no": ("nein", "no"),
+    # Ziele page: a program from scratch
+    "newprog.title": ("Neues Programm anlegen", "Create a new program"),
+    "newprog.name": ("Name des Programms", "Name of the program"),
+    "newprog.organisation": ("Träger / Organisation", "Organisation"),
+    "newprog.funder": ("Fördergeber (mehrere mit ; trennen)", "Funder (several separated by ;)"),
+    "newprog.start": ("Programmbeginn", "Program start"),
+    "newprog.end": ("Programmende", "Program end"),
+    "newprog.create": ("Programm anlegen", "Create program"),
+    "newprog.done": ("Programm »{name}« angelegt (Kennung {id}). Ziele lassen sich jetzt unten anlegen.",
+                     "Program '{name}' created (id {id}). Targets can now be added below."),
+    "newprog.name_missing": ("Bitte einen Namen angeben.", "Please give a name."),
 }
 
 PAGE_WORDS = text.Catalog(LABELS)

@@ -10,12 +10,39 @@ from dashboard import data, state
 from dashboard.i18n import Labels
 from dashboard.widgets import escaped
 from pipelines import targets
+from pipelines import ingest
 from pipelines.ingest import programs
+from pipelines.text.ingest import located_message
 from pipelines.text.metrics import problem_texts
 from pipelines.text.targets import milestones_text, statuses_text, target_label, where_text
 
 L = Labels(state.language())
 st.title(L("page.targets"))
+
+if data.is_admin():   # a program from scratch: its file is made here and loaded like any program file
+    with st.expander(L("newprog.title"), icon=":material/add:"):
+        with st.form("new_program"):
+            new_name = st.text_input(L("newprog.name"))
+            new_org = st.text_input(L("newprog.organisation"))
+            new_funder = st.text_input(L("newprog.funder"))
+            left, right = st.columns(2)
+            new_start = left.date_input(L("newprog.start"), value=None, format=L.date_input_format)
+            new_end = right.date_input(L("newprog.end"), value=None, format=L.date_input_format)
+            create = st.form_submit_button(L("newprog.create"), type="primary")
+        if create and new_name.strip():
+            new_id, content = programs.new_program_file(new_name, new_org, new_funder, new_start, new_end)
+            with data.writing() as con:
+                made = ingest.ingest_uploads(con, [(f"{new_id}.toml", content)], db_path=data.store_path(),
+                                             lang=L.lang, loaded_by=data.person().name)
+            for result in made:
+                if result.ok:
+                    st.session_state.pop("programs", None)      # offer the new program in the sidebar
+                    st.success(L("newprog.done", name=escaped(new_name.strip()), id=new_id))
+                else:
+                    st.error("  \n".join(escaped(located_message(p, L.lang)) for p in result.problems))
+        elif create:
+            st.warning(L("newprog.name_missing"))
+
 chosen = state.require_programs(L)
 if chosen:
     key = state.marker()

@@ -155,6 +155,24 @@ def parse_program_file(data: bytes | str, file_name: str = "program.toml", lang:
     return ProgramSpec(program, statuses, target_rows)
 
 
+def new_program_file(name: str, organisation: str = "", funder: str = "", start: dt.date | None = None,
+                     end: dt.date | None = None) -> tuple[str, bytes]:
+    """A program file for a program made from scratch (the dashboard's "Neues Programm"): its id made
+    from the name ('Mentoring Nord 2026' -> 'mentoring-nord-2026') and the TOML bytes, which are then
+    loaded like any program file (the same checks as `outcomes ingest`)."""
+    program_id = vocab.slug(name, fallback="programm", sep="-")[:63]
+    table = {"id": program_id, "name": name.strip()}
+    if organisation.strip():
+        table["organisation"] = organisation.strip()
+    if funder.strip():
+        table["funder"] = funder.strip()
+    if start is not None:
+        table["start"] = start
+    if end is not None:
+        table["end"] = end
+    return program_id, tomli_w.dumps({"program": table}).encode("utf-8")
+
+
 def store_program(con: duckdb.DuckDBPyConnection, spec: ProgramSpec, load_id: int | None) -> None:
     """Write a parsed program file into the store (inside the caller's transaction).
 
