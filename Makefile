@@ -38,11 +38,14 @@ demo: $(STAMP)
 run: $(STAMP) $(DB)
 	OUTCOMES_DB=$(DB) $(BIN)/streamlit run dashboard/app.py --server.port $(PORT) --server.headless true --browser.gatherUsageStats false
 
+# the suite on every core (pytest-xdist; a test file stays on one worker, so its server and browser start once)
+XDIST  ?= -n auto --maxprocesses 4 --dist loadfile
+
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) $(PYTEST_ARGS)
 
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -m "not browser and not postgres and not slow" $(PYTEST_ARGS)
+	$(BIN)/python -m pytest $(XDIST) -m "not browser and not postgres and not slow" $(PYTEST_ARGS)
 
 bench: $(STAMP)
 	$(BIN)/outcomes bench $(BENCH_ARGS)

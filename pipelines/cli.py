@@ -220,7 +220,7 @@ def cmd_delete(args) -> int:
 
 
 def _program_ids(con, requested: list[str], lang: str = "de") -> list[str]:
-    known = [r[0] for r in con.execute("select program_id from program order by 1").fetchall()]
+    known = catalog.program_ids(con)
     if not requested or requested == ["all"]:
         return known
     unknown = [p for p in requested if p not in known]

@@ -15,8 +15,10 @@ def pytest_configure(config):
     import os
     import tempfile
 
-    if not os.environ.get("OUTCOMES_DB"):
+    # with pytest-xdist every worker inherits the controller's environment: each gets its own store
+    if not os.environ.get("OUTCOMES_DB") or os.environ.get("_OUTCOMES_DB_OF_TESTS") == os.environ["OUTCOMES_DB"]:
         os.environ["OUTCOMES_DB"] = os.path.join(tempfile.mkdtemp(prefix="wirkungsmonitor-tests-"), "outcomes.duckdb")
+        os.environ["_OUTCOMES_DB_OF_TESTS"] = os.environ["OUTCOMES_DB"]
 
 
 @pytest.fixture
@@ -42,7 +44,15 @@ def demo_path(tmp_path_factory) -> Path:
     path = tmp_path_factory.mktemp("demo") / "outcomes.duckdb"
     results = demo.build(path)
     assert all(r.outcome == "loaded" for r in results), [(r.file, r.problems[:3]) for r in results]
-    return path
+    before = _file_state(path)
+    yield path
+    # a test that wrote into the shared store would make the tests after it depend on the order
+    assert _file_state(path) == before, "a test changed the session's demo store: it must take demo_copy"
+
+
+def _file_state(path: Path) -> tuple[int, int, int]:
+    status = path.stat()
+    return status.st_ino, status.st_mtime_ns, status.st_size
 
 
 @pytest.fixture
@@ -74,10 +84,14 @@ def _postgres_available() -> str | None:
 
 
 def pytest_collection_modifyitems(config, items):
-    """Tests marked `postgres` skip where no PostgreSQL server is installed — except in CI
-    (OUTCOMES_REQUIRE_POSTGRES=1), where they must run."""
+    """Files with `slow` tests run first; tests marked `postgres` skip where no PostgreSQL server is
+    installed — except in CI (OUTCOMES_REQUIRE_POSTGRES=1), where they must run."""
     import os
 
+    # the files holding the longest tests first: pytest-xdist hands out whole files in this order,
+    # so the long ones start at once instead of leaving one worker busy at the end
+    slow_files = {item.path for item in items if "slow" in item.keywords}
+    items.sort(key=lambda item: item.path not in slow_files)   # stable: the order inside a file stays
     if os.environ.get("OUTCOMES_REQUIRE_POSTGRES") == "1":
         return
     missing = _postgres_available()

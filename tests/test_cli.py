@@ -11,6 +11,7 @@ from pipelines.cli import main
 
 from tests.helpers.cli import run, run_subprocess
 from tests.helpers.files import csv_file, program_file
+from tests.helpers.stores import copy_store
 
 
 @pytest.fixture
@@ -105,9 +106,10 @@ def test_bad_date_argument_is_a_usage_error(tmp_path):
 
 # --------------------------------------------------------------------------- metrics commands on the demo
 
-@pytest.fixture
-def demo_db(demo_path):
-    return demo_path
+@pytest.fixture(scope="module")
+def demo_db(demo_path, tmp_path_factory):
+    """A copy of the demo store for this module: `report` writes its download into the audit log."""
+    return copy_store(demo_path, tmp_path_factory.mktemp("cli-demo"))
 
 
 def test_status_json_reproduces_kassel_august_2020(demo_db):

@@ -19,6 +19,7 @@ from argon2 import PasswordHasher
 
 from pipelines.access import audit
 from pipelines.access.policy import LOCAL_ADMIN, LOCAL_ADMIN_NAME, ROLES, AccessError, Person, is_admin, normalise_name
+from pipelines.store import catalog
 from pipelines.store.db import transaction
 
 HASHER = PasswordHasher()          # argon2id; tests swap in a cheaper one
@@ -252,7 +253,7 @@ def add_demo_accounts(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | 
 
     The demo password is shorter than `MIN_PASSWORD_LENGTH` on purpose: it is published.
     """
-    every = [r[0] for r in con.execute("select program_id from program order by 1").fetchall()]
+    every = catalog.program_ids(con)
     names = []
     for name, role, granted, funder in DEMO_ACCOUNTS:
         granted = (list(programs) if programs is not None else every) if granted is None else granted

@@ -21,6 +21,8 @@ from typing import Any
 
 import duckdb
 
+from pipelines.store import catalog
+
 ROLES = ("admin", "lead", "evaluator", "ministry")
 LOCAL_ADMIN_NAME = "local-admin"
 MAX_NAME_LENGTH = 64
@@ -79,8 +81,8 @@ def _account(con: duckdb.DuckDBPyConnection, name: str) -> tuple[str, str | None
 
 def _programs_for(con: duckdb.DuckDBPyConnection, name: str, role: str, funder: str | None) -> tuple[str, ...]:
     if role == "admin":
-        rows = con.execute("select program_id from program order by program_id").fetchall()
-    elif role == "ministry":
+        return tuple(catalog.program_ids(con))
+    if role == "ministry":
         # program.funder lists one or more funders, '; '-separated; compared trimmed and case-blind
         rows = con.execute(
             """

@@ -23,7 +23,7 @@ from pipelines import indicators, vocab
 from pipelines.ingest import programs, readers, rejects, rules, upsert
 from pipelines.ingest.headers import ColumnMapping, Layout, map_headers, status_index
 from pipelines.ingest.problems import LoadResult, Problem, Refused
-from pipelines.store import checks, db, derived
+from pipelines.store import catalog, checks, db, derived
 from pipelines.store.db import transaction
 from pipelines.text.indicators import problem_message as indicator_problem_message
 
@@ -211,10 +211,10 @@ class Ingestor:
         if "program_id" not in layout.fields and not self.program:
             if layout.kind() == "episodes":
                 return self._program_of_ids(file, layout.fields["participant_id"])
-            known = [r[0] for r in self.con.execute("select program_id from program order by 1").fetchall()]
+            known = catalog.program_ids(self.con)
             raise Refused([Problem("no_program", file, params={"known": ", ".join(known) or "–"})])
         if self.program and "program_id" not in layout.fields:
-            known = [r[0] for r in self.con.execute("select program_id from program order by 1").fetchall()]
+            known = catalog.program_ids(self.con)
             if self.program not in known:
                 raise Refused([Problem("unknown_program", file, value=self.program,
                                        params={"known": ", ".join(known) or "–"})])
@@ -237,7 +237,7 @@ class Ingestor:
         if unplaced == 0 and len(candidates) == 1:
             return candidates[0]
         if not candidates:
-            candidates = [r[0] for r in self.con.execute("select program_id from program order by 1").fetchall()]
+            candidates = catalog.program_ids(self.con)
         raise Refused([Problem("no_program_inferred", file, params={
             "candidates": ", ".join(candidates) or "–", "unplaced": unplaced})])
 

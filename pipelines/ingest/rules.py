@@ -13,6 +13,7 @@ import pandas as pd
 from pipelines import dates, vocab
 from pipelines.ingest.headers import ColumnMapping, Layout
 from pipelines.ingest.problems import Problem
+from pipelines.store import catalog
 from pipelines.store.db import quote_ident
 
 PARTICIPANT_FIELDS = [
@@ -311,7 +312,7 @@ def find_problems(con: duckdb.DuckDBPyConnection, layout: Layout, kind: str, fil
     rows = con.execute(
         "select code, line, column_name, value, other from _problems order by line, column_name, code"
     ).fetchall()
-    known = ", ".join(r[0] for r in con.execute("select program_id from program order by 1").fetchall())
+    known = ", ".join(catalog.program_ids(con))
     statuses = ", ".join(sorted({r[0] for r in con.execute(
         "select label_de from status_vocabulary where label_de is not null").fetchall()}))
     problems = []

@@ -13,6 +13,11 @@ ATTRIBUTES = ["site", "cohort", "gender", "birth_year", "origin_region", "qualif
               "german_level", "coach_id", "mentor_id"]
 
 
+def program_ids(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """The ids of the programs in the store (for a person's connection: hers), sorted."""
+    return [row[0] for row in con.execute("select program_id from program order by program_id").fetchall()]
+
+
 def programs(con: duckdb.DuckDBPyConnection) -> pd.DataFrame:
     """One row per program: id, name, organisation, funder, start/end, participants."""
     return con.execute(

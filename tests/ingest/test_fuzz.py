@@ -57,6 +57,7 @@ def fuzz_store(tmp_path_factory):
     return store, folder, {"state": snapshot(store, folder)}
 
 
+@pytest.mark.slow
 @settings(max_examples=EXAMPLES, deadline=None, derandomize=True,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(file=st.one_of(csv_files(), csv_files(), csv_files(), raw_files), lenient=st.booleans())
