@@ -92,20 +92,6 @@ def frame(person: Person, table: pd.DataFrame, count_columns: Sequence[str],
     return out
 
 
-def groups(person: Person, compared: Sequence[dict]) -> list[dict]:
-    """Comparison groups (`metrics.compare.compare`) as `person` may see them: for the ministry a small
-    n or reached is None, and so are the share, its interval and the time-to curve computed from it."""
-    if not publication_only(person):
-        return list(compared)
-    out = []
-    for g in compared:
-        n, reached = (None if 0 < g[k] < THRESHOLD else g[k] for k in ("n", "reached"))
-        blocked = n is None or reached is None
-        out.append({**g, "n": n, "reached": reached,
-                    **({"share": None, "ci_low": None, "ci_high": None, "time_to": None} if blocked else {})})
-    return out
-
-
 # --------------------------------------------------------------------------- secondary suppression
 
 def _count(value) -> int | None:
