@@ -250,6 +250,9 @@ def comparison(person: Person, result: dict, partition: bool) -> dict:
       comparison by one attribute they are the known total less the group's own, so nothing more
       is revealed; against the others within a typed group, or against the first group, the
       difference, its p and the reference's small flag are withheld when a count of the reference is;
+    - the adjusted share is standardised to all groups together, hidden ones included: it is
+      withheld for every group when any group's count is hidden; its cover (a ratio of stratum
+      counts) is never published;
     - numbers at risk of 1 and 2 are hidden (primary rule; like the curve's steps, the only
       protection a curve gets — see the module docstring).
 
@@ -282,12 +285,17 @@ def comparison(person: Person, result: dict, partition: bool) -> dict:
 
     out = table.copy().astype("object")
     cells: list[tuple] = []
+    # the adjusted share weighs the group's strata by all groups together (hidden ones too), and its
+    # cover is a ratio of stratum counts: the cover is never published, the share only when no count is hidden
+    mix = [c for c in ("adjusted", "adjusted_cover") if c in out]
+    mix_hidden = mix if any(gone.values()) else mix[1:]
     for i in table.index:
         columns = [c for c in ("n", "reached") if (c, i) in hide]
         if gone[i]:
             columns += [c for c in _FROM_COUNTS if c in out]
         elif reference_gone(i):
             columns += [c for c in _FROM_REFERENCE if c in out]
+        columns += mix_hidden
         for column in dict.fromkeys(columns):
             out.at[i, column] = None
             cells.append((i, column))
