@@ -126,7 +126,7 @@ def curves(curves_frame: pd.DataFrame, L: Labels, title: str = "", at_risk: pd.D
     for i, group in enumerate(groups):
         part = curves_frame[curves_frame["group"] == group]
         colour = PALETTE[i % len(PALETTE)]
-        name = str(group) + (f" ({L('metrics.compare.too_small')})" if small.get(group) else "")
+        name = str(group) + (f" – {L('metrics.compare.too_small')}" if small.get(group) else "")
         if len(part) and {"band_low", "band_high"} <= set(part.columns):
             fig.add_trace(go.Scatter(x=part["month"], y=part["band_high"] * 100, mode="lines", legendgroup=name,
                                      line=dict(width=0, shape="hv"), showlegend=False, hoverinfo="skip"),

@@ -9,14 +9,15 @@ import math
 import pytest
 
 from pipelines.metrics import panels
+from pipelines.store import db
 from pipelines.metrics.compare import at_risk_months, compare
+from tests.helpers.cli import run, run_json
 from tests.helpers.stores import build
 
 AS_OF = "2020-12-31"
 
 
-@pytest.fixture
-def mix(con):
+def build_mix(con) -> None:
     """Nord and Süd, 10 women each, all entered 01.01.2020 (followed 365 days = 12 months).
 
     | site | German B | reached | German A | reached | training starts         |
@@ -36,6 +37,11 @@ def mix(con):
     episodes += [(f"n{i}", "training", "2020-04-10") for i in range(3, 6)]       # day 100: month 4
     episodes += [(f"s{i}", "training", "2020-07-19") for i in (0, 1, 2, 3)]      # day 200: month 7
     build(con, people, episodes)
+
+
+@pytest.fixture
+def mix(con):
+    build_mix(con)
     return con
 
 
@@ -147,3 +153,27 @@ def test_the_panel_carries_the_same_numbers_as_compare(mix):
     curves = result["curves"]
     month_1 = curves[(curves["group"] == "Nord") & (curves["month"] == 1)].iloc[0]
     assert math.isclose(month_1["band_low"], 0.108051, abs_tol=1e-5)
+
+
+def test_cli_json_and_text_carry_the_same_numbers(db_path):
+    con = db.connect(db_path)
+    build_mix(con)
+    con.close()
+    nord, sued = run_json(db_path, "compare", "--program", "p1", "--by", "site", "--status", "training",
+                          "--as-of", AS_OF)
+    assert (nord["group"], nord["versus"], nord["diff"]) == ("Nord", "others", pytest.approx(0.2))
+    assert (nord["diff_low"], nord["diff_high"]) == (pytest.approx(LOW, abs=1e-6), pytest.approx(HIGH, abs=1e-6))
+    assert nord["p_exact"] == pytest.approx(P, abs=1e-6)
+    assert (nord["adjusted"], sued["adjusted"], nord["adjusted_by"]) == (0.375, 0.625, ["german_level"])
+    assert nord["time_to"]["at_risk"] == {"months": [0, 3, 6, 12], "n": [10, 7, 4, 0]}
+    assert nord["time_to"]["band_low"][1] == pytest.approx(0.108051, abs=1e-5)
+    shown = run("compare", "--program", "p1", "--by", "site", "--status", "training", "--as-of", AS_OF,
+                "--db", db_path)
+    assert shown.returncode == 0, shown.stderr
+    lines = shown.stdout.splitlines()
+    assert lines[2].split() == ["Nord", "10", "6", "60,0", "%", "31,3", "%", "–", "83,2", "%",
+                                "+20,0", "(−20,6", "…", "+52,8)", "0,656", "37,5", "%"]
+    assert lines[3].split()[10:] == ["−20,0", "(−52,8", "…", "+20,6)", "0,656", "62,5", "%"]
+    assert "minus Anteil aller übrigen zusammen" in shown.stdout
+    assert "nach Deutschniveau so zusammengesetzt" in shown.stdout
+    assert "  Nord: 10 · 7 · 4 · 0" in lines and "  Süd: 10 · 10 · 10 · 0" in lines
