@@ -120,7 +120,7 @@ def curves(curves_frame: pd.DataFrame, L: Labels, title: str = "", at_risk: pd.D
     small = small or {}
     groups = list(dict.fromkeys([*curves_frame["group"], *([] if at_risk is None else at_risk["group"])]))
     table = at_risk is not None and not at_risk.empty
-    fig = make_subplots(rows=2 if table else 1, cols=1, shared_xaxes=True, vertical_spacing=0.1,
+    fig = make_subplots(rows=2 if table else 1, cols=1, shared_xaxes=True, vertical_spacing=0.16,
                         row_heights=[0.72, 0.28] if table else [1.0],
                         subplot_titles=(None, L("metrics.compare.at_risk")) if table else None)
     for i, group in enumerate(groups):

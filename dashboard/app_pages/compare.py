@@ -137,7 +137,7 @@ if chosen:
     curves = result["curves"].assign(group=lambda f: [str(g) for g in f["group"]])
     risk = at_risk.assign(group=lambda f: [str(g) for g in f["group"]])
     small = {str(g): s is True for g, s in zip(table["group"], table["small"])}
-    chart(charts.curves(curves, L, at_risk=risk, small=small), curves,
+    # one download for the chart: the curve, its band and the numbers at risk at their months
+    chart(charts.curves(curves, L, at_risk=risk, small=small), curves.merge(risk, on=["group", "month"], how="outer"),
           L("compare.curve_caption", status=status_label) + " " + L("metrics.compare.curve_note"),
           "zeit_bis_ergebnis.csv", L, "compare-curves")
-    download_csv(risk, "unter_risiko.csv", L, key="compare-at-risk")
