@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.subplots import make_subplots
 
 from dashboard.i18n import Labels
 
@@ -60,37 +61,97 @@ def histogram(values: pd.Series, L: Labels, title: str = "", xlabel: str = "") -
     return _layout(fig, L, height=300, title=title, hovermode="closest")
 
 
+def _number(values: pd.Series) -> pd.Series:
+    """A column as numbers; a value hidden for publication (`*`) or missing becomes NaN."""
+    return pd.to_numeric(pd.Series(values, dtype="object").where(lambda v: ~v.isin(["*"])), errors="coerce")
+
+
+def _shown(value, form) -> str:
+    """`form(value)`, or the value itself when it is a mark (`*`: hidden for publication)."""
+    return value if isinstance(value, str) else form(value)
+
+
 def shares_with_intervals(table: pd.DataFrame, L: Labels, title: str = "") -> go.Figure:
-    """table: group, share, ci_low, ci_high, small, n — bars with Wilson whiskers; small groups hatched."""
-    shares = table["share"].fillna(0)
+    """table: group, share, ci_low, ci_high, small, n[, adjusted] — bars with Wilson whiskers, the
+    adjusted share as a diamond; small groups hatched and labelled. Hidden values (`*`) show as `*`."""
+    share_values = _number(table["share"])
+    shares = share_values.fillna(0)
+    high, low = _number(table["ci_high"]), _number(table["ci_low"])
+    small = [s is True or s == 1 for s in table["small"]]
     fig = go.Figure(go.Bar(
-        x=table["group"].astype(str), y=shares * 100,
-        error_y=dict(type="data", symmetric=False,
-                     array=(table["ci_high"].fillna(0) - shares) * 100,
-                     arrayminus=(shares - table["ci_low"].fillna(0)) * 100, color="#333333"),
+        x=table["group"].astype(str), y=shares * 100, name=L("compare.share"),
+        error_y=dict(type="data", symmetric=False, array=(high.fillna(0) - shares).clip(lower=0) * 100,
+                     arrayminus=(shares - low.fillna(0)).clip(lower=0) * 100, color="#333333"),
         marker=dict(color=[PALETTE[i % len(PALETTE)] for i in range(len(table))],
-                    pattern_shape=["/" if s else "" for s in table["small"]]),
-        hovertext=[f"{L.pct(s, 1)} (n={L.num(n)})" for s, n in zip(table["share"], table["n"])],
+                    pattern_shape=["/" if s else "" for s in small]),
+        hovertext=[f"{_shown(s, L.pct)} (n={_shown(n, L.num)})" for s, n in zip(table["share"], table["n"])],
         hoverinfo="x+text",
     ))
-    # the share above the whisker, not on it
-    tops = table["ci_high"].fillna(shares) * 100
-    for group, top, share, n in zip(table["group"].astype(str), tops, table["share"], table["n"]):
-        fig.add_annotation(x=group, y=top, text=f"{L.pct(share)} (n={L.num(n)})", showarrow=False, yshift=12)
-    fig.update_yaxes(title="%", range=[0, max(10.0, float(tops.max() if len(tops) else 0)) * 1.15])
-    return _layout(fig, L, height=380, title=title, hovermode="closest")
+    if "adjusted" in table and _number(table["adjusted"]).notna().any():
+        adjusted = _number(table["adjusted"])
+        fig.add_trace(go.Scatter(
+            x=table["group"].astype(str), y=adjusted * 100, mode="markers", name=L("metrics.compare.adjusted"),
+            marker=dict(symbol="diamond", size=12, color="#000000", line=dict(color="#ffffff", width=1)),
+            hovertext=[L.pct(v, 1) for v in adjusted], hoverinfo="x+text+name"))
+    # the share above the whisker, not on it; a small group says so
+    tops = high.fillna(shares) * 100
+    for group, top, share, n, is_small in zip(table["group"].astype(str), tops, table["share"], table["n"], small):
+        label = f"{_shown(share, L.pct)} (n={_shown(n, L.num)})"
+        if is_small:
+            label += "<br>" + L("metrics.compare.too_small")
+        fig.add_annotation(x=group, y=top, text=label, showarrow=False, yshift=16 if is_small else 12)
+    fig.update_yaxes(title="%", range=[0, max(10.0, float(tops.max() if len(tops) else 0)) * 1.2])
+    return _layout(fig, L, height=400, title=title, hovermode="closest")
 
 
-def curves(curves_frame: pd.DataFrame, L: Labels, title: str = "") -> go.Figure:
-    """curves_frame: group, month, share — step lines of cumulative share by months since entry."""
-    fig = go.Figure()
-    for i, (group, part) in enumerate(curves_frame.groupby("group", sort=False)):
-        fig.add_trace(go.Scatter(x=part["month"], y=part["share"] * 100, mode="lines", name=str(group),
-                                 line=dict(shape="hv", color=PALETTE[i % len(PALETTE)], width=2,
-                                           dash=["solid", "dash", "dot", "dashdot"][i % 4])))
-    fig.update_xaxes(title=L("compare.months"), dtick=3)
-    fig.update_yaxes(title="%", range=[0, 100])
-    return _layout(fig, L, height=380, title=title)
+def _fill(colour: str, alpha: float = 0.15) -> str:
+    red, green, blue = (int(colour[i:i + 2], 16) for i in (1, 3, 5))
+    return f"rgba({red},{green},{blue},{alpha})"
+
+
+def curves(curves_frame: pd.DataFrame, L: Labels, title: str = "", at_risk: pd.DataFrame | None = None,
+           small: dict | None = None) -> go.Figure:
+    """Kaplan–Meier step lines of cumulative share by months since entry, each with its 95 % band
+    (a filled area, toggled with its line), and under the chart the numbers at risk per group.
+
+    curves_frame: group, month, share[, band_low, band_high]; at_risk: group, month, at_risk (a hidden
+    value is `*`); small: {group: True} for groups too small to compare (named so in the legend).
+    """
+    small = small or {}
+    groups = list(dict.fromkeys([*curves_frame["group"], *([] if at_risk is None else at_risk["group"])]))
+    table = at_risk is not None and not at_risk.empty
+    fig = make_subplots(rows=2 if table else 1, cols=1, shared_xaxes=True, vertical_spacing=0.16,
+                        row_heights=[0.72, 0.28] if table else [1.0],
+                        subplot_titles=(None, L("metrics.compare.at_risk")) if table else None)
+    for i, group in enumerate(groups):
+        part = curves_frame[curves_frame["group"] == group]
+        colour = PALETTE[i % len(PALETTE)]
+        name = str(group) + (f" – {L('metrics.compare.too_small')}" if small.get(group) else "")
+        if len(part) and {"band_low", "band_high"} <= set(part.columns):
+            fig.add_trace(go.Scatter(x=part["month"], y=part["band_high"] * 100, mode="lines", legendgroup=name,
+                                     line=dict(width=0, shape="hv"), showlegend=False, hoverinfo="skip"),
+                          row=1, col=1)
+            fig.add_trace(go.Scatter(x=part["month"], y=part["band_low"] * 100, mode="lines", legendgroup=name,
+                                     line=dict(width=0, shape="hv"), fill="tonexty", fillcolor=_fill(colour),
+                                     showlegend=False, name=f"{name} {L('metrics.compare.band')}",
+                                     hoverinfo="skip"), row=1, col=1)
+        if len(part):
+            fig.add_trace(go.Scatter(x=part["month"], y=part["share"] * 100, mode="lines", name=name,
+                                     legendgroup=name,
+                                     line=dict(shape="hv", color=colour, width=2,
+                                               dash=["solid", "dash", "dot", "dashdot"][i % 4])), row=1, col=1)
+        if table:
+            rows = at_risk[at_risk["group"] == group]
+            fig.add_trace(go.Scatter(x=rows["month"], y=[str(group)] * len(rows), mode="text", showlegend=False,
+                                     text=[_shown(n, L.num) for n in rows["at_risk"]], legendgroup=name,
+                                     textfont=dict(color=colour), hoverinfo="skip"), row=2, col=1)
+    fig.update_xaxes(dtick=3)
+    fig.update_xaxes(title=L("compare.months"), row=2 if table else 1, col=1)
+    fig.update_yaxes(title="%", range=[0, 100], row=1, col=1)
+    if table:
+        fig.update_yaxes(autorange="reversed", showgrid=False, type="category", row=2, col=1)
+        fig.update_xaxes(showticklabels=True, row=1, col=1)
+    return _layout(fig, L, height=380 + (60 + 24 * len(groups) if table else 0), title=title)
 
 
 def progress(series: pd.DataFrame, target: dict, L: Labels) -> go.Figure:

@@ -24,11 +24,11 @@ import time
 from pipelines import access, dates, demo, indicators, ingest, metrics, targets, text
 from pipelines.access import audit, cli_user, publish
 from pipelines.ingest import programs
-from pipelines.metrics import ProblemError, compare
+from pipelines.metrics import ProblemError, panels
 from pipelines.store import catalog, copy, db, retention
 from pipelines.text import say
 from pipelines.text.ingest import load_details, load_summary, located_message, problem_record
-from pipelines.text.metrics import problem_texts
+from pipelines.text.metrics import p_value, points, problem_texts
 from pipelines.text.targets import forecast_sentence, value_text
 
 EXIT_OK, EXIT_ERROR, EXIT_REFUSED = 0, 1, 2
@@ -286,23 +286,53 @@ def cmd_compare(args) -> int:
     with _store(args) as con:
         try:
             programs = _program_ids(con, args.program or ["all"], args.lang)
-            groups = compare.compare(con, programs, args.status, args.as_of, by=args.by,
-                                     groups=args.group or None)
-            groups = publish.groups(args.person, groups)   # the ministry: small counts hidden, no share from them
+            result = panels.comparison(con, programs, args.status, args.as_of, by=args.by, groups=args.group or None)
+            # the ministry: small counts hidden, nothing computed from them (the page's rule)
+            result = publish.comparison(args.person, result, partition=not args.group)
         except ProblemError as exc:
             raise _Refused("\n".join(problem_texts(exc.problems, args.lang))) from None
         except ValueError as exc:
             raise _Refused(str(exc)) from None
+    groups = result["groups"]
     if args.json:
         _print_json(groups)
         return EXIT_OK
-    small = say("cli.too_small", args.lang)
-    rows = [[str(g["group"]), _count(g["n"], args.lang), _count(g["reached"], args.lang),
-             text.percent(g["share"], args.lang, 1),
-             f"{text.percent(g['ci_low'], args.lang, 1)} – {text.percent(g['ci_high'], args.lang, 1)}",
-             small if g["small"] else ""] for g in groups]
-    print(_table(rows, [say("cli.group", args.lang), "n", say("cli.reached", args.lang),
-                        say("cli.share", args.lang), "95 %", ""]))
+    lang = args.lang
+
+    def shown(g: dict, key: str, form) -> str:
+        return publish.SUPPRESSED if key in g.get("hidden", ()) else form(g[key])
+
+    def difference(g: dict) -> str:
+        if "diff" in g.get("hidden", ()):
+            return publish.SUPPRESSED
+        if g["versus"] is None and result["versus"] == "first":
+            return say("metrics.compare.reference", lang)
+        if g["diff"] is None:
+            return say("metrics.compare.reference_small", lang) if g["reference_small"] else "–"
+        return f"{points(g['diff'], lang)} ({points(g['diff_low'], lang)} … {points(g['diff_high'], lang)})"
+
+    small = say("cli.too_small", lang)
+    rows = [[str(g["group"]), _count(g["n"], lang), _count(g["reached"], lang),
+             shown(g, "share", lambda v: text.percent(v, lang, 1)),
+             shown(g, "ci_low", lambda v: f"{text.percent(v, lang, 1)} – {text.percent(g['ci_high'], lang, 1)}"),
+             difference(g), shown(g, "p_exact", lambda v: p_value(v, lang)),
+             shown(g, "adjusted", lambda v: text.percent(v, lang, 1)),
+             shown(g, "small", lambda v: small if v else "")] for g in groups]
+    print(_table(rows, [say("cli.group", lang), "n", say("cli.reached", lang), say("cli.share", lang), "95 %",
+                        say("metrics.compare.diff", lang), "p", say("metrics.compare.adjusted", lang), ""]))
+    print()
+    if result["versus"]:
+        print(say(f"metrics.compare.method.{result['versus']}", lang, first=groups[0]["group"]))
+    fields = result["adjusted_by"]
+    print(say("metrics.compare.method.adjusted", lang,
+              fields=say("metrics.compare.and", lang).join(say(f"field.{f}", lang) for f in fields)) if fields
+          else say("metrics.compare.method.not_adjusted", lang))
+    curves = [g for g in groups if g["time_to"]]
+    if curves:
+        months = curves[0]["time_to"]["at_risk"]["months"]
+        print(say("metrics.compare.at_risk_months", lang, months=" / ".join(map(str, months))) + ":")
+        for g in curves:
+            print(f"  {g['group']}: " + " · ".join(_count(n, lang) for n in g["time_to"]["at_risk"]["n"]))
     return EXIT_OK
 
 

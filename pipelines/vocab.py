@@ -24,6 +24,10 @@ GENDERS = ("female", "male", "diverse")
 CEFR = ("A1", "A2", "B1", "B2", "C1", "C2")
 AGE_BANDS = ("<25", "25-34", "35-44", "45-54", "55+")
 ISCED_LEVELS = tuple(range(0, 9))
+# broad bands (the report's ISCED table, the comparison's adjustment for the participant mix):
+# CEFR's basic / independent / proficient user, ISCED low (0–2) / medium (3–4) / high (5–8)
+CEFR_BANDS = (("A", "A1", "A2"), ("B", "B1", "B2"), ("C", "C1", "C2"))
+ISCED_GROUPS = (("0-2", 0, 2), ("3-4", 3, 4), ("5-8", 5, 8))
 
 # --------------------------------------------------------------------------- normalising
 

@@ -157,7 +157,10 @@ def test_compare_by_site_json(demo_db):
     assert set(groups) == {"Bielefeld", "Köln", "Ennepe-Ruhr-Kreis"}
     # demo data: Bielefeld 16 + 15 mentees, 6 of them started training
     assert (groups["Bielefeld"]["n"], groups["Bielefeld"]["reached"]) == (31, 6)
-    assert set(groups["Bielefeld"]) == {"group", "n", "reached", "share", "ci_low", "ci_high", "small", "time_to"}
+    assert set(groups["Bielefeld"]) == {"group", "unit", "n", "reached", "share", "ci_low", "ci_high", "small",
+                                        "versus", "diff", "diff_low", "diff_high", "p_exact", "reference_small",
+                                        "adjusted", "adjusted_cover", "adjusted_by", "time_to"}
+    assert set(groups["Bielefeld"]["time_to"]) == {"months", "share", "band_low", "band_high", "at_risk"}
 
 
 def test_compare_ad_hoc_cohorts_and_bad_filter(demo_db):

@@ -1,5 +1,6 @@
 """Vergleich: groups by attribute or typed comparison groups side by side — shares with Wilson
-intervals, small-group flags, and time-to-outcome curves. The page's state lives in the URL
+intervals, the difference to a reference (Newcombe interval, exact p), the share adjusted for the
+participant mix, small-group flags, and time-to-outcome curves with their band and numbers at risk. The page's state lives in the URL
 (the typed groups as ?cohort=…, the parameter's old name)."""
 
 import pandas as pd
@@ -8,8 +9,9 @@ import streamlit as st
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
 from dashboard.widgets import chart, download_csv, table as show_table, escaped
+from pipelines.access import publish
 from pipelines.metrics import ProblemError, panels
-from pipelines.text.metrics import problem_texts
+from pipelines.text.metrics import p_value, points, problem_texts
 
 L = Labels(state.language())
 st.title(L("page.compare"))
@@ -81,24 +83,61 @@ if chosen:
         st.warning("  \n".join(escaped(t) for t in problem_texts(exc.problems, L.lang)))
         st.stop()
 
-    table = result["table"]
+    # the ministry: a value hidden for publication reads * on the page and in the downloads
+    hidden = result.get("hidden") or {}
+    table = publish.marked(result["table"], hidden.get("table", ()))
+    at_risk = publish.marked(result["at_risk"], hidden.get("at_risk", ()))
     status_label = L.status(status, vocab)
     group_label = L(f"field.{by}") if mode == "by" else L("compare.group")
+
+    def cell(value, form):
+        return value if value == publish.SUPPRESSED else form(value)
+
+    def difference(row) -> str:
+        if pd.isna(row.versus) and result["versus"] == "first":
+            return L("metrics.compare.reference")
+        if row.reference_small is True and pd.isna(row.diff):
+            return L("metrics.compare.reference_small")
+        return cell(row.diff, lambda v: points(v, L.lang))
+
+    rows = list(table.itertuples())
     shown = pd.DataFrame({
         group_label: [L("compare.unknown") if g is None else g for g in table["group"]],
-        L("compare.n"): table["n"],
-        L("compare.reached"): table["reached"],
-        L("compare.share"): [L.pct(v, 1) for v in table["share"]],
-        L("compare.ci"): [f"{L.pct(lo, 1)} – {L.pct(hi, 1)}" for lo, hi in zip(table["ci_low"], table["ci_high"])],
-        L("compare.small"): [L("yes") if s else "" for s in table["small"]],
+        L("compare.n"): [cell(v, L.num) for v in table["n"]],
+        L("compare.reached"): [cell(v, L.num) for v in table["reached"]],
+        L("compare.share"): [cell(v, lambda x: L.pct(x, 1)) for v in table["share"]],
+        L("compare.ci"): [publish.SUPPRESSED if publish.SUPPRESSED in (lo, hi) else f"{L.pct(lo, 1)} – {L.pct(hi, 1)}"
+                          for lo, hi in zip(table["ci_low"], table["ci_high"])],
+        L("metrics.compare.diff"): [difference(r) for r in rows],
+        L("metrics.compare.diff_ci"): [
+            publish.SUPPRESSED if publish.SUPPRESSED in (r.diff_low, r.diff_high) else
+            "–" if pd.isna(r.diff_low) else f"{points(r.diff_low, L.lang)} … {points(r.diff_high, L.lang)}"
+            for r in rows],
+        L("metrics.compare.p"): [cell(v, lambda x: p_value(x, L.lang)) for v in table["p_exact"]],
+        L("metrics.compare.adjusted"): [cell(v, lambda x: L.pct(x, 1)) for v in table["adjusted"]],
+        L("compare.small"): [cell(s, lambda x: L("yes") if x else "") for s in table["small"]],
     })
-    show_table(shown, L, numbers={L("compare.n"): 0, L("compare.reached"): 0})
-    download_csv(table, "vergleich.csv", L, key="compare-table")
+    show_table(shown, L, config={c: st.column_config.TextColumn(alignment="right") for c in (
+        L("compare.n"), L("compare.reached"), L("compare.share"), L("metrics.compare.diff"), L("metrics.compare.p"),
+        L("metrics.compare.adjusted"))})
+    # the method in words: what the difference compares with, what the adjusted share means
+    first = escaped(table["group"].iloc[0]) if len(table) else ""
+    method = [L(f"metrics.compare.method.{result['versus']}", first=first)] if result["versus"] else []
+    fields = result["adjusted_by"]
+    method.append(L("metrics.compare.method.adjusted",
+                    fields=L("metrics.compare.and").join(L(f"field.{f}") for f in fields)) if fields
+                  else L("metrics.compare.method.not_adjusted"))
+    st.caption("  \n".join(method))
+    download_csv(table.drop(columns=["unit"]), "vergleich.csv", L, key="compare-table")
 
     plot = table.assign(group=[str(g) for g in table["group"]])
-    chart(charts.shares_with_intervals(plot, L, title=status_label), table,
+    chart(charts.shares_with_intervals(plot, L, title=status_label), table.drop(columns=["unit"]),
           L("compare.caption", status=status_label), "vergleich_anteile.csv", L, "compare-bars")
     st.subheader(L("compare.curve"))
     curves = result["curves"].assign(group=lambda f: [str(g) for g in f["group"]])
-    chart(charts.curves(curves, L), curves, L("compare.curve_caption", status=status_label),
+    risk = at_risk.assign(group=lambda f: [str(g) for g in f["group"]])
+    small = {str(g): s is True for g, s in zip(table["group"], table["small"])}
+    # one download for the chart: the curve, its band and the numbers at risk at their months
+    chart(charts.curves(curves, L, at_risk=risk, small=small), curves.merge(risk, on=["group", "month"], how="outer"),
+          L("compare.curve_caption", status=status_label) + " " + L("metrics.compare.curve_note"),
           "zeit_bis_ergebnis.csv", L, "compare-curves")

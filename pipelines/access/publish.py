@@ -92,20 +92,6 @@ def frame(person: Person, table: pd.DataFrame, count_columns: Sequence[str],
     return out
 
 
-def groups(person: Person, compared: Sequence[dict]) -> list[dict]:
-    """Comparison groups (`metrics.compare.compare`) as `person` may see them: for the ministry a small
-    n or reached is None, and so are the share, its interval and the time-to curve computed from it."""
-    if not publication_only(person):
-        return list(compared)
-    out = []
-    for g in compared:
-        n, reached = (None if 0 < g[k] < THRESHOLD else g[k] for k in ("n", "reached"))
-        blocked = n is None or reached is None
-        out.append({**g, "n": n, "reached": reached,
-                    **({"share": None, "ci_low": None, "ci_high": None, "time_to": None} if blocked else {})})
-    return out
-
-
 # --------------------------------------------------------------------------- secondary suppression
 
 def _count(value) -> int | None:
@@ -246,10 +232,34 @@ def monthly(person: Person, frame: pd.DataFrame, value: str = "count") -> pd.Dat
     return out
 
 
+# what goes with a group's hidden count, and what goes with a hidden reference
+_FROM_COUNTS = ("share", "ci_low", "ci_high", "small", "diff", "diff_low", "diff_high", "p_exact", "adjusted",
+                "adjusted_cover")
+_FROM_REFERENCE = ("diff", "diff_low", "diff_high", "p_exact", "reference_small")
+
+
 def comparison(person: Person, result: dict, partition: bool) -> dict:
-    """`panels.comparison` as `person` may see it: n and reached of each group (secondary suppression
-    over the groups when they split everyone — `partition`, a comparison by one attribute — since their
-    sums are the totals), no share, interval or curve from a hidden count."""
+    """`panels.comparison` as `person` may see it. For the ministry:
+
+    - n and reached of each group: primary rule, and secondary suppression over the groups when
+      they split everyone (`partition`, a comparison by one attribute: their sums are the totals);
+    - a group with a hidden n or reached keeps nothing computed from it: share, interval, the
+      small flag (n < 5 would narrow a hidden n down), difference, p, adjusted share, curve, band
+      and numbers at risk;
+    - the difference of a shown group needs its reference's counts too. Against "others" in a
+      comparison by one attribute they are the known total less the group's own, so nothing more
+      is revealed; against the others within a typed group, or against the first group, the
+      difference, its p and the reference's small flag are withheld when a count of the reference is;
+    - the adjusted share is standardised to all groups together, hidden ones included: it is
+      withheld for every group when any group's count is hidden; its cover (a ratio of stratum
+      counts) is never published;
+    - numbers at risk of 1 and 2 are hidden (primary rule; like the curve's steps, the only
+      protection a curve gets — see the module docstring).
+
+    Hidden values are None; ``result["hidden"]`` lists them — {"table": [(index, column)],
+    "at_risk": [(index, "at_risk")]} — for `marked`, which writes `SUPPRESSED` into them, and
+    each group dict names its hidden keys in "hidden" (the CLI prints `*` for them).
+    """
     if not publication_only(person):
         return result
     table = result["table"]
@@ -261,23 +271,71 @@ def comparison(person: Person, result: dict, partition: bool) -> dict:
             values[(column, "total")] = sum(_count(v) or 0 for v in table[column])
             relations.append(Relation((column, "total"), tuple((column, i) for i in table.index)))
     hide = hidden(values, relations)
-    out = table.copy().astype({c: "object" for c in ("n", "reached", "share", "ci_low", "ci_high")})
-    blocked = []
+    gone = {i: ("n", i) in hide or ("reached", i) in hide for i in table.index}
+    versus = table["versus"] if "versus" in table else pd.Series(None, index=table.index)
+    units = table["unit"] if "unit" in table else pd.Series(0, index=table.index)
+    first = table.index[0] if len(table) else None
+
+    def reference_gone(i) -> bool:
+        if versus[i] is None or (isinstance(versus[i], float) and math.isnan(versus[i])):
+            return False
+        if versus[i] == "others":
+            return not partition and any(gone[j] for j in table.index if j != i and units[j] == units[i])
+        return gone[first]
+
+    out = table.copy().astype("object")
+    cells: list[tuple] = []
+    # the adjusted share weighs the group's strata by all groups together (hidden ones too), and its
+    # cover is a ratio of stratum counts: the cover is never published, the share only when no count is hidden
+    mix = [c for c in ("adjusted", "adjusted_cover") if c in out]
+    mix_hidden = mix if any(gone.values()) else mix[1:]
     for i in table.index:
-        gone = ("n", i) in hide or ("reached", i) in hide
-        blocked.append(gone)
-        for column in ("n", "reached"):
-            if (column, i) in hide:
-                out.at[i, column] = None
-        if gone:
-            out.loc[i, ["share", "ci_low", "ci_high"]] = None
-    gone_groups = {g for g, b in zip(table["group"], blocked) if b}
+        columns = [c for c in ("n", "reached") if (c, i) in hide]
+        if gone[i]:
+            columns += [c for c in _FROM_COUNTS if c in out]
+        elif reference_gone(i):
+            columns += [c for c in _FROM_REFERENCE if c in out]
+        columns += mix_hidden
+        for column in dict.fromkeys(columns):
+            out.at[i, column] = None
+            cells.append((i, column))
+    gone_groups = {g for g, i in zip(table["group"], table.index) if gone[i]}
     curves = result["curves"]
     curves = curves[~curves["group"].isin(gone_groups)].reset_index(drop=True)
-    groups = [{**g, "n": out.at[i, "n"], "reached": out.at[i, "reached"],
-               **({"share": None, "ci_low": None, "ci_high": None, "time_to": None} if b else {})}
-              for i, g, b in zip(table.index, result["groups"], blocked)]
-    return {**result, "table": out, "curves": curves, "groups": groups}
+    at_risk = result.get("at_risk")
+    risk_cells: list[tuple] = []
+    if at_risk is not None:
+        at_risk = at_risk[~at_risk["group"].isin(gone_groups)].reset_index(drop=True).astype({"at_risk": "object"})
+        for i, n in zip(at_risk.index, at_risk["at_risk"]):
+            if 0 < n < THRESHOLD:
+                at_risk.at[i, "at_risk"] = None
+                risk_cells.append((i, "at_risk"))
+    groups = []
+    for i, g in zip(table.index, result["groups"]):
+        names = [c for (j, c) in cells if j == i]
+        one = {**g, **{c: out.at[i, c] for c in names}, "hidden": names}
+        if gone[i]:
+            one["time_to"] = None
+        elif g.get("time_to") and g["time_to"].get("at_risk"):
+            risk = g["time_to"]["at_risk"]
+            shown = [None if 0 < n < THRESHOLD else n for n in risk["n"]]
+            one["time_to"] = {**g["time_to"], "at_risk": {**risk, "n": shown}}
+            if shown != risk["n"]:
+                one["hidden"] = names + ["at_risk"]
+        groups.append(one)
+    return {**result, "table": out, "curves": curves, "at_risk": at_risk, "groups": groups,
+            "hidden": {"table": cells, "at_risk": risk_cells}}
+
+
+def marked(frame: pd.DataFrame, cells: Sequence[tuple]) -> pd.DataFrame:
+    """`frame` with `SUPPRESSED` ("*") in the hidden `cells` ((index, column)), for the page and its
+    CSV: a hidden value reads `*`, never a dash or a blank (those mean "nothing to show")."""
+    if not cells:
+        return frame
+    out = frame.astype("object")
+    for i, column in cells:
+        out.at[i, column] = SUPPRESSED
+    return out
 
 
 def funnel(person: Person, result: dict) -> dict:

@@ -25,6 +25,7 @@ from typing import Any, Iterable, Sequence
 import duckdb
 
 from pipelines import vocab
+from pipelines.metrics import stats
 from pipelines.metrics.counts import share_reached
 from pipelines.metrics.problems import Problem, ProblemError
 from pipelines.metrics.scope import (FIELDS, RANGE_KEYS, Scope, ScopeError, normalise_value, parse_where,
@@ -242,7 +243,7 @@ def _sort_key(field: str | None):
 def compare(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | None, status: str | Sequence[str],
             as_of: Any, by: str | None = None,
             groups: Iterable[str | tuple[str, Scope]] | None = None) -> list[dict[str, Any]]:
-    """Share of participants reaching `status`, per group, with time-to-status curves.
+    """Share of participants reaching `status`, per group, with a fair comparison and time-to-status curves.
 
     Args:
         programs: program ids, or None for all programs.
@@ -255,12 +256,23 @@ def compare(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | None, stat
             too, every group is split by that field.
 
     Returns:
-        One dict per group: {"group", "n" (entered up to as_of), "reached" (of them, with a
-        start of `status` on or before as_of), "share", "ci_low", "ci_high" (Wilson 95 %),
-        "small" (n < 5: too small to compare), "time_to": {"months": [...], "share": [...]}
-        (Kaplan–Meier, `time_to`)}. "group" is the field's value (None = unknown),
-        the group's name, "<group> – <value>" when both, or "all". Groups by value are
-        sorted (numbers numerically, unknown last); typed groups keep their order.
+        One dict per group:
+
+        - "group": the field's value (None = unknown), the group's name, "<group> – <value>"
+          when both, or "all"; "unit": the number of the typed group it belongs to (0 without
+          typed groups). Groups by value are sorted (numbers numerically, unknown last); typed
+          groups keep their order.
+        - "n" (entered up to as_of), "reached" (of them, with a start of `status` on or before
+          as_of), "share", "ci_low", "ci_high" (Wilson 95 %), "small" (n < 5: too small to compare).
+        - the difference to a reference (`_differences`): "versus" ("others", the first group's
+          name, or None for the reference itself and a comparison without groups),
+          "diff", "diff_low", "diff_high" (share minus the reference's share, Newcombe 95 %),
+          "p_exact" (Fisher's exact test, two-sided), "reference_small".
+        - the share adjusted for the participant mix (`_adjust`): "adjusted", "adjusted_cover",
+          "adjusted_by" (the fields used; empty when neither is recorded: no adjustment).
+        - "time_to": the Kaplan–Meier curve (`time_to`) {"months", "share", "band_low",
+          "band_high" (95 %, `stats.km_band`), "at_risk": {"months", "n"}} (`_curve`); the
+          at-risk months are the same for every group of the comparison (`at_risk_months`).
 
     Raises:
         GroupError: a typed group has problems.
@@ -279,9 +291,12 @@ def compare(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | None, stat
             units.append((name, Scope(chosen, scope.where)))
 
     result: list[dict[str, Any]] = []
-    for name, scope in units:
+    frames: list[Any] = []
+    for unit, (name, scope) in enumerate(units):
         rates = share_reached(con, scope, status, None, as_of, by=by)
         curves = time_to(con, scope, status, as_of, by=by)
+        # the same count by value × German level × qualification (the strata of the adjustment)
+        strata = share_reached(con, scope, status, None, as_of, by=[*([by] if by else []), *ADJUST_FIELDS])
         if by is None:
             rates, curves = {"all": rates}, {"all": curves}
         values = sorted(rates, key=_sort_key(field)) if by is not None else ["all"]
@@ -293,16 +308,135 @@ def compare(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | None, stat
                 label = value
             else:
                 label = f"{name} – {value if value is not None else '?'}"
-            curve = curves.get(value)
+            frames.append(curves.get(value))
             result.append({
                 "group": label,
+                "unit": unit,
                 "n": rate.n,
                 "reached": rate.k,
                 "share": rate.share,
                 "ci_low": rate.ci_low,
                 "ci_high": rate.ci_high,
                 "small": rate.small,
-                "time_to": {"months": [] if curve is None else curve["month"].tolist(),
-                            "share": [] if curve is None else curve["share"].tolist()},
+                "_strata": {key[-2:]: (r.k, r.n) for key, r in strata.items() if by is None or key[0] == value},
             })
+    _differences(result, by is not None, groups is not None)
+    _adjust(result)
+    months = at_risk_months(max((int(f["month"].max()) for f in frames if f is not None and len(f)), default=0))
+    for row, frame in zip(result, frames):
+        row["time_to"] = _curve(frame, months)
     return result
+
+
+# --------------------------------------------------------------------------------------
+# A fair comparison: differences, the participant mix, uncertainty of the curves
+# --------------------------------------------------------------------------------------
+
+ADJUST_FIELDS = ("german_level", "qualification_level")
+
+
+def _differences(rows: list[dict[str, Any]], by_value: bool, typed: bool) -> None:
+    """Each group against a reference: its share minus the reference's share in percentage
+    points with Newcombe's 95 % interval, and Fisher's exact p (two-sided).
+
+    The reference is what an evaluator asks about: by an attribute, each value against all the
+    others of its comparison group ("does Köln differ from the other sites?", unknown values
+    among the others); typed groups without an attribute, each against the first group (the one
+    typed first is the yardstick; it has no difference itself). A single group has none. Where
+    the group or its reference has under 5 participants (or nobody) there is no difference and no
+    test (`reference_small` tells when it is the reference). p-values are not adjusted for
+    testing several groups.
+    """
+    totals: dict[int, tuple[int, int]] = {}
+    for row in rows:
+        k, n = totals.get(row["unit"], (0, 0))
+        totals[row["unit"]] = (k + row["reached"], n + row["n"])
+    for i, row in enumerate(rows):
+        if by_value:
+            k, n = totals[row["unit"]]
+            versus, ref = "others", (k - row["reached"], n - row["n"])
+        elif typed and i > 0:
+            versus, ref = rows[0]["group"], (rows[0]["reached"], rows[0]["n"])
+        else:
+            versus, ref = None, None
+        row.update({"versus": versus, "diff": None, "diff_low": None, "diff_high": None, "p_exact": None,
+                    "reference_small": ref is not None and ref[1] < stats.SMALL_N})
+        if ref is None:
+            continue
+        difference = stats.difference(row["reached"], row["n"], *ref)
+        if difference.small or difference.diff is None:
+            continue    # too small to compare: no difference, no test
+        row.update({"diff": difference.diff, "diff_low": difference.ci_low, "diff_high": difference.ci_high,
+                    "p_exact": difference.p_exact})
+
+
+def _band_of(field: str, value: Any) -> str | None:
+    """German level as CEFR's broad band (A, B, C), qualification as ISCED 0–2, 3–4, 5–8; None = not recorded."""
+    if value is None:
+        return None
+    if field == "german_level":
+        return next((band for band, *levels in vocab.CEFR_BANDS if value in levels), None)
+    return next((name for name, low, high in vocab.ISCED_GROUPS if low <= int(value) <= high), None)
+
+
+def _adjust(rows: list[dict[str, Any]]) -> None:
+    """The share each group would have with the participant mix of all groups together (direct
+    standardisation, `stats.standardised_share`).
+
+    Strata: German level (CEFR A, B, C) × qualification (ISCED 0–2, 3–4, 5–8) — broad bands, so
+    that small groups still fill their strata. "Not recorded" is a stratum of its own, so every
+    participant counts and the adjusted share stays comparable with the raw one; a field recorded
+    for nobody in the comparison is left out, and with neither recorded there is no adjustment
+    ("adjusted" None, "adjusted_by" empty). The standard population is all groups together (a
+    woman in two typed groups counts twice). A group lacking some strata is standardised over the
+    strata it has; "adjusted_cover" is the part of the standard population those strata hold.
+    """
+    strata = [[(tuple(_band_of(f, v) for f, v in zip(ADJUST_FIELDS, key)), kn) for key, kn in row.pop("_strata").items()]
+              for row in rows]
+    used = [i for i in range(len(ADJUST_FIELDS)) if any(key[i] is not None for one in strata for key, _ in one)]
+    fields = [ADJUST_FIELDS[i] for i in used]
+    standard: dict[tuple, int] = {}
+    merged = []
+    for one in strata:
+        cells: dict[tuple, tuple[int, int]] = {}
+        for key, (k, n) in one:     # several levels fall into one band: add them up
+            cell = tuple(key[i] for i in used)
+            before = cells.get(cell, (0, 0))
+            cells[cell] = (before[0] + k, before[1] + n)
+            standard[cell] = standard.get(cell, 0) + n
+        merged.append(cells)
+    total = sum(standard.values())
+    for row, cells in zip(rows, merged):
+        adjusted = stats.standardised_share(cells, standard) if fields else None
+        cover = sum(standard[c] for c, (_, n) in cells.items() if n) / total if fields and total else None
+        row.update({"adjusted": adjusted, "adjusted_cover": cover if adjusted is not None else None,
+                    "adjusted_by": fields})
+
+
+def at_risk_months(last: int) -> list[int]:
+    """The months at which the numbers at risk are shown: 0, 3, 6, 12, 18, 24, then every 12, up to `last`."""
+    fixed = [m for m in (0, 3, 6, 12, 18, 24) if m <= last]
+    return fixed + list(range(36, last + 1, 12))
+
+
+def _curve(frame: Any, months: Sequence[int]) -> dict[str, Any]:
+    """One group's Kaplan–Meier curve with its 95 % band and its numbers at risk at `months`.
+
+    The band is `stats.km_band` on the monthly table (Greenwood, log–log), widened where needed
+    to hold the curve itself (computed on days, it may lie a hair outside the monthly band).
+    The number at risk at month 0 is everyone followed from entry; at month m, those still
+    followed after m months without having reached the status (the table's at_risk less the
+    month's events and censorings) — 0 after the last follow-up.
+    """
+    if frame is None or not len(frame):
+        return {"months": [], "share": [], "band_low": [], "band_high": [],
+                "at_risk": {"months": list(months), "n": [0 for _ in months]}}
+    share = frame["share"].tolist()
+    band = stats.km_band(frame["at_risk"].tolist(), frame["events"].tolist())
+    after = dict(zip(frame["month"].tolist(),
+                     (frame["at_risk"] - frame["events"] - frame["censored"]).tolist()))
+    first = int(frame["at_risk"].iloc[0])
+    return {"months": frame["month"].tolist(), "share": share,
+            "band_low": [min(low, s) for (low, _), s in zip(band, share)],
+            "band_high": [max(high, s) for (_, high), s in zip(band, share)],
+            "at_risk": {"months": list(months), "n": [first if m == 0 else int(after.get(m, 0)) for m in months]}}

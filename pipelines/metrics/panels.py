@@ -193,21 +193,40 @@ GROUP_FIELDS = ["program", "site", "cohort", "entry_year", "coach_id", "mentor_i
                 "german_level", "qualification_level", "origin_region", "exit_reason"]
 
 
+TABLE_COLUMNS = ["group", "unit", "n", "reached", "share", "ci_low", "ci_high", "small", "versus", "diff", "diff_low",
+                 "diff_high", "p_exact", "reference_small", "adjusted", "adjusted_cover"]
+
+
 def comparison(con: duckdb.DuckDBPyConnection, program_ids: list[str], status: str, as_of: dt.date,
                by: str | None = None, groups: list[str] | None = None) -> dict:
-    """Groups side by side: table (n, reached, share, Wilson interval, small flag) and KM curves.
+    """Groups side by side, as `compare.compare` computes them (the CLI shows the same numbers).
 
-    `groups`: typed comparison groups (see `compare.parse_group`); when given, `by` is not used.
+    `groups`: typed comparison groups (see `compare.parse_group`); with `by` too, each is split by
+    that field (the page asks for one or the other, the CLI allows both).
+
+    Returns:
+        {"table": one row per group (TABLE_COLUMNS: counts, share with Wilson interval, small
+         flag, the difference to the reference with Newcombe interval and Fisher's p, the share
+         adjusted for the participant mix), "curves": group, month, share, band_low, band_high
+         (Kaplan–Meier with its 95 % band), "at_risk": group, month, at_risk (the numbers at
+         risk at the fixed months), "adjusted_by": the fields the adjustment used (empty: none
+         recorded), "versus": "others" | "first" | None (what the differences compare with),
+         "groups": compare()'s dicts}.
     """
-    rows = compare.compare(con, list(program_ids), status, as_of, by=by if not groups else None,
-                           groups=groups or None)
-    table = pd.DataFrame([{k: g[k] for k in ("group", "n", "reached", "share", "ci_low", "ci_high", "small")}
-                          for g in rows], columns=["group", "n", "reached", "share", "ci_low", "ci_high", "small"])
+    rows = compare.compare(con, list(program_ids), status, as_of, by=by, groups=groups or None)
+    table = pd.DataFrame([{k: g[k] for k in TABLE_COLUMNS} for g in rows], columns=TABLE_COLUMNS)
     curves = pd.DataFrame(
-        [{"group": g["group"], "month": m, "share": s}
-         for g in rows for m, s in zip(g["time_to"]["months"], g["time_to"]["share"])],
-        columns=["group", "month", "share"])
-    return {"table": table, "curves": curves, "groups": rows}
+        [{"group": g["group"], "month": m, "share": s, "band_low": lo, "band_high": hi}
+         for g in rows for m, s, lo, hi in zip(g["time_to"]["months"], g["time_to"]["share"],
+                                              g["time_to"]["band_low"], g["time_to"]["band_high"])],
+        columns=["group", "month", "share", "band_low", "band_high"])
+    at_risk = pd.DataFrame(
+        [{"group": g["group"], "month": m, "at_risk": n}
+         for g in rows for m, n in zip(g["time_to"]["at_risk"]["months"], g["time_to"]["at_risk"]["n"])],
+        columns=["group", "month", "at_risk"])
+    versus = "others" if by else "first" if groups and len(rows) > 1 else None
+    return {"table": table, "curves": curves, "at_risk": at_risk, "groups": rows, "versus": versus,
+            "adjusted_by": rows[0]["adjusted_by"] if rows else []}
 
 
 def filter_values(con: duckdb.DuckDBPyConnection, program_ids: list[str]) -> dict[str, list]:

@@ -6,6 +6,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Any
 
 from pipelines import text, vocab  # text imports this module while assembling its catalog: used at call time only
@@ -56,6 +57,47 @@ WORDS: dict[str, tuple[str, str]] = {
     "metrics.group.not_in_data": ("„{cond}“: {field} „{value}“ kommt in den Daten nicht vor (vorhanden: {known}).",
                                   "'{cond}': {field} '{value}' does not occur in the data (present: {known})."),
     "metrics.group.in_condition": ("„{cond}“: {problem}", "'{cond}': {problem}"),
+    # a fair comparison (pipelines.metrics.compare): the columns, the method, the numbers at risk
+    "metrics.compare.diff": ("Differenz (pp)", "Difference (pp)"),
+    "metrics.compare.diff_ci": ("95-%-Intervall der Differenz", "95% interval of the difference"),
+    "metrics.compare.p": ("p (exakt)", "p (exact)"),
+    "metrics.compare.adjusted": ("Anteil bereinigt", "Adjusted share"),
+    "metrics.compare.reference": ("Maßstab", "reference"),
+    "metrics.compare.reference_small": ("Vergleich zu klein", "reference too small"),
+    "metrics.compare.too_small": ("zu klein (n < 5)", "too small (n < 5)"),
+    "metrics.compare.method.others": (
+        "Differenz: Anteil der Gruppe minus Anteil aller übrigen zusammen, in Prozentpunkten, mit 95-%-Intervall "
+        "nach Newcombe und p aus Fishers exaktem Test (zweiseitig, nicht für mehrere Vergleiche korrigiert); "
+        "Gruppen unter 5 Personen werden nicht getestet.",
+        "Difference: the group's share minus the share of all the others together, in percentage points, with "
+        "Newcombe's 95% interval and p from Fisher's exact test (two-sided, not corrected for several "
+        "comparisons); groups under 5 people are not tested."),
+    "metrics.compare.method.first": (
+        "Differenz: Anteil der Gruppe minus Anteil der ersten Gruppe ({first}), in Prozentpunkten, mit "
+        "95-%-Intervall nach Newcombe und p aus Fishers exaktem Test (zweiseitig, nicht für mehrere Vergleiche "
+        "korrigiert); Gruppen unter 5 Personen werden nicht getestet.",
+        "Difference: the group's share minus the share of the first group ({first}), in percentage points, with "
+        "Newcombe's 95% interval and p from Fisher's exact test (two-sided, not corrected for several "
+        "comparisons); groups under 5 people are not tested."),
+    "metrics.compare.method.adjusted": (
+        "Bereinigter Anteil: der Anteil, den die Gruppe hätte, wenn ihre Teilnehmerinnen nach {fields} so "
+        "zusammengesetzt wären wie alle Gruppen zusammen (direkte Standardisierung; Deutsch A/B/C, "
+        "ISCED 0–2/3–4/5–8, »nicht erfasst« als eigene Stufe).",
+        "Adjusted share: the share the group would have if its participants were mixed by {fields} like all "
+        "groups together (direct standardisation; German A/B/C, ISCED 0–2/3–4/5–8, 'not recorded' as a "
+        "level of its own)."),
+    "metrics.compare.method.not_adjusted": (
+        "Keine Bereinigung möglich: Deutschniveau und Qualifikation (ISCED) sind für niemanden erfasst.",
+        "No adjustment possible: German level and qualification (ISCED) are recorded for nobody."),
+    "metrics.compare.at_risk": ("Noch unter Beobachtung ohne Ergebnis", "Still followed without the outcome"),
+    "metrics.compare.at_risk_months": ("Unter Risiko nach Monaten {months}", "At risk after months {months}"),
+    "metrics.compare.band": ("95-%-Band", "95% band"),
+    "metrics.compare.and": (" und ", " and "),
+    "metrics.compare.curve_note": (
+        "Die Fläche um jede Kurve ist ihr 95-%-Band (Greenwood, log-log); darunter, wie viele zu diesem Zeitpunkt "
+        "noch beobachtet werden und das Ergebnis noch nicht erreicht haben.",
+        "The area around each curve is its 95% band (Greenwood, log-log); below, how many are still followed "
+        "at that time without having reached the outcome."),
 }
 
 
@@ -76,6 +118,23 @@ def problem_text(problem: Any, lang: str = "de") -> str:
             value = ", ".join(vocab.GERMAN_FIELD_NAMES[f] if lang == "de" else f for f in value)
         values[key] = value
     return text.say(problem.code, lang, **values)
+
+
+def points(value: float | None, lang: str = "de") -> str:
+    """A difference of shares in percentage points, signed: 0.2 -> '+20,0'; None -> '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    body = text.number(abs(value) * 100, lang, 1)
+    return ("+" if value > 0 else "−" if value < 0 and body.strip("0,.") else "±") + body
+
+
+def p_value(value: float | None, lang: str = "de") -> str:
+    """A p-value with three decimals, small ones as '< 0,001'; None -> '–'."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if value < 0.001:
+        return "< " + text.number(0.001, lang, 3)
+    return text.number(value, lang, 3)
 
 
 def problem_texts(problems: Any, lang: str = "de") -> list[str]:

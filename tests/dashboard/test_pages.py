@@ -406,7 +406,8 @@ def test_compare_grouping_change_equals_the_cli(kassel, demo_db):
     by_site = cli_json(demo_db, "compare", "--program", KASSEL, "--by", "site", "--status", "training",
                        "--as-of", "2020-08-31")
     assert list(at.dataframe[0].value.columns) == ["Standort", "n", "erreicht", "Anteil", "95-%-Intervall",
-                                                   "zu klein (n < 5)"]
+                                                   "Differenz (pp)", "95-%-Intervall der Differenz", "p (exakt)",
+                                                   "Anteil bereinigt", "zu klein (n < 5)"]
     assert compare_rows(at) == cli_rows(by_site)
     assert compare_rows(at)[0] == ("Kassel-Mitte", "73", "16", "21,9 %")   # 16 / 73 from the sheet
     assert at.query_params == {"lang": "de", "program": KASSEL, "as_of": "2020-08-31", "status": "training",
