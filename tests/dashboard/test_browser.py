@@ -1,167 +1,17 @@
-"""The critical path in a real browser: a real `streamlit run` server on the demo store, driven by
-Debian's chromium through Playwright (never a downloaded browser).
-
-Screenshots of every page land in tests/artifacts/ (git-ignored). Without chromium the tests
-skip, unless OUTCOMES_REQUIRE_BROWSER=1 (CI), where they fail.
-"""
+"""The critical path in a real browser (tests/helpers/browser.py: a real `streamlit run` server on a
+copy of the demo store, Debian's chromium through Playwright). Screenshots of every page land in
+tests/artifacts/ (git-ignored)."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import time
-import urllib.request
-from pathlib import Path
-
 import pytest
 
-from tests.helpers.stores import copy_store
-from tests.helpers.app import APP, ARTIFACTS, KASSEL, PAGES, ROOT, free_port
+from tests.helpers.app import KASSEL, PAGES
+from tests.helpers.browser import assert_no_error, open_as, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
-CHROMIUM = Path("/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--no-first-run"]
-START_TIMEOUT_S = 60          # the server must answer within this
-WAIT_MS = 45_000              # any one thing on a page must appear within this
 KASSEL_QUERY = f"?program={KASSEL}&as_of=2020-08-31"
-
-
-def _need_browser() -> None:
-    """Skip without chromium/playwright; fail instead when CI requires the browser tests."""
-    reason = None
-    if not CHROMIUM.exists():
-        reason = f"chromium not found at {CHROMIUM} (apt-get install chromium)"
-    else:
-        try:
-            import playwright.sync_api  # noqa: F401
-        except ImportError:
-            reason = "the playwright Python package is not installed"
-    if reason:
-        if os.environ.get("OUTCOMES_REQUIRE_BROWSER") == "1":
-            pytest.fail(f"OUTCOMES_REQUIRE_BROWSER=1 but {reason}", pytrace=False)
-        pytest.skip(reason)
-
-
-def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"streamlit did not answer within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
-@pytest.fixture(scope="module")
-def server(demo_path, tmp_path_factory):
-    """`streamlit run dashboard/app.py` on a free port with a copy of the demo store; stopped afterwards."""
-    _need_browser()
-    folder = tmp_path_factory.mktemp("browser")
-    store = copy_store(demo_path, folder)
-    port = free_port()
-    log = folder / "streamlit.log"
-    env = {**os.environ, "OUTCOMES_DB": str(store),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    try:
-        _wait_for_health(url, process, log)
-        yield {"url": url, "store": store, "folder": folder, "log": log}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, timeout=60_000)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=WAIT_MS)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
-    tab = context.new_page()
-    tab.set_default_timeout(WAIT_MS)
-    try:
-        yield tab
-    finally:
-        context.close()
-
-
-def open_as(page, url: str, name: str = "admin") -> None:
-    """Open `url` as a person with a bookmark would: the login form first (the demo password), then
-    the page of the URL with its ?program=…&as_of=… (the login keeps path and query). The form speaks
-    the language the URL asks for."""
-    from playwright.sync_api import expect
-
-    from pipelines import text
-
-    lang = "en" if "lang=en" in url else "de"
-    page.goto(url)
-    expect(page.get_by_role("heading", name=text.say("access.login.title", lang), level=1)).to_be_visible()
-    page.get_by_label(text.say("access.login.name", lang), exact=True).fill(name)
-    page.get_by_label(text.say("access.login.password", lang), exact=True).fill("demo")
-    page.get_by_role("button", name=text.say("access.login.submit", lang), exact=True).click()
-    signed_in = text.say("access.logged_in_as", lang, name=name, role="").split(" (")[0]
-    expect(page.get_by_test_id("stSidebar").get_by_text(signed_in)).to_be_visible()
-    wait_until_idle(page)
-
-
-def wait_until_idle(page) -> None:
-    """Until the script has finished running and the charts have drawn."""
-    page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=WAIT_MS)
-    page.wait_for_load_state("networkidle", timeout=WAIT_MS)
-    page.wait_for_timeout(500)   # plotly draws after the last message
-
-
-def assert_no_error(page) -> None:
-    from playwright.sync_api import expect
-
-    expect(page.get_by_test_id("stException")).to_have_count(0)
-    expect(page.get_by_test_id("stAlertContentError")).to_have_count(0)
-    assert "Traceback" not in page.inner_text("body")
-    expect(page.get_by_text("Page not found")).to_have_count(0)     # a URL path that is not a page
-
-
-def screenshot(page, name: str) -> Path:
-    """The whole page: Streamlit scrolls inside its main section, so the window grows to fit it first."""
-    ARTIFACTS.mkdir(exist_ok=True)
-    path = ARTIFACTS / f"{name}.png"
-    height = page.evaluate("Math.max(...[...document.querySelectorAll('[data-testid=stMain], "
-                           "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), 800)")
-    width = page.viewport_size["width"]
-    page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12_000)})
-    page.wait_for_timeout(800)           # charts redraw for the new size
-    page.screenshot(path=str(path), full_page=True)
-    page.set_viewport_size({"width": width, "height": 1000})
-    return path
 
 
 # what shows that a page has drawn (for Kassel on 31.08.2020)

@@ -5,18 +5,14 @@ with Streamlit's st.login. Screenshots land in tests/artifacts/access-*.png."""
 
 from __future__ import annotations
 
-import os
 import re
-import subprocess
-import sys
 
 import pytest
 
 from pipelines.access import LOCAL_ADMIN, accounts
 from pipelines.store import db
-from tests.dashboard.test_browser import (CHROMIUM, LAUNCH_ARGS, WAIT_MS, _need_browser, _wait_for_health,
-                                          assert_no_error, screenshot, wait_until_idle)
-from tests.helpers.app import APP, KASSEL, PERMENTI, ROOT, free_port
+from tests.helpers.app import KASSEL, PERMENTI, free_port
+from tests.helpers.browser import assert_no_error, dashboard, need_browser, screenshot, wait_until_idle
 from tests.helpers.oidc import Provider
 from tests.helpers.stores import copy_store
 
@@ -29,63 +25,18 @@ OFFICE_EMAIL = "kassel@stadt-kassel.de"
 def server(demo_path, tmp_path_factory):
     """The dashboard on a copy of the demo store (plus an office account named by its e-mail address),
     with an OIDC provider configured in its secrets.toml."""
-    _need_browser()
+    need_browser()
     folder = tmp_path_factory.mktemp("browser-access")
     store = copy_store(demo_path, folder)
     with db.writing(store) as con:
         accounts.add(con, OFFICE_EMAIL, "lead", None, programs=[KASSEL], actor=LOCAL_ADMIN)
     port = free_port()
-    url = f"http://127.0.0.1:{port}"
-    log = folder / "streamlit.log"
     with Provider(claims={"sub": "k-1", "email": OFFICE_EMAIL, "email_verified": True}) as idp:
         secrets = folder / "secrets.toml"
-        secrets.write_text(idp.secrets_toml(f"{url}/oauth2callback", "a-cookie-secret-for-the-browser-test"),
-                           encoding="utf-8")
-        env = {**os.environ, "OUTCOMES_DB": str(store),
-               "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-        with open(log, "wb") as out:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-                 "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats",
-                 "false", "--server.fileWatcherType", "none", "--server.runOnSave", "false",
-                 "--secrets.files", str(secrets)],
-                cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-        try:
-            _wait_for_health(url, process, log)
-            yield {"url": url, "store": store, "log": log, "idp": idp}
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait(timeout=10)
-
-
-@pytest.fixture(scope="module")
-def browser(server):
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=LAUNCH_ARGS, timeout=60_000)
-        try:
-            yield chromium
-        finally:
-            chromium.close()
-
-
-@pytest.fixture
-def page(browser):
-    from playwright.sync_api import expect
-
-    expect.set_options(timeout=WAIT_MS)
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
-    tab = context.new_page()
-    tab.set_default_timeout(WAIT_MS)
-    try:
-        yield tab
-    finally:
-        context.close()
+        secrets.write_text(idp.secrets_toml(f"http://127.0.0.1:{port}/oauth2callback",
+                                            "a-cookie-secret-for-the-browser-test"), encoding="utf-8")
+        with dashboard(store, folder, "--secrets.files", str(secrets), port=port) as running:
+            yield {**running, "idp": idp}
 
 
 def log_in(page, url: str, name: str, query: str = "") -> None:

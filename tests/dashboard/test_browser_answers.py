@@ -8,11 +8,8 @@ import re
 
 import pytest
 
-from tests.dashboard import test_browser as base
-from tests.dashboard.test_browser import assert_no_error, screenshot, wait_until_idle
 from tests.helpers.app import ARTIFACTS, KASSEL
-
-server, browser, page = base.server, base.browser, base.page   # the same server and browser fixtures
+from tests.helpers.browser import assert_no_error, open_as, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
@@ -40,7 +37,7 @@ def open_fresh(browser, url: str):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="de-DE")
     tab = context.new_page()
     tab.set_default_timeout(45_000)
-    base.open_as(tab, url)          # a fresh browser meets the login first, then the bookmarked view
+    open_as(tab, url)          # a fresh browser meets the login first, then the bookmarked view
     return context, tab
 
 
@@ -104,7 +101,7 @@ def test_the_copied_link_opens_the_same_comparison_elsewhere(server, browser):
 def test_root_opens_the_start_page_and_a_row_link_the_overview(server, page):
     from playwright.sync_api import expect
 
-    base.open_as(page, f"{server['url']}/?as_of=2020-08-31")
+    open_as(page, f"{server['url']}/?as_of=2020-08-31")
     wait_until_idle(page)
     expect(page.get_by_text("Programme im Überblick").first).to_be_visible()
     assert re.search(r"/start\?", page.url), page.url
@@ -119,7 +116,7 @@ def test_root_opens_the_start_page_and_a_row_link_the_overview(server, page):
 def test_print_view_has_no_sidebar_and_names_program_and_date(server, page):
     from playwright.sync_api import expect
 
-    base.open_as(page, f"{server['url']}/uebersicht?program={KASSEL}&as_of=2020-08-31")
+    open_as(page, f"{server['url']}/uebersicht?program={KASSEL}&as_of=2020-08-31")
     wait_until_idle(page)
     page.emulate_media(media="print")
     expect(page.get_by_test_id("stSidebar")).to_be_hidden()

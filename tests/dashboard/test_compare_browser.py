@@ -6,14 +6,13 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboard.test_browser import (assert_no_error, browser, open_as, page, screenshot,  # noqa: F401
-                                          server, wait_until_idle)
+from tests.helpers.browser import assert_no_error, open_as, screenshot, wait_until_idle
 from tests.helpers.app import PAGES, PERMENTI
 
 pytestmark = pytest.mark.browser
 
 
-def test_the_comparison_shows_difference_band_and_numbers_at_risk(server, page):  # noqa: F811
+def test_the_comparison_shows_difference_band_and_numbers_at_risk(server, page):
     from playwright.sync_api import expect
 
     _, slug, _ = PAGES["compare"]
