@@ -145,12 +145,20 @@ def attainment_bar(attainment: float | None, state: str) -> go.Figure:
 
 def indicator_history(frame: pd.DataFrame, L: Labels) -> go.Figure:
     """frame: year, achieved, target, revised — cumulative achievement bars and the target in force;
-    a diamond marks a year whose target was revised."""
+    a diamond marks a year whose target was revised.
+
+    Only years with a value are on the axis (years as categories: no empty slot for a year without
+    data), and the target is drawn — and named in the legend — only where there is one."""
+    rows = frame[frame["achieved"].notna() | frame["target"].notna()]
+    years = [str(int(y)) for y in rows["year"]]
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=frame["year"], y=frame["achieved"], name=L("prog.achieved"), marker_color=PALETTE[0]))
-    fig.add_trace(go.Scatter(x=frame["year"], y=frame["target"], name=L("prog.target"), mode="lines+markers",
-                             line=dict(color=PALETTE[1], shape="hv"),
-                             marker=dict(symbol=["diamond" if r else "circle" for r in frame["revised"]], size=10)))
-    fig.update_xaxes(dtick=1)
+    hover = "%{y:,.2~f}<extra></extra>"     # 15.191 or 25,5 (the layout's separators)
+    fig.add_trace(go.Bar(x=years, y=rows["achieved"], name=L("prog.achieved"), marker_color=PALETTE[0],
+                         hovertemplate=hover))
+    if rows["target"].notna().any():
+        fig.add_trace(go.Scatter(x=years, y=rows["target"], name=L("prog.target"), mode="lines+markers",
+                                 line=dict(color=PALETTE[1], shape="hv", width=3), hovertemplate=hover,
+                                 marker=dict(symbol=["diamond" if r else "circle" for r in rows["revised"]], size=10)))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
-    return _layout(fig, L, height=360)
+    return _layout(fig, L, height=360, showlegend=True)

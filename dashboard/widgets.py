@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
@@ -34,16 +35,18 @@ def chart(fig, frame: pd.DataFrame, caption: str, file_name: str, L: Labels, key
     download_csv(frame, file_name, L, key)
 
 
-def table(frame: pd.DataFrame, L: Labels, numbers: dict[str, int] | None = None,
+def table(frame: pd.DataFrame, L: Labels, numbers: dict[str, int | Callable[[object], str]] | None = None,
           config: dict | None = None) -> None:
     """A table with its numbers written the UI's way (15.191 / 12,9 in German), right-aligned.
 
-    numbers: column -> decimals; config: further st.column_config entries.
+    numbers: column -> decimals, or a function writing one value (L.pct); config: further
+    st.column_config entries.
     """
     shown = frame.copy()
     column_config = dict(config or {})
     for column, decimals in (numbers or {}).items():
-        shown[column] = [L.num(v, decimals) for v in shown[column]]
+        write = decimals if callable(decimals) else (lambda v, d=decimals: L.num(v, d))
+        shown[column] = [write(v) for v in shown[column]]
         column_config[column] = st.column_config.TextColumn(alignment="right")
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
 
