@@ -161,12 +161,13 @@ def indicator_history(frame: pd.DataFrame, L: Labels) -> go.Figure:
     data), and the target is drawn — and named in the legend — only where there is one."""
     rows = frame[frame["achieved"].notna() | frame["target"].notna()]
     years = [str(int(y)) for y in rows["year"]]
+    achieved, target = ([None if pd.isna(v) else float(v) for v in rows[c]] for c in ("achieved", "target"))
     fig = go.Figure()
     hover = "%{y:,.2~f}<extra></extra>"     # 15.191 or 25,5 (the layout's separators)
-    fig.add_trace(go.Bar(x=years, y=rows["achieved"], name=L("prog.achieved"), marker_color=PALETTE[0],
+    fig.add_trace(go.Bar(x=years, y=achieved, name=L("prog.achieved"), marker_color=PALETTE[0],
                          hovertemplate=hover))
-    if rows["target"].notna().any():
-        fig.add_trace(go.Scatter(x=years, y=rows["target"], name=L("prog.target"), mode="lines+markers",
+    if any(v is not None for v in target):
+        fig.add_trace(go.Scatter(x=years, y=target, name=L("prog.target"), mode="lines+markers",
                                  line=dict(color=PALETTE[1], shape="hv", width=3), hovertemplate=hover,
                                  marker=dict(symbol=["diamond" if r else "circle" for r in rows["revised"]], size=10)))
     fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)

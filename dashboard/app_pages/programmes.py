@@ -44,8 +44,7 @@ def shown(frame: pd.DataFrame) -> None:
 
 
 all_label = L("prog.all")
-years = sorted(overview["year"].dropna().astype(int).unique().tolist())
-year_options = [None, *years]
+year_options = [None, *data.indicator_years(key)]
 funds = [None, *sorted(overview["fund"].dropna().unique())]
 kinds = [None, *sorted(overview["indicator_type"].dropna().unique())]
 codes = [None, *sorted(overview["indicator"].dropna().unique())]

@@ -96,7 +96,7 @@ WORDS: dict[str, tuple[str, str]] = {
         "Zielwert ist 0: Erreichungsgrad nicht berechenbar.",
         "Target is 0: attainment cannot be computed."),
     # the ESF page (dashboard/app_pages/programmes.py): breakdowns as text, columns, the chart
-    "indicators.breakdown.total": ("insgesamt", "total"),
+    "indicators.breakdown.total": ("Insgesamt", "Total"),
     "indicators.breakdown.priority": ("Prioritätsachse {value}", "priority axis {value}"),
     "indicators.breakdown.investment_priority": ("Investitionspriorität {value}", "investment priority {value}"),
     "indicators.breakdown.specific_objective": ("Spezifisches Ziel {value}", "specific objective {value}"),
