@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboard.i18n import Labels
+from pipelines.access.publish import SUPPRESSED
 
 # Okabe & Ito (2008), "Color Universal Design"
 PALETTE = ["#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9", "#D55E00", "#F0E442", "#000000"]
@@ -33,11 +34,17 @@ def _date_axis(fig: go.Figure, L: Labels) -> None:
                      hoverformat="%d.%m.%Y" if L.lang == "de" else "%Y-%m-%d")
 
 
+def _count(value, L: Labels) -> str:
+    """A count's label; None is a count hidden for publication (the ministry role): `*`."""
+    return SUPPRESSED if value is None or value != value else L.num(value)
+
+
 def funnel(stages: pd.DataFrame, L: Labels) -> go.Figure:
-    """stages: label, n, share (of entered)."""
+    """stages: label, n, share (of entered); n None = hidden for publication (`*`)."""
     fig = go.Figure(go.Funnel(
         y=stages["label"], x=stages["n"], textinfo="text",   # plotly's own percent would read 35% in German too
-        text=[f"{L.num(n)}<br>{L.pct(share)}" for n, share in zip(stages["n"], stages["share"])],
+        text=[SUPPRESSED if n is None or n != n else f"{L.num(n)}<br>{L.pct(share)}"
+              for n, share in zip(stages["n"], stages["share"])],
         marker=dict(color=[PALETTE[i % len(PALETTE)] for i in range(len(stages))]),
     ))
     return _layout(fig, L, height=320, hovermode="closest")
@@ -46,12 +53,15 @@ def funnel(stages: pd.DataFrame, L: Labels) -> go.Figure:
 def bars(frame: pd.DataFrame, x: str, y: str, L: Labels, title: str = "", horizontal: bool = False,
          color: str | None = None) -> go.Figure:
     # labels outside the bars, so a zero is shown as 0 rather than as nothing
+    # a hidden count (None, ministry) stands as * at the foot of an empty bar
+    labels = [_count(v, L) for v in frame[y]]
+    values = [0 if label == SUPPRESSED else v for label, v in zip(labels, frame[y])]
+    common = dict(marker_color=color or PALETTE[0], text=labels, textposition="outside", cliponaxis=False,
+                  hovertext=[f"{name}: {label}" for name, label in zip(frame[x], labels)], hoverinfo="text")
     if horizontal:
-        fig = go.Figure(go.Bar(y=frame[x], x=frame[y], orientation="h", marker_color=color or PALETTE[0],
-                               text=[L.num(v) for v in frame[y]], textposition="outside", cliponaxis=False))
+        fig = go.Figure(go.Bar(y=frame[x], x=values, orientation="h", **common))
     else:
-        fig = go.Figure(go.Bar(x=frame[x], y=frame[y], marker_color=color or PALETTE[0],
-                               text=[L.num(v) for v in frame[y]], textposition="outside", cliponaxis=False))
+        fig = go.Figure(go.Bar(x=frame[x], y=values, **common))
     return _layout(fig, L, height=320, title=title, hovermode="closest")
 
 
@@ -206,12 +216,21 @@ def attainment_bar(attainment: float | None, state: str) -> go.Figure:
 
 def indicator_history(frame: pd.DataFrame, L: Labels) -> go.Figure:
     """frame: year, achieved, target, revised — cumulative achievement bars and the target in force;
-    a diamond marks a year whose target was revised."""
+    a diamond marks a year whose target was revised.
+
+    Only years with a value are on the axis (years as categories: no empty slot for a year without
+    data), and the target is drawn — and named in the legend — only where there is one."""
+    rows = frame[frame["achieved"].notna() | frame["target"].notna()]
+    years = [str(int(y)) for y in rows["year"]]
+    achieved, target = ([None if pd.isna(v) else float(v) for v in rows[c]] for c in ("achieved", "target"))
     fig = go.Figure()
-    fig.add_trace(go.Bar(x=frame["year"], y=frame["achieved"], name=L("prog.achieved"), marker_color=PALETTE[0]))
-    fig.add_trace(go.Scatter(x=frame["year"], y=frame["target"], name=L("prog.target"), mode="lines+markers",
-                             line=dict(color=PALETTE[1], shape="hv"),
-                             marker=dict(symbol=["diamond" if r else "circle" for r in frame["revised"]], size=10)))
-    fig.update_xaxes(dtick=1)
+    hover = "%{y:,.2~f}<extra></extra>"     # 15.191 or 25,5 (the layout's separators)
+    fig.add_trace(go.Bar(x=years, y=achieved, name=L("prog.achieved"), marker_color=PALETTE[0],
+                         hovertemplate=hover))
+    if any(v is not None for v in target):
+        fig.add_trace(go.Scatter(x=years, y=target, name=L("prog.target"), mode="lines+markers",
+                                 line=dict(color=PALETTE[1], shape="hv", width=3), hovertemplate=hover,
+                                 marker=dict(symbol=["diamond" if r else "circle" for r in rows["revised"]], size=10)))
+    fig.update_xaxes(type="category", categoryorder="array", categoryarray=years)
     fig.update_yaxes(tickformat=",d", rangemode="tozero")
-    return _layout(fig, L, height=360)
+    return _layout(fig, L, height=360, showlegend=True)

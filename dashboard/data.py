@@ -287,6 +287,12 @@ def indicator_overview(key: str, year: int | None, fund: str | None = None, indi
 
 
 @st.cache_data(show_spinner=False)
+def indicator_years(key: str) -> list[int]:
+    with reading() as con:
+        return indicators.indicator_years(con)
+
+
+@st.cache_data(show_spinner=False)
 def indicator_rows(key: str, programme: str, indicator: str, indicator_type: str, fund: str, level: str,
                    until_year: int | None = None):
     with reading() as con:

@@ -447,6 +447,16 @@ LABELS: dict[str, tuple[str, str]] = {
                                  "Targets that do not fit the achievements — e.g. a percentage where a count is "
                                  "expected, or a multiple of the target achieved."),
     "prog.revised": ("Revision", "Revision"),
+    # programmes: filters, columns and the chart note (issue 14)
+    "prog.all": ("alle", "all"),
+    "prog.year_row": ("Jahr", "Year"),
+    "prog.years": ("Jahre", "Years"),
+    "prog.unit": ("Einheit", "Unit"),
+    "prog.no_target_line": (
+        "Für diesen Indikator gibt es auf Programmebene keinen Zielwert (nicht jede Aufschlüsselung hat einen): "
+        "die Grafik zeigt nur den Ist-Wert; die Zielwerte je Aufschlüsselung stehen in der Tabelle darunter.",
+        "This indicator has no target at programme level (not every breakdown has one): the chart shows the "
+        "achievement only; the targets per breakdown are in the table below."),
     "yes": ("ja", "yes"),
     "no": ("nein", "no"),
     # Ziele page: a program from scratch

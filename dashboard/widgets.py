@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
 
 from dashboard.i18n import Labels
+from pipelines.access import publish
 from pipelines.report import spreadsheets
 
 
@@ -19,6 +21,42 @@ def escaped(value: object) -> str:
     """Text from data or a URL made inert inside our own markdown (st.warning, st.markdown):
     every markdown and HTML character backslash-escaped, so it shows as typed."""
     return _MARKDOWN.sub(r"\\\1", str(value))
+
+
+# --------------------------------------------------------------------------- hidden values (ministry role)
+# pipelines.access.publish returns a count hidden for publication as None; it is shown as `*`
+# (the report's sign), with the report's legend under what shows it.
+HIDDEN = publish.SUPPRESSED
+
+
+def count_text(value, L: Labels, decimals: int = 0) -> str:
+    """A count where None means hidden for publication: '*', else 1.234."""
+    return HIDDEN if _missing(value) else L.num(value, decimals)
+
+
+def starred(frame: pd.DataFrame, counts: list[str], shares: list[str] = ()) -> pd.DataFrame:
+    """A table (for the screen or a CSV) with each hidden count (None in a count column) as `*`, and
+    each share of a row with a hidden count as `*` too (no share is given from a hidden count)."""
+    if frame.empty:
+        return frame
+    out = frame.copy()
+    gone = pd.Series(False, index=out.index)
+    for column in counts:
+        hidden = out[column].map(_missing)
+        gone |= hidden
+        out[column] = out[column].astype("object").where(~hidden, HIDDEN)
+    for column in shares:
+        out[column] = out[column].astype("object").where(~gone, HIDDEN)
+    return out
+
+
+def star_note(L: Labels) -> None:
+    """The legend of `*`, as the report writes it."""
+    st.caption(escaped(L("report.star")))      # escaped: a leading * would make a list
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and value != value)
 
 
 def download_csv(frame: pd.DataFrame, file_name: str, L: Labels, key: str) -> None:
@@ -34,16 +72,18 @@ def chart(fig, frame: pd.DataFrame, caption: str, file_name: str, L: Labels, key
     download_csv(frame, file_name, L, key)
 
 
-def table(frame: pd.DataFrame, L: Labels, numbers: dict[str, int] | None = None,
+def table(frame: pd.DataFrame, L: Labels, numbers: dict[str, int | Callable[[object], str]] | None = None,
           config: dict | None = None) -> None:
     """A table with its numbers written the UI's way (15.191 / 12,9 in German), right-aligned.
 
-    numbers: column -> decimals; config: further st.column_config entries.
+    numbers: column -> decimals, or a function writing one value (L.pct); config: further
+    st.column_config entries.
     """
     shown = frame.copy()
     column_config = dict(config or {})
     for column, decimals in (numbers or {}).items():
-        shown[column] = [L.num(v, decimals) for v in shown[column]]
+        write = decimals if callable(decimals) else (lambda v, d=decimals: L.num(v, d))
+        shown[column] = [v if isinstance(v, str) and v == HIDDEN else write(v) for v in shown[column]]
         column_config[column] = st.column_config.TextColumn(alignment="right")
     st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config)
 

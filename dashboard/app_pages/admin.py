@@ -10,7 +10,7 @@ import streamlit as st
 from dashboard import data, state
 from dashboard.i18n import Labels
 from dashboard.widgets import escaped, table as show_table
-from pipelines import access
+from pipelines import access, text
 from pipelines.access import accounts as account_changes, audit
 
 L = Labels(state.language())
@@ -18,9 +18,25 @@ st.title(L("access.admin.title"))
 MESSAGE = "admin_message"
 
 
-def refusal(exc: access.AccessError) -> str:
-    """A refusal as a sentence of the catalog, its values escaped (names come from people)."""
-    return L(exc.code, **{k: escaped(v) for k, v in exc.params.items()})
+# the field of this page a refusal is about (the command line names its flags instead)
+REFUSAL_FIELDS = {"access.lead_needs_program": "access.admin.col.programs",
+                  "access.programs_not_for_role": "access.admin.col.programs",
+                  "access.ministry_needs_funder": "access.admin.col.funder",
+                  "access.funder_only_ministry": "access.admin.col.funder"}
+
+
+def refusal(exc: access.AccessError, done_key: str = "") -> str:
+    """A refusal as a sentence of the catalog, its values escaped (names come from people). Where the
+    page has its own wording (access.page.<code>, per change: …<code>.<change>) it speaks of the page's
+    fields and roles, not of the command line's flags and codes."""
+    short, change_name = exc.code.removeprefix("access."), done_key.removeprefix("access.")
+    params = {k: escaped(v) for k, v in exc.params.items()}
+    if "role" in exc.params and exc.params["role"] in access.ROLES:
+        params["role"] = L(f"access.role.{exc.params['role']}")
+    for key in (f"access.page.{short}.{change_name}", f"access.page.{short}"):
+        if key in text.CATALOG:
+            return L(key, **params, field=L(REFUSAL_FIELDS.get(exc.code, "access.admin.col.programs")))
+    return L(exc.code, **params)
 
 
 def change(done_key: str, words: dict, call, *args, **kwargs) -> None:
@@ -29,7 +45,7 @@ def change(done_key: str, words: dict, call, *args, **kwargs) -> None:
     try:
         result = data.change_account(call, *args, **kwargs)
     except access.AccessError as exc:
-        st.error(refusal(exc))
+        st.error(refusal(exc, done_key))
         return
     if result is False:
         done_key = {"access.granted": "access.granted_already", "access.revoked": "access.revoked_already"}[done_key]

@@ -5,8 +5,7 @@ import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import LABELS, Labels
-from dashboard.widgets import escaped
-from pipelines.access import publish
+from dashboard.widgets import HIDDEN, count_text, escaped, star_note
 from pipelines.text.targets import forecast_sentence, value_text
 
 L = Labels(state.language())
@@ -32,8 +31,7 @@ if chosen:
             label = L(f"tile.{tile['key']}") if f"tile.{tile['key']}" in LABELS else L.status(tile["status"], vocab)
             helptext = L("tile.help.active") if tile["kind"] == "active" else (
                 L("tile.help.reached") if tile["kind"] == "reached" else L(f"tile.help.{tile['kind']}"))
-            shown = publish.SUPPRESSED if tile["value"] is None else L.num(tile["value"])  # ministry: 1, 2 → *
-            st.metric(label, shown, help=helptext, border=True)
+            st.metric(label, count_text(tile["value"], L), help=helptext, border=True)  # ministry: 1, 2 → *
 
     st.subheader(L("targets.heading"))
     cards = sorted(result["targets"], key=lambda card: not card["headline"])   # the headline target first
@@ -49,17 +47,20 @@ if chosen:
                 state_word = L(f"state.{card['state']}")
                 st.badge(f"{charts.STATE_ICONS[card['state']]} {state_word}",
                          color=charts.STATE_BADGE_COLOURS[card["state"]])
-                achieved = value_text(card, card["achieved"], L.lang)
+                hidden = card.get("suppressed", False)    # ministry: a small count, and what is computed from it
+                achieved = HIDDEN if hidden else value_text(card, card["achieved"], L.lang)
                 target = value_text(card, card["target"], L.lang)
                 text = (L("targets.at_most_of", achieved=achieved, target=target) if card["direction"] == "at_most"
                         else L("targets.achieved_of", achieved=achieved, target=target))
-                st.markdown(f"### {text} · {L.pct(card['attainment'])}")
+                st.markdown(f"### {escaped(text)} · {escaped(HIDDEN if hidden else L.pct(card['attainment']))}")
                 st.plotly_chart(charts.attainment_bar(card["attainment"], card["state"]), width="stretch",
                                 config={"staticPlot": True}, key=f"bar-{card['program']}-{card['id']}")
-                st.write(forecast_sentence(card, L.lang))
+                st.write(escaped(L("report.forecast_hidden")) if hidden else forecast_sentence(card, L.lang))
                 st.caption(" · ".join([
                     L("targets.period", start=L.date(card["period_start"]), end=L.date(card["period_end"])),
                     L("targets.expected", expected=value_text(card, card["expected"], L.lang)),
                     *([L("targets.window", months=L.num(card["forecast_window_months"], 0))]
                       if card.get("forecast_window_months") else []),
                 ]))
+    if any(t["value"] is None for t in tiles) or any(c.get("suppressed") for c in cards):
+        star_note(L)

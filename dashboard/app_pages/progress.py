@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
-from dashboard.widgets import chart
+from dashboard.widgets import chart, star_note, starred
 from pipelines.text.targets import statuses_text
 
 L = Labels(state.language())
@@ -20,6 +20,7 @@ if chosen:
 
     if not result["targets"]:
         st.info(L("targets.none"))
+    any_hidden = False
     for i, target in enumerate(result["targets"]):
         measure = L(f"measure.{target['measure']}") + (
             f" · {statuses_text(target['statuses'], lambda s: L.status(s, vocab), L.lang)}"
@@ -27,9 +28,10 @@ if chosen:
         series = target["series"]
         frame = pd.DataFrame({"month_end": series["month_end"], "cumulative": series["cumulative"]})
         band = pd.DataFrame(target["forecast_band"], columns=["date", "low", "mid", "high"])
-        download = pd.concat([frame.assign(kind="achieved"),
+        download = pd.concat([starred(frame, ["cumulative"]).assign(kind="achieved"),   # ministry: hidden → *
                               band.rename(columns={"date": "month_end", "mid": "cumulative"}).assign(kind="forecast")],
                              ignore_index=True)
+        any_hidden = any_hidden or frame["cumulative"].isna().any() or target.get("suppressed", False)
         title = target["label"] if len(chosen) == 1 else f"{target['program_name']}: {target['label']}"
         chart(charts.progress(series, {**target, "label": title}, L), download, L("progress.caption", measure=measure),
               f"verlauf_{target['id']}.csv", L, f"progress-{i}")
@@ -37,4 +39,7 @@ if chosen:
     st.subheader(L("progress.monthly"))
     monthly = result["monthly"].copy()
     monthly["series"] = [L("tile.entered") if s == "entered" else L.status(s, vocab) for s in monthly["series"]]
-    chart(charts.monthly(monthly, L), monthly, L("progress.monthly_caption"), "monatlich.csv", L, "monthly")
+    chart(charts.monthly(monthly, L), starred(monthly, ["count"]), L("progress.monthly_caption"), "monatlich.csv", L,
+          "monthly")
+    if any_hidden or monthly["count"].isna().any():
+        star_note(L)

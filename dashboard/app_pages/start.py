@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
-from dashboard.widgets import escaped
+from dashboard.widgets import HIDDEN, escaped, star_note
 from pipelines.metrics import panels
 from pipelines.targets import STATES
 from pipelines.text.targets import chance_text, value_text
@@ -21,8 +21,10 @@ if chosen:
     key, as_of = state.marker(), state.as_of()
     st.caption(L("start.intro", as_of=L.date(as_of)))
     programs = data.programs(key)
-    frame = panels.portfolio(data.overview(key, chosen, as_of)["targets"],
-                             programs[programs["program_id"].isin(chosen)])
+    cards = data.overview(key, chosen, as_of)["targets"]
+    frame = panels.portfolio(cards, programs[programs["program_id"].isin(chosen)])
+    # ministry: a card whose count is hidden shows * where its count and what is computed from it stand
+    hidden_cards = {(c["program"], c["id"]) for c in cards if c.get("suppressed")}
     funders = sorted(f for f in frame["funder"].dropna().unique())
 
     state.from_url("start_funder", "funder", funders, many=True)
@@ -49,20 +51,24 @@ if chosen:
         return "uebersicht?" + urlencode({"program": program, "as_of": as_of.isoformat(), "lang": L.lang})
 
     no_target = L("start.no_target")
+    hidden = [(p, t) in hidden_cards for p, t in zip(view["program"], view["target_id"])]
     shown = pd.DataFrame({
         L("start.program"): view["program_name"],
         L("start.target"): [("★ " if h else "") + (lbl if isinstance(lbl, str) else no_target)
                             for h, lbl in zip(view["headline"], view["label"])],
         L("start.state"): ["" if not isinstance(s, str) else f"{charts.STATE_ICONS[s]} {L(f'state.{s}')}"
                            for s in view["state"]],
-        L("start.achieved"): ["" if pd.isna(r.achieved) else L(
+        L("start.achieved"): ["" if pd.isna(r.achieved) and not gone else L(
             "targets.at_most_of" if r.direction == "at_most" else "targets.achieved_of",
-            achieved=value_text(card(r), r.achieved, L.lang), target=value_text(card(r), r.target, L.lang))
-            for r in view.itertuples()],
-        L("start.attainment"): ["" if pd.isna(v) else L.pct(v) for v in view["attainment"]],
-        L("start.forecast"): ["" if pd.isna(r.forecast) else value_text(
-            card(r), r.forecast if r.measure == "share" else round(r.forecast), L.lang) for r in view.itertuples()],
-        L("start.probability"): ["" if pd.isna(p) else chance_text(p, L.lang) for p in view["probability"]],
+            achieved=HIDDEN if gone else value_text(card(r), r.achieved, L.lang),
+            target=value_text(card(r), r.target, L.lang)) for r, gone in zip(view.itertuples(), hidden)],
+        L("start.attainment"): [HIDDEN if gone else "" if pd.isna(v) else L.pct(v)
+                                for v, gone in zip(view["attainment"], hidden)],
+        L("start.forecast"): [HIDDEN if gone else "" if pd.isna(r.forecast) else value_text(
+            card(r), r.forecast if r.measure == "share" else round(r.forecast), L.lang)
+            for r, gone in zip(view.itertuples(), hidden)],
+        L("start.probability"): [HIDDEN if gone else "" if pd.isna(p) else chance_text(p, L.lang)
+                                 for p, gone in zip(view["probability"], hidden)],
         L("start.funder"): view["funder"].fillna("–"),
         L("start.open"): [link(p) for p in view["program"]],
     })
@@ -71,6 +77,8 @@ if chosen:
         L("start.probability"): st.column_config.TextColumn(help=L("start.probability_help")),
     })
     st.caption(L("start.caption"))
+    if any(hidden):
+        star_note(L)
     # the same in this tab: choose the program in the sidebar, then open its overview
     names = dict(zip(programs["program_id"], programs["name"]))
 

@@ -17,7 +17,7 @@ Example:
 from pipelines.indicators.load import load
 from pipelines.indicators.queries import (
     COUNT_UNITS, FAR_ABOVE_FACTOR, FLAGS, IMPLAUSIBLE_COLUMNS, IMPLAUSIBLE_FLAGS, OVERVIEW_COLUMNS,
-    PERCENT_LIKE_MAX, PERCENT_UNITS, implausible_targets, indicator_table, programme_overview,
+    PERCENT_LIKE_MAX, PERCENT_UNITS, implausible_targets, indicator_table, indicator_years, programme_overview,
     target_history,
 )
 from pipelines.indicators.read import ROW_COLUMNS, SOURCES, breakdown_to_json, detect, normalise, parse_numbers
@@ -25,6 +25,6 @@ from pipelines.indicators.read import ROW_COLUMNS, SOURCES, breakdown_to_json, d
 __all__ = [
     "COUNT_UNITS", "FAR_ABOVE_FACTOR", "FLAGS", "IMPLAUSIBLE_COLUMNS", "IMPLAUSIBLE_FLAGS",
     "OVERVIEW_COLUMNS", "PERCENT_LIKE_MAX", "PERCENT_UNITS", "ROW_COLUMNS", "SOURCES",
-    "breakdown_to_json", "detect", "implausible_targets", "indicator_table", "load", "normalise",
+    "breakdown_to_json", "detect", "implausible_targets", "indicator_table", "indicator_years", "load", "normalise",
     "parse_numbers", "programme_overview", "target_history",
 ]

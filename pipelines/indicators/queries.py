@@ -172,6 +172,12 @@ def _same(a: float | None, b: float | None) -> bool:
     return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-9)
 
 
+def indicator_years(con: duckdb.DuckDBPyConnection) -> list[int]:
+    """The reporting years of the stored indicator values, ascending (the ESF page's year filter)."""
+    return [int(r[0]) for r in db.run(con, "select distinct year from indicator_value where year is not null "
+                                           "order by year").fetchall()]
+
+
 OVERVIEW_COLUMNS = [
     "programme", "title", "fund", "indicator_type", "indicator", "indicator_name", "unit", "year",
     "achieved", "target", "attainment", "flag",

@@ -155,6 +155,29 @@ WORDS: dict[str, tuple[str, str]] = {
     "access.admin.log_empty": ("Keine Einträge für diese Auswahl.", "No entries for this choice."),
     "access.admin.log_count": ("{count} Einträge", "{count} entries"),
     "access.admin.log_csv": ("Protokoll als CSV", "Audit log as CSV"),
+    # refusals as the admin page words them: its fields, not the command line's flags
+    # (access.page.<code>[.<change>]; {field} is the page's label of the field)
+    "access.page.lead_needs_program": (
+        "Eine Projektleitung braucht mindestens ein Programm: bitte im Feld »{field}« eines auswählen.",
+        "A program lead needs at least one program: please choose one in the field '{field}'."),
+    "access.page.lead_needs_program.revoked": (
+        "Eine Projektleitung braucht mindestens ein Programm: erst ein anderes freigeben, dann dieses entziehen "
+        "– oder das Konto entfernen.",
+        "A program lead needs at least one program: grant another one first, then revoke this one – or remove "
+        "the account."),
+    "access.page.ministry_needs_funder": (
+        "Ein Ministeriumskonto braucht einen Fördergeber: bitte im Feld »{field}« eintragen, so wie er in den "
+        "Programmdateien steht.",
+        "A ministry account needs a funder: please enter it in the field '{field}', as written in the program "
+        "files."),
+    "access.page.funder_only_ministry": (
+        "Nur Ministeriumskonten haben einen Fördergeber: für die Rolle {role} bitte das Feld »{field}« leer lassen.",
+        "Only ministry accounts have a funder: for the role {role} please leave the field '{field}' empty."),
+    "access.page.programs_not_for_role": (
+        "Die Rolle {role} bekommt keine Programme (Admins sehen alle, Ministerien die ihres Fördergebers): bitte "
+        "das Feld »{field}« leer lassen.",
+        "The role {role} is granted no programs (admins see all, ministries those of their funder): please leave "
+        "the field '{field}' empty."),
     # roles
     "access.role.admin": ("Admin", "Admin"),
     "access.role.lead": ("Projektleitung", "Program lead"),

@@ -7,7 +7,7 @@ import math
 
 # `pipelines.text` assembles its catalog from this module: the module, not its names, is imported
 # here, so `text.say` is looked up when a render function runs (after the catalog is built).
-from pipelines import text
+from pipelines import text, vocab
 
 WORDS: dict[str, tuple[str, str]] = {
     # fields of an indicator file (named in problems)
@@ -95,6 +95,36 @@ WORDS: dict[str, tuple[str, str]] = {
     "indicators.reason.target_zero": (
         "Zielwert ist 0: Erreichungsgrad nicht berechenbar.",
         "Target is 0: attainment cannot be computed."),
+    # the ESF page (dashboard/app_pages/programmes.py): breakdowns as text, columns, the chart
+    "indicators.breakdown.total": ("Insgesamt", "Total"),
+    "indicators.breakdown.priority": ("Prioritätsachse {value}", "priority axis {value}"),
+    "indicators.breakdown.investment_priority": ("Investitionspriorität {value}", "investment priority {value}"),
+    "indicators.breakdown.specific_objective": ("Spezifisches Ziel {value}", "specific objective {value}"),
+    "indicators.breakdown.region_category": ("Regionenkategorie: {value}", "region category: {value}"),
+    "indicators.breakdown.gender": ("Geschlecht: {value}", "gender: {value}"),
+    "indicators.breakdown.age_group": ("Altersgruppe: {value}", "age group: {value}"),
+    "indicators.breakdown.target_group": ("Zielgruppe: {value}", "target group: {value}"),
+    "indicators.breakdown.region": ("Region: {value}", "region: {value}"),
+    "indicators.breakdown.site": ("Standort: {value}", "site: {value}"),
+    "indicators.breakdown.cohort": ("Kohorte: {value}", "cohort: {value}"),
+    "indicators.breakdown.other": ("{key}: {value}", "{key}: {value}"),
+    # breakdown values with a German name (EU region categories; genders in aggregate figures)
+    "indicators.value.more_developed": ("stärker entwickelt", "more developed"),
+    "indicators.value.transition": ("Übergangsregion", "transition"),
+    "indicators.value.less_developed": ("weniger entwickelt", "less developed"),
+    "indicators.value.female": ("Frauen", "women"),
+    "indicators.value.male": ("Männer", "men"),
+    "indicators.value.diverse": ("divers", "diverse"),
+}
+
+#: Breakdown keys in the order they are read (the rest follow alphabetically).
+BREAKDOWN_ORDER = ("priority", "investment_priority", "specific_objective", "region_category", "gender",
+                   "age_group", "target_group", "region", "site", "cohort")
+#: Breakdown values with a name of their own: (key, value lower-case) -> indicators.value.<code>.
+BREAKDOWN_VALUES = {
+    ("region_category", "more developed"): "more_developed",
+    ("region_category", "transition"): "transition",
+    ("region_category", "less developed"): "less_developed",
 }
 
 
@@ -136,11 +166,43 @@ def implausible_reason(row: dict, lang: str = "de") -> str:
     factor = achieved / target if known else None
     return text.say(
         f"indicators.reason.{row['flag']}", lang,
-        target=text.number(target, lang, _decimals(target)),
-        achieved=text.number(achieved, lang, _decimals(achieved)),
+        target=number_text(target, lang),
+        achieved=number_text(achieved, lang),
         unit=row["unit"] or "–",
         factor=text.number(factor, lang, 1),
     )
+
+
+def breakdown_text(breakdown: dict | None, lang: str = "de") -> str:
+    """A breakdown as read: {"investment_priority": "9i", "gender": "W"} ->
+    'Investitionspriorität 9i, Geschlecht: Frauen'; {} (the programme total) -> 'Insgesamt'.
+
+    Known keys in BREAKDOWN_ORDER with their label, others as written; EU region categories and
+    genders (any accepted spelling, vocab.VALUE_ALIASES) by their German or English name.
+    """
+    if not breakdown:
+        return text.say("indicators.breakdown.total", lang)
+    keys = sorted(breakdown, key=lambda k: (BREAKDOWN_ORDER.index(k) if k in BREAKDOWN_ORDER else len(BREAKDOWN_ORDER),
+                                            k))
+    parts = []
+    for key in keys:
+        value = str(breakdown[key])
+        code = BREAKDOWN_VALUES.get((key, value.strip().lower()))
+        if key == "gender":
+            code = vocab.canonical_value("gender", value)
+        if code:
+            value = text.say(f"indicators.value.{code}", lang)
+        if key in BREAKDOWN_ORDER:
+            parts.append(text.say(f"indicators.breakdown.{key}", lang, value=value))
+        else:
+            parts.append(text.say("indicators.breakdown.other", lang, key=key.replace("_", " "), value=value))
+    joined = ", ".join(parts)
+    return joined[:1].upper() + joined[1:]
+
+
+def number_text(value, lang: str = "de") -> str:
+    """An indicator value as shown: whole numbers without decimals (15.191), others with two (25,50)."""
+    return text.number(value, lang, _decimals(value))
 
 
 def _missing(value) -> bool:

@@ -168,3 +168,9 @@ def test_flag_labels_in_both_languages():
     assert flag_label(None) == "" and flag_label("") == ""
     assert set(ind.FLAGS) >= set(ind.IMPLAUSIBLE_FLAGS)
     assert all(flag_label(f) != f for f in ind.FLAGS)
+
+
+def test_the_years_of_the_stored_values_for_the_year_filter(con):
+    assert ind.indicator_years(con) == []
+    loaded(con, DATA / "esif_small.csv")
+    assert ind.indicator_years(con) == [2018, 2019, 2020, 2021]   # the file's years, each once

@@ -1,0 +1,103 @@
+"""A hidden value is `*` wherever the ministry sees or downloads it (issue 13), with the report's legend;
+other roles see the numbers and no legend. AppTest on the demo store, Kassel on 31.03.2019: 1 or 2 women
+in employment (hidden), 4 in training, 5 in training or employment, 67 entered."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from dashboard.widgets import escaped
+from pipelines import text
+from tests.access.test_ministry_pages import small_counts
+from tests.helpers.app import KASSEL, MediaRecorder, choose, new_app, open_page, problems
+
+EARLY = dt.date(2019, 3, 31)
+LEGEND = escaped(text.say("report.star", "de"))      # as st.caption gets it: "* = Fallzahl unterdrückt (…)"
+EMPLOYMENT = "Mindestens 25 Frauen in sozialversicherungspflichtiger Beschäftigung"
+
+
+@pytest.fixture
+def demo_store(demo_path, monkeypatch):
+    monkeypatch.setenv("OUTCOMES_DB", str(demo_path))
+    return demo_path
+
+
+def page_as(page, user="ministerium", role="ministry", recorder=None):
+    at = new_app(user, role).run()
+    choose(at, [KASSEL], EARLY)
+    return open_page(at, page)
+
+
+def csvs(at, recorder) -> list[list[list[str]]]:
+    """Every download of the page as rows of cells."""
+    return [[line.split(";") for line in recorder.content(b).decode("utf-8-sig").splitlines()]
+            for b in at.get("download_button")]
+
+
+def legend_shown(at) -> bool:
+    return LEGEND in [c.value for c in at.caption]
+
+
+def test_the_overview_card_of_a_hidden_count_shows_star_of_25_and_no_forecast(demo_store):
+    at = page_as("overview")
+    assert problems(at) == []
+    headings = [m.value for m in at.markdown if m.value.startswith("### ")]
+    # the four cards: agreement 5 of 50, employment hidden, 67 of 150 entered, 4 of 50 in training
+    assert headings == ["### 5 von 50 · 10 %", r"### \* von 25 · \*", "### 67 von 150 · 45 %", "### 4 von 50 · 8 %"]
+    assert r"\* \(kleine Fallzahl\)" in [m.value for m in at.markdown]
+    assert not any("– von" in m.value for m in at.markdown)
+    assert legend_shown(at)
+
+
+def test_the_lead_sees_the_number_and_no_legend(demo_store):
+    at = page_as("overview", "kassel", "lead")
+    headings = [m.value for m in at.markdown if m.value.startswith("### ")]
+    assert headings[0] == "### 5 von 50 · 10 %" and "*" not in headings[1] and "von 25" in headings[1]
+    assert not legend_shown(at)
+
+
+def test_the_start_table_shows_star_for_the_hidden_card(demo_store):
+    at = page_as("start")
+    assert problems(at) == []
+    table = at.dataframe[0].value.set_index("Ziel")
+    row = table.loc[EMPLOYMENT]
+    assert (row["Erreicht / Ziel"], row["Zielerreichung"], row["Prognose zum Ende"], row["Wahrscheinlichkeit"]) == (
+        "* von 25", "*", "*", "*")
+    assert table.loc["Mindestens 50 Frauen in Ausbildung", "Erreicht / Ziel"] == "4 von 50"
+    assert legend_shown(at)
+
+
+def test_the_progress_downloads_give_star_for_hidden_months(demo_store):
+    recorder = MediaRecorder()
+    with recorder.recording():
+        at = page_as("progress")
+    assert problems(at) == []
+    agreement, employment, entered, training, monthly = csvs(at, recorder)
+    achieved = {r[0]: r[1] for r in employment[1:] if r[2] == "achieved"}
+    # employment: nobody until December 2018, then 1 or 2 (hidden) in the first quarter of 2019; no forecast
+    assert [achieved[m] for m in ("31.12.2018", "31.01.2019", "28.02.2019", "31.03.2019")] == ["0", "*", "*", "*"]
+    assert not [r for r in employment[1:] if r[2] == "forecast"]
+    # the agreement (training or employment): 0 until September 2018, hidden Oct–Dec (a step of 1 or 2
+    # would show), 5 from January 2019
+    agreed = {r[0]: r[1] for r in agreement[1:] if r[2] == "achieved"}
+    assert [agreed[m] for m in ("30.09.2018", "31.10.2018", "31.12.2018", "31.01.2019")] == ["0", "*", "*", "5"]
+    for table in (agreement, employment, entered, training):
+        assert not small_counts(r[1] for r in table[1:] if r[2] == "achieved")
+    assert "*" in [r[2] for r in monthly[1:]] and not small_counts(r[2] for r in monthly[1:])
+    assert legend_shown(at)
+
+
+def test_the_funnel_charts_tables_and_downloads_give_star(demo_store):
+    recorder = MediaRecorder()
+    with recorder.recording():
+        at = page_as("funnel")
+    assert problems(at) == []
+    stages, outcomes, exits = csvs(at, recorder)
+    assert ["reached", "employment", "*", "*", "Beschäftigung"] in stages
+    assert ["reached", "employment", "*", "*", "Beschäftigung"] in outcomes
+    assert [r[:2] for r in exits[1:]] == [["completed", "0"], ["dropped_out", "*"], ["moved", "*"], ["other", "*"]]
+    charts = {chart.proto.spec for chart in at.get("plotly_chart")}
+    assert any('"text":["4","*","0","0"]' in spec.replace(" ", "") for spec in charts)   # Je Ergebnis
+    assert legend_shown(at)
