@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.dashboard.test_browser import assert_no_error, browser, open_as, page, screenshot, server  # noqa: F401
+from tests.helpers.browser import assert_no_error, open_as, screenshot
 
 pytestmark = pytest.mark.browser
 
@@ -22,7 +22,7 @@ def chart_facts(tab) -> dict:
 
 @pytest.mark.parametrize("lang,achieved,target", [("de", "Ist (kumuliert)", "Soll"),
                                                   ("en", "Achieved (cumulative)", "Target")])
-def test_a_target_line_is_drawn_where_the_legend_names_one(server, page, lang, achieved, target):  # noqa: F811
+def test_a_target_line_is_drawn_where_the_legend_names_one(server, page, lang, achieved, target):
     from playwright.sync_api import expect
 
     open_as(page, f"{server['url']}/programme?indicator=CO23&lang={lang}")
@@ -37,7 +37,7 @@ def test_a_target_line_is_drawn_where_the_legend_names_one(server, page, lang, a
     assert screenshot(page, f"esf_{lang}").stat().st_size > 10_000
 
 
-def test_no_target_no_legend_entry_and_no_empty_year(server, page):  # noqa: F811
+def test_no_target_no_legend_entry_and_no_empty_year(server, page):
     from playwright.sync_api import expect
 
     open_as(page, f"{server['url']}/programme?indicator=CO01")
