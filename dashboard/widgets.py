@@ -99,7 +99,8 @@ _PRINT_CSS = """
   [data-testid="stDecoration"], [data-testid="stBaseButton-secondary"] { display: none !important; }
   .wm-print-head { display: block; position: fixed; top: 0; left: 0; right: 0; font-size: 9pt;
                    border-bottom: 1px solid #999; background: white; padding: 2pt 0; }
-  [data-testid="stMain"] { margin-left: 0 !important; }
+  /* charts keep the width they had on screen: the page is shrunk so that they fit the sheet */
+  [data-testid="stMain"] { margin-left: 0 !important; zoom: 0.7; }
   [data-testid="stMainBlockContainer"] { padding-top: 24pt !important; max-width: 100% !important; }
   @page { margin: 14mm 12mm; }
 }
