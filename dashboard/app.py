@@ -18,6 +18,7 @@ if str(ROOT) not in sys.path:  # `streamlit run dashboard/app.py` from a fresh c
 from dashboard import data, state  # noqa: E402
 from dashboard.widgets import escaped  # noqa: E402
 from pipelines import access, text  # noqa: E402
+from pipelines.store import db  # noqa: E402
 from dashboard.i18n import Labels  # noqa: E402
 
 st.set_page_config(page_title="Wirkungsmonitor", page_icon="📈", layout="wide")
@@ -83,6 +84,8 @@ try:
     data.ensure_store()
     state.sidebar(L)
     page.run()
+except db.StoreBusy as exc:  # another load kept the store longer than a page waits: nothing was saved
+    st.warning(text.say("store.busy_gave_up", lang, seconds=f"{exc.waited_s:.0f}"))
 except access.AccessError as exc:  # a refusal in the catalog's words (values from people escaped)
     st.error(text.say(exc.code, lang, **{k: escaped(v) for k, v in exc.params.items()}))
 except Exception as exc:  # a sentence, never a traceback (st.rerun/st.stop are BaseExceptions)

@@ -19,7 +19,7 @@ from pathlib import Path
 import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
-from pipelines import access, indicators, metrics, report
+from pipelines import access, indicators, metrics, report, text
 from pipelines.access import publish
 from pipelines.ingest import programs as program_files
 from pipelines.metrics import panels
@@ -35,6 +35,7 @@ PERSON_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, EXPIRED_KEY = "access_person", "access_
     "access_expired"
 VIA_KEY, IDP_LOGOUT_KEY = "access_via", "access_idp_logout"   # "oidc": logged in through the identity provider
 NOBODY = access.Person("-", "lead")      # no account: sees no program
+PAGE_WRITE_WAIT_S = 120.0                 # a page waits at most this long for another load (less if configured)
 
 
 def person() -> access.Person:
@@ -132,10 +133,17 @@ def writing():
     logged (files, target edits) is checked afterwards, and one naming a program she may not change
     throws the whole change away (`db.writing` swaps its copy in only on success); each is audited.
 
+    While another load writes the store, the page says so and waits (at most PAGE_WRITE_WAIT_S).
+
     Raises:
         access.AccessError("access.forbidden"): she may not change (one of) the programs.
+        db.StoreBusy: the other load did not finish in time (app.py says so in a sentence).
     """
-    with db.writing(store_path()) as con:
+    lang = st.session_state.get("lang", "de")   # state.LANG_KEY (state imports this module)
+    notice = st.empty()
+    with db.writing(store_path(), wait_s=min(db.write_wait_limit(), PAGE_WRITE_WAIT_S),
+                    on_wait=lambda: notice.info(text.say("store.busy", lang))) as con:
+        notice.empty()
         who = access.connection.current(con, person()) if PERSON_KEY in st.session_state else None
         if who is None or who.role not in ("admin", "lead"):
             raise access.AccessError("access.read_only", {"name": person().name})

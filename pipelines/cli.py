@@ -49,7 +49,7 @@ def _date(value: str) -> dt.date:
 @contextmanager
 def _writing(args) -> Iterator:
     """The store for a change: one writer at a time; a second one waits, saying so."""
-    with db.writing(args.db, on_wait=lambda: print(say("cli.store_busy", args.lang), file=sys.stderr)) as con:
+    with db.writing(args.db, on_wait=lambda: print(say("store.busy", args.lang), file=sys.stderr)) as con:
         yield con
 
 
@@ -550,7 +550,8 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_ERROR
     except db.StoreBusy as exc:
-        print(say("cli.store_busy_gave_up", getattr(args, "lang", "de"), seconds=f"{exc.waited_s:.0f}"),
+        lang = getattr(args, "lang", "de")
+        print(say("store.busy_gave_up", lang, seconds=f"{exc.waited_s:.0f}"), say("cli.write_wait_hint", lang),
               file=sys.stderr)
         return EXIT_ERROR
     except (_Refused, FileNotFoundError) as exc:

@@ -239,6 +239,11 @@ class StoreBusy(Exception):
 WRITE_WAIT_S = 600.0   # default wait for another writer; $OUTCOMES_WRITE_WAIT_S overrides
 
 
+def write_wait_limit() -> float:
+    """How long a writer waits for another: $OUTCOMES_WRITE_WAIT_S, else WRITE_WAIT_S seconds."""
+    return float(os.environ.get("OUTCOMES_WRITE_WAIT_S", WRITE_WAIT_S))
+
+
 def _is_file_store(path: Path) -> bool:
     return str(path) != ":memory:" and not is_lake(path)
 
@@ -288,7 +293,7 @@ def writing(db: str | os.PathLike | None = None, *, wait_s: float | None = None,
             con.close()
         return
     path.parent.mkdir(parents=True, exist_ok=True)
-    limit = float(os.environ.get("OUTCOMES_WRITE_WAIT_S", WRITE_WAIT_S)) if wait_s is None else wait_s
+    limit = write_wait_limit() if wait_s is None else wait_s
     started = time.monotonic()
     with open(_lock_path(path), "a+b") as lock:
         notified = False

@@ -39,12 +39,7 @@ WORDS: dict[str, tuple[str, str]] = {
     "cli.report_written": ("Bericht geschrieben: {path} ({seconds} s)", "Report written: {path} ({seconds} s)"),
     "cli.refused": ("Abgelehnt: {detail}", "Refused: {detail}"),
     "cli.error": ("Fehler: {detail}", "Error: {detail}"),
-    "cli.store_busy": ("Datenbank wird gerade aktualisiert … (wartet auf die laufende Ladung)",
-                       "The store is being updated … (waiting for the running load)"),
-    "cli.store_busy_gave_up": ("Die Datenbank wird noch aktualisiert: nach {seconds} s aufgegeben. Bitte später erneut "
-                               "versuchen (Wartezeit: OUTCOMES_WRITE_WAIT_S).",
-                               "The store is still being updated: gave up after {seconds} s. Please try again later "
-                               "(wait limit: OUTCOMES_WRITE_WAIT_S)."),
+    "cli.write_wait_hint": ("(Wartezeit: OUTCOMES_WRITE_WAIT_S)", "(wait limit: OUTCOMES_WRITE_WAIT_S)"),
     "cli.store_copied": ("{source} nach {target} kopiert: {tables} Tabellen, {rows} Zeilen.",
                          "Copied {source} to {target}: {tables} tables, {rows} rows."),
     "cli.demo_on_lake": ("Die Demo wird in eine Datei gebaut; mit `outcomes store copy --to …` kommt sie in den "

@@ -10,6 +10,13 @@ WORDS: dict[str, tuple[str, str]] = {
     "status.employment": ("Beschäftigung", "Employment"),
     "status.qualification": ("Qualifikation", "Qualification"),
     "status.education": ("Schule/Studium", "Education"),
+    # the store while another load writes it (the CLI and the pages)
+    "store.busy": ("Datenbank wird gerade aktualisiert … (wartet auf die laufende Ladung)",
+                   "The store is being updated … (waiting for the running load)"),
+    "store.busy_gave_up": ("Die Datenbank wird noch aktualisiert: nach {seconds} s aufgegeben. Bitte später erneut "
+                           "versuchen – es ist nichts gespeichert.",
+                           "The store is still being updated: gave up after {seconds} s. Please try again later – "
+                           "nothing was saved."),
     # target states, measures, participant fields, exit reasons, genders, age bands
     "state.met": ("erfüllt", "met"),
     "state.on_track": ("im Plan", "on track"),

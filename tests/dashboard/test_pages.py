@@ -684,6 +684,25 @@ def test_data_upload_good_csv(empty_db):
     assert tiles(at)["Ausbildung begonnen"] == str(status["reached"]["training"]) == "1"
 
 
+def test_an_upload_while_another_load_writes_waits_then_says_so_and_saves_nothing(empty_db, monkeypatch):
+    """Another load holds the store (its lock) longer than the page waits (here 1 s): the page says that
+    the store is being updated and that nothing was saved, never an error; the store is unchanged."""
+    import fcntl
+
+    at = data_page_with_program(empty_db)
+    monkeypatch.setenv("OUTCOMES_WRITE_WAIT_S", "1")
+    before = query(empty_db, "select count(*) from load")
+    with open(f"{empty_db}.lock", "a+b") as lock:          # what a running `outcomes ingest` holds
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        upload(at, [("gut.csv", GOOD_CSV.encode("utf-8"))], program="test-programm")
+    assert [e.value for e in at.exception] == [] and [e.value for e in at.error] == []
+    assert [w.value for w in at.warning][-1] == (
+        "Die Datenbank wird noch aktualisiert: nach 1 s aufgegeben. Bitte später erneut versuchen – es ist nichts "
+        "gespeichert.")
+    assert query(empty_db, "select count(*) from load") == before
+    assert query(empty_db, "select count(*) from participant") == [(0,)]
+
+
 def test_data_upload_bad_date_shows_line_and_column_and_stores_nothing(empty_db):
     at = data_page_with_program(empty_db)
     upload(at, [("kaputt.csv", BAD_CSV.encode("utf-8"))], program="test-programm")
