@@ -1,19 +1,13 @@
--- Participants whose entry_date lies in [$a, day] (a null $a = open start) for every day of $days
--- (a null day = open end). One row per group and day (__GROUP__ over alias p; the constant 'all'
--- when not grouping): grp, i (the day's position in $days, from 1), n.
-with days as (
-    select i, coalesce(($days::date[])[i], 'infinity'::date) as until
-    from range(1, len($days::date[]) + 1) r(i)
-),
-
-entrants as (
-    select __GROUP__ as grp, p.entry_date
+-- Participants whose entry_date lies in [$a, $b] (a null = open end). One row per group
+-- (__GROUP__ over alias p; the constant 'all' when not grouping): grp, n.
+with entrants as (
+    select __GROUP__ as grp
     from participant p
     where __SCOPE__
       and ($a::date is null or p.entry_date >= $a)
+      and ($b::date is null or p.entry_date <= $b)
 )
 
-select x.grp, d.i, count(*) as n
-from entrants x
-join days d on x.entry_date <= d.until
-group by x.grp, d.i
+select grp, count(*) as n
+from entrants
+group by grp

@@ -22,31 +22,14 @@ first_starts as (
     where list_contains($statuses, e.status)
       and __PROGRAMS__      -- the join with the entrants keeps the scope's participants
     group by e.person_key
-),
-
--- she counts in n from her entry day, in reached from the day both her entry and a start lie behind
-per_person as (
-    select x.grp, x.entry_date,
-           -- (greatest() would skip a missing start)
-           case when r.first_start is not null then greatest(x.entry_date, r.first_start) end as reached_from
-    from entrants x
-    left join first_starts r using (person_key)
-),
-
--- counted per day first (a few thousand days), then summed up to each day of $days
-by_day as (
-    select grp, entry_date as day, count(*) as n, 0 as reached
-    from per_person
-    group by grp, entry_date
-
-    union all
-    select grp, reached_from, 0, count(*)
-    from per_person
-    where reached_from is not null
-    group by grp, reached_from
 )
 
-select b.grp, d.i, sum(b.n)::bigint as n, sum(b.reached)::bigint as reached
-from by_day b
-join days d on b.day <= d.until
-group by b.grp, d.i
+select
+    x.grp,
+    d.i,
+    count(*)                                         as n,
+    count(*) filter (where r.first_start <= d.until) as reached
+from entrants x
+left join first_starts r using (person_key)
+join days d on x.entry_date <= d.until
+group by x.grp, d.i
