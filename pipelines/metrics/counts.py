@@ -213,8 +213,9 @@ def share_reached(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: s
 def share_reached_on(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],
                      a: Any, days: Sequence[Any], by: str | None = None) -> list:
     """`share_reached(a, day)` for every day of `days`, in one pass: a list in the order of `days`."""
-    counts = _count_on(con, "metrics_share_reached", scope, by, [dates.as_date(day) for day in days], width=2,
-                       statuses=known_statuses(con, scope, status), a=optional_date(a))
+    days = [dates.as_date(day) for day in days]
+    counts = _count_on(con, "metrics_share_reached", scope, by, days, width=2,
+                       statuses=known_statuses(con, scope, status), a=optional_date(a), last=max(days))
     if by is None:
         return [wilson(k, n) for n, k in counts]
     return [{group: wilson(k, n) for group, (n, k) in groups.items()} for groups in counts]

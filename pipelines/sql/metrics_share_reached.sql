@@ -1,7 +1,7 @@
 -- Of the participants who entered in [$a, day] (a null $a = open), how many have an episode of
 -- one of $statuses starting on or before the day, for every day of $days. One row per group and
 -- day (__GROUP__ over alias p; a constant when not grouping): grp, i (the day's position in
--- $days, from 1), n, reached.
+-- $days, from 1), n, reached. $last is the latest day of $days.
 with days as (
     select i, ($days::date[])[i] as until
     from range(1, len($days::date[]) + 1) r(i)
@@ -12,7 +12,7 @@ entrants as (
     from participant p
     where __SCOPE__
       and ($a::date is null or p.entry_date >= $a)
-      and p.entry_date <= (select max(until) from days)
+      and p.entry_date <= $last
 ),
 
 -- business rule: any start on or before the day counts, also one before entry
@@ -20,6 +20,7 @@ first_starts as (
     select e.person_key, min(e.start_date) as first_start
     from episode e
     where list_contains($statuses, e.status)
+      and e.start_date <= $last
       and __PROGRAMS__      -- the join with the entrants keeps the scope's participants
     group by e.person_key
 )
