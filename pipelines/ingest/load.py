@@ -172,7 +172,7 @@ class Ingestor:
                 upsert.replace_tracking_episodes(con, layout, load_id)
             if kind == "episodes":
                 upsert.replace_long_episodes(con, load_id)
-            derived.rebuild(con, result.programs)
+            derived.rebuild(con, result.programs, load_id=load_id)
             checks.assert_clean(con)
             if problems:
                 rejects.store_rejects(con, load_id, path.name, problems, self.lang)

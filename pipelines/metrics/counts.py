@@ -20,6 +20,10 @@ leaves room (all dates inclusive unless said otherwise):
 The counts take an optional `by` (a field of FIELDS, or several): then they answer the same
 question per group in one query, as {value: n} or {(value, value): n}; groups with nobody
 counted are absent (read them as 0).
+
+The cumulative counts also answer for several end days (`entered_on`, and in one pass
+`reached_on`, `leaving_on`, `share_reached_on`): a target's value on its evaluation date and on
+the day before its forecast window read the same rows once.
 """
 
 from __future__ import annotations
@@ -84,6 +88,21 @@ def _count(con, name: str, scope: Scope | None, by: By, **params: Any) -> int | 
     return {group: int(n) for group, n in rows}
 
 
+def _count_on(con, name: str, scope: Scope | None, by: By, days: Sequence[Any], width: int = 1,
+              **params: Any) -> list:
+    """Run a count of pipelines/sql over $days (rows grp, i, n…): per day (in the order of `days`)
+    the count, or {group: n} with `by`; a query with `width` counts per row gives tuples of them."""
+    sql, scope_params = scoped_sql(name, scope, by)
+    days = [optional_date(day) for day in days]
+    rows = db.run(con, sql, {**scope_params, **params, "days": days}).fetchall()
+    per_day: list[dict] = [{} for _ in days]
+    for group, i, *values in rows:
+        per_day[i - 1][group] = int(values[0]) if width == 1 else tuple(int(v) for v in values)
+    if by is None:
+        return [counts.get("all", 0 if width == 1 else (0,) * width) for counts in per_day]
+    return per_day
+
+
 # --------------------------------------------------------------------------------------
 # Counts
 # --------------------------------------------------------------------------------------
@@ -91,6 +110,13 @@ def _count(con, name: str, scope: Scope | None, by: By, **params: Any) -> int | 
 def entered(con: duckdb.DuckDBPyConnection, scope: Scope | None, a: Any, b: Any, by: By = None) -> int | dict:
     """Participants whose entry_date lies in [a, b] (None: open end)."""
     return _count(con, "metrics_entered", scope, by, a=optional_date(a), b=optional_date(b))
+
+
+def entered_on(con: duckdb.DuckDBPyConnection, scope: Scope | None, a: Any, days: Sequence[Any],
+               by: By = None) -> list:
+    """`entered(a, day)` for every day of `days`: a list in the order of `days` (one filter over
+    participant per day is cheaper than counting per entry date)."""
+    return [entered(con, scope, a, day, by) for day in days]
 
 
 def in_program(con: duckdb.DuckDBPyConnection, scope: Scope | None, d: Any, by: By = None) -> int | dict:
@@ -113,8 +139,14 @@ def reached(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | S
 
     "37 started training" is ``reached(con, scope, "training", program_start, d)``.
     """
-    return _count(con, "metrics_reached", scope, by, statuses=known_statuses(con, scope, status),
-                  a=optional_date(a), b=optional_date(b))
+    return reached_on(con, scope, status, a, [b], by)[0]
+
+
+def reached_on(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str], a: Any,
+               days: Sequence[Any], by: By = None) -> list:
+    """`reached(a, day)` for every day of `days`, in one pass: a list in the order of `days`."""
+    return _count_on(con, "metrics_reached", scope, by, days, statuses=known_statuses(con, scope, status),
+                     a=optional_date(a))
 
 
 def leavers(con: duckdb.DuckDBPyConnection, scope: Scope | None, a: Any, b: Any, by: By = None) -> int | dict:
@@ -127,12 +159,16 @@ def leavers(con: duckdb.DuckDBPyConnection, scope: Scope | None, a: Any, b: Any,
 # --------------------------------------------------------------------------------------
 
 def _leaving(con, scope: Scope | None, status, a: Any, b: Any) -> tuple[int, int, int]:
-    sql, params = scoped_sql("metrics_leaving_results", scope)
-    row = db.run(con, sql, {
-        **params, "statuses": known_statuses(con, scope, status), "a": optional_date(a), "b": optional_date(b),
-        "window_days": UPON_LEAVING_DAYS, "follow_up_months": FOLLOW_UP_MONTHS,
-    }).fetchone()
-    return int(row[0]), int(row[1]), int(row[2])
+    return leaving_on(con, scope, status, a, [b])[0]
+
+
+def leaving_on(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str], a: Any,
+               days: Sequence[Any]) -> list[tuple[int, int, int]]:
+    """For every day of `days`, in one pass: (leavers in [a, day], of them in `status` upon leaving,
+    of them in `status` six months after leaving) — `upon_leaving` and `six_months_after`."""
+    return _count_on(con, "metrics_leaving_results", scope, None, days, width=3,
+                     statuses=known_statuses(con, scope, status),
+                     a=optional_date(a), window_days=UPON_LEAVING_DAYS, follow_up_months=FOLLOW_UP_MONTHS)
 
 
 def upon_leaving(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],
@@ -171,13 +207,18 @@ def share_reached(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: s
     Returns:
         a Rate; with `by` (a field) {value: Rate} for every value with someone entered.
     """
-    sql, params = scoped_sql("metrics_share_reached", scope, by)
-    rows = db.run(con, sql, {**params, "statuses": known_statuses(con, scope, status),
-                             "a": optional_date(a), "b": dates.as_date(b)}).fetchall()
-    rates = {group: wilson(k, n) for group, n, k in rows}
+    return share_reached_on(con, scope, status, a, [dates.as_date(b)], by)[0]
+
+
+def share_reached_on(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],
+                     a: Any, days: Sequence[Any], by: str | None = None) -> list:
+    """`share_reached(a, day)` for every day of `days`, in one pass: a list in the order of `days`."""
+    days = [dates.as_date(day) for day in days]
+    counts = _count_on(con, "metrics_share_reached", scope, by, days, width=2,
+                       statuses=known_statuses(con, scope, status), a=optional_date(a), last=max(days))
     if by is None:
-        return rates.get("all", wilson(0, 0))
-    return rates
+        return [wilson(k, n) for n, k in counts]
+    return [{group: wilson(k, n) for group, (n, k) in groups.items()} for groups in counts]
 
 
 # --------------------------------------------------------------------------------------
@@ -260,14 +301,17 @@ def status_summary(con: duckdb.DuckDBPyConnection, program_id: str, as_of: Any) 
          "active": {status: n}, "reached": {status: n}} over every status of the vocabulary.
     """
     as_of = dates.as_date(as_of)
-    row = con.execute("select start_date from program where program_id = ?", [program_id]).fetchone()
+    row = con.execute("select g.start_date, min(p.person_key), max(p.person_key) from program g "
+                      "left join participant p using (program_id) where g.program_id = ? group by g.start_date",
+                      [program_id]).fetchone()
     if row is None:
         raise ValueError(f"unknown program {program_id!r}")
-    start = row[0]
+    start, low_key, high_key = row
     scope = Scope((program_id,))
     sql, params = scoped_sql("metrics_status_summary", scope)
-    counts = {s: (a, r) for s, a, r in db.run(con, sql, {**params, "program": program_id,
-                                                         "as_of": as_of}).fetchall()}
+    counts = {s: (a, r) for s, a, r in db.run(con, sql, {
+        **params, "program": program_id, "as_of": as_of,
+        "low_key": low_key or 0, "high_key": high_key or 0}).fetchall()}
     statuses = list(vocabulary(con, (program_id,)))
     return {
         "program": program_id,

@@ -398,8 +398,12 @@ def scoped_sql(name: str, scope: Scope | None, by: str | Sequence[str] | None = 
 
     The one place SQL is spliced: `__SCOPE__` becomes the scope's predicate over participant
     alias `p` (`scope_sql`), `__PEOPLE__` the same selection over the person keys of alias `e`
-    (`people_sql`), and `__GROUP__` the grouping — the constant 'all', a field's expression, or
-    for several fields ``row(…)`` (fetched as a tuple).
+    (`people_sql`), `__PROGRAMS__` only its programs over alias `e` (for a query that joins its
+    rows with the scope's participants anyway), and `__GROUP__` the grouping — the constant 'all', a field's expression, or
+    for several fields ``row(…)`` (fetched as a tuple). `__GROUPED__` is the constant ``true`` with
+    a grouping and ``false`` without: a query guards its grouped and ungrouped forms with it, and
+    DuckDB drops the form guarded by ``false`` when planning (no join with participant just to
+    label every row 'all').
     """
     predicate, params = scope_sql(scope)
     if by is None:
@@ -408,6 +412,9 @@ def scoped_sql(name: str, scope: Scope | None, by: str | Sequence[str] | None = 
         group = group_expr(by)
     else:
         group = "row(" + ", ".join(group_expr(f) for f in by) + ")"
+    programs = people_sql(Scope((scope or ALL).programs), predicate)
     sql = (db.sql(name).replace("__PEOPLE__", f"({people_sql(scope, predicate)})")
-           .replace("__SCOPE__", f"({predicate})").replace("__GROUP__", group))
+           .replace("__PROGRAMS__", f"({programs})")
+           .replace("__SCOPE__", f"({predicate})").replace("__GROUPED__", "false" if by is None else "true")
+           .replace("__GROUP__", group))
     return sql, params

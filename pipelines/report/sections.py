@@ -272,10 +272,11 @@ def leaving_draft(ctx: Context, cells: Cells) -> Draft:
     if len(outcomes) > 1:
         rows.append((ctx.say("report.any_outcome"), outcomes))
     for label, status in rows:
-        upon = (metrics.upon_leaving(ctx.con, scope, status, ctx.start, upon_end)
-                if upon_end >= ctx.start else metrics.wilson(0, 0))
-        six = (metrics.six_months_after(ctx.con, scope, status, ctx.start, six_end)
-               if six_end >= ctx.start else metrics.wilson(0, 0))
+        # both results in one pass (`upon_leaving` and `six_months_after` of `metrics.leaving_on`)
+        (upon_n, upon_k, _), (six_n, _, six_k) = metrics.leaving_on(ctx.con, scope, status, ctx.start,
+                                                                   [upon_end, six_end])
+        upon = metrics.wilson(upon_k, upon_n) if upon_end >= ctx.start else metrics.wilson(0, 0)
+        six = metrics.wilson(six_k, six_n) if six_end >= ctx.start else metrics.wilson(0, 0)
         k_upon = cells.add(cell_key("upon_leaving", status, programs, {}, ctx.start, upon_end), upon.k)
         k_six = cells.add(cell_key("six_months_after", status, programs, {}, ctx.start, six_end), six.k)
         draft.add({"status": status if isinstance(status, str) else "any", "upon_k": upon.k, "upon_n": upon.n,

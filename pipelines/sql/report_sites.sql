@@ -24,11 +24,17 @@ in_program as (
     where entry_date <= $end and (exit_date is null or exit_date >= $end)
 ),
 
+-- each person once per status (distinct on the episodes first, then her site and cohort)
 reached as (
-    select distinct p.program_id, p.person_key, p.site, p.cohort, e.status
-    from participants p
-    join episode e using (person_key)
-    where list_contains($outcomes, e.status) and e.start_date between $start and $end
+    select p.program_id, p.site, p.cohort, 'reached' as measure, r.status
+    from (
+        select distinct e.person_key, e.status
+        from episode e
+        where list_contains($programs, e.program_id)
+          and list_contains($outcomes, e.status)
+          and e.start_date between $start and $end
+    ) r
+    join participants p using (person_key)
 ),
 
 counted as (
@@ -36,7 +42,14 @@ counted as (
     union all
     select program_id, site, cohort, measure, status from in_program
     union all
-    select program_id, site, cohort, 'reached' as measure, status from reached
+    select program_id, site, cohort, measure, status from reached
+),
+
+-- counted per cohort first (a few thousand rows), then summed up the levels
+cohorts as (
+    select program_id, site, cohort, measure, status, count(*) as n
+    from counted
+    group by all
 )
 
 select
@@ -46,8 +59,8 @@ select
     cohort,
     measure,
     status,
-    count(*) as n
-from counted
+    sum(n)::bigint as n
+from cohorts
 group by grouping sets (
     (measure, status),
     (measure, status, program_id),

@@ -11,7 +11,10 @@ episodes, and read by the metrics instead of recomputing the same joins for ever
   after her exit without an end is never active (``end_excl <= start_date``).
 
 `rebuild` is the one entry point; callers run it after they change participants, episodes, a
-program's start date or its status vocabulary.
+program's start date or its status vocabulary. A load passes its `load_id`: then only the
+participants it wrote (her row or one of her episodes carries the load's id) are rebuilt — a
+monthly correction of a few hundred women in a store of a million rewrites their rows, not
+everyone's.
 """
 
 from __future__ import annotations
@@ -65,9 +68,22 @@ select person_key, program_id, status, min(start_date) from counted group by all
 """
 
 
-def rebuild(con: duckdb.DuckDBPyConnection, program_ids: Iterable[str] | None = None) -> None:
-    """Rebuild the derived tables for `program_ids` (None: every program), in the caller's transaction."""
+# a load that touched at least this share of its programs' participants rebuilds them whole
+# (cheaper than finding and deleting almost every row by person key)
+WHOLE_PROGRAM_SHARE = 0.5
+
+
+def rebuild(con: duckdb.DuckDBPyConnection, program_ids: Iterable[str] | None = None,
+            load_id: int | None = None) -> None:
+    """Rebuild the derived tables for `program_ids` (None: every program), in the caller's transaction.
+
+    With `load_id`: only for the participants that load wrote (rows of participant or episode with
+    its load_id; a load replaces the episodes of exactly the participants it names, and writes her
+    row or her episodes with its id), unless they are most of the programs' participants.
+    """
     programs = None if program_ids is None else sorted(set(program_ids))
+    if load_id is not None and programs is not None and _rebuild_people(con, programs, load_id):
+        return
     if programs is None:
         for table in DERIVED_TABLES:
             con.execute(f"delete from {table}")
@@ -78,3 +94,26 @@ def rebuild(con: duckdb.DuckDBPyConnection, program_ids: Iterable[str] | None = 
         where, params = "e.program_id in (select unnest($p))", {"p": programs}
     con.execute(_FIRST_START_SQL.replace("__PROGRAMS__", where), params)
     con.execute(_SPELL_SQL.replace("__PROGRAMS__", where), params)
+
+
+def _rebuild_people(con: duckdb.DuckDBPyConnection, programs: list[str], load_id: int) -> bool:
+    """Rebuild the rows of the participants load `load_id` wrote; False (nothing done) when they
+    are at least WHOLE_PROGRAM_SHARE of the programs' participants."""
+    con.execute(
+        "create or replace temp table _derived_people as "
+        "select person_key from participant where load_id = $load and program_id in (select unnest($p)) "
+        "union select person_key from episode where load_id = $load and program_id in (select unnest($p))",
+        {"load": load_id, "p": programs})
+    touched, everyone = con.execute(
+        "select (select count(*) from _derived_people), "
+        "(select count(*) from participant where program_id in (select unnest($p)))", {"p": programs}).fetchone()
+    if touched >= WHOLE_PROGRAM_SHARE * everyone:
+        con.execute("drop table _derived_people")
+        return False
+    for table in DERIVED_TABLES:
+        con.execute(f"delete from {table} where person_key in (select person_key from _derived_people)")
+    where = "e.person_key in (select person_key from _derived_people)"
+    con.execute(_FIRST_START_SQL.replace("__PROGRAMS__", where))
+    con.execute(_SPELL_SQL.replace("__PROGRAMS__", where))
+    con.execute("drop table _derived_people")
+    return True

@@ -41,7 +41,7 @@ import duckdb
 
 from pipelines import dates
 from pipelines import metrics
-from pipelines.metrics import Scope, stats
+from pipelines.metrics import Scope, counts, stats
 from pipelines.targets.spec import CUMULATIVE, plain_number, split_statuses
 from pipelines.targets.store import in_force, load_targets
 
@@ -49,26 +49,25 @@ STATES = ("met", "on_track", "at_risk", "missed", "not_started")
 FORECAST_WINDOW_MONTHS = 12   # one full yearly intake cycle (see the module docstring)
 
 
-def _measure_value(con, row: Mapping[str, Any], scope: Scope, day: dt.date) -> float | int | None:
-    """The target's measure over [period start, day] (levels: on `day`)."""
+def _measure_values(con, row: Mapping[str, Any], scope: Scope, days: list[dt.date]) -> list[float | int | None]:
+    """The target's measure over [period start, day] (levels: on `day`) for every day of `days`;
+    the cumulative measures and `share` read the store once for all days."""
     measure, start = row["measure"], dates.as_date(row["period_start"])
     statuses = split_statuses(row["status"])
     status = statuses[0] if len(statuses) == 1 else statuses   # several: each person counted once
     if measure == "entered":
-        return metrics.entered(con, scope, start, day)
+        return counts.entered_on(con, scope, start, days)
     if measure == "reached":
-        return metrics.reached(con, scope, status, start, day)
+        return counts.reached_on(con, scope, status, start, days)
     if measure == "active":
-        return metrics.active(con, scope, status, day)
-    if measure == "upon_leaving":
-        return metrics.upon_leaving(con, scope, status, start, day).k
-    if measure == "six_months_after":
-        return metrics.six_months_after(con, scope, status, start, day).k
+        return [metrics.active(con, scope, status, day) for day in days]
+    if measure in ("upon_leaving", "six_months_after"):
+        column = 1 if measure == "upon_leaving" else 2
+        return [counts[column] for counts in counts.leaving_on(con, scope, status, start, days)]
     if measure == "share":
-        if day < start:
-            return None
-        rate = metrics.share_reached(con, scope, status, start, day)
-        return None if rate.share is None else 100 * rate.share
+        counted = [day for day in days if day >= start]
+        rates = dict(zip(counted, counts.share_reached_on(con, scope, status, start, counted))) if counted else {}
+        return [None if day not in rates or rates[day].share is None else 100 * rates[day].share for day in days]
     raise ValueError(f"unknown measure {measure!r}")
 
 
@@ -125,7 +124,12 @@ def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: 
     scope = Scope((row["program_id"],), where)
     target = float(row["value"])
     at = min(as_of, end)
-    achieved = _measure_value(con, row, scope, at)
+    # the value on `at` and, for the forecast, on the day before its window: one pass for both
+    window_start = max(start, dates.add_months(at + dt.timedelta(days=1), -FORECAST_WINDOW_MONTHS))
+    if as_of < start:
+        achieved, = _measure_values(con, row, scope, [at])
+    else:
+        achieved, before = _measure_values(con, row, scope, [at, window_start - dt.timedelta(days=1)])
     expected = expected_value(row, as_of)
     state = _state(row, achieved, expected, as_of, start, end)
     value = 0.0 if achieved is None else float(achieved)
@@ -137,9 +141,7 @@ def evaluate_row(con: duckdb.DuckDBPyConnection, row: Mapping[str, Any], as_of: 
         if row["direction"] == "at_least" and total:
             needed = target / total
     else:
-        window_start = max(start, dates.add_months(at + dt.timedelta(days=1), -FORECAST_WINDOW_MONTHS))
         window_months = dates.months_between(window_start, at + dt.timedelta(days=1))
-        before = _measure_value(con, row, scope, window_start - dt.timedelta(days=1))
         if cumulative and before is None:
             before = 0
         remaining = dates.months_between(at + dt.timedelta(days=1), end + dt.timedelta(days=1))
