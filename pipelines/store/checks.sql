@@ -58,16 +58,24 @@ where measure not in ('entered', 'active', 'reached', 'upon_leaving', 'six_month
    or direction not in ('at_least', 'at_most');
 
 -- check: first_start_current
--- the derived table equals what it is derived from
-(select person_key, program_id, status, start_date from first_start
- except all
- select e.person_key, e.program_id, e.status, min(e.start_date) from episode e join program p using (program_id)
- where p.start_date is null or e.start_date >= p.start_date group by all)
+-- the derived table equals what it is derived from: no row missing, none extra, no other date, no
+-- duplicate (one outer join on the keys: ≈ 1.5 s at 4 M episodes, where two EXCEPT ALLs took 6.5 s)
+with derived as materialized (
+    select e.person_key, e.program_id, e.status, min(e.start_date) as start_date
+    from episode e join program p using (program_id)
+    where p.start_date is null or e.start_date >= p.start_date
+    group by all
+),
+
+compared as (
+    select person_key, program_id, status, f.start_date as stored, d.start_date as derived
+    from first_start f full outer join derived d using (person_key, program_id, status)
+)
+
+select person_key, program_id, status, stored, derived from compared where stored is distinct from derived
 union all
-(select e.person_key, e.program_id, e.status, min(e.start_date) from episode e join program p using (program_id)
- where p.start_date is null or e.start_date >= p.start_date group by all
- except all
- select person_key, program_id, status, start_date from first_start);
+select null, null, 'row count', null, null   -- a duplicate, or a row missing or extra
+where (select count(*) from first_start) <> (select count(*) from derived);
 
 -- check: indicator_unique
 select source, programme, fund, indicator_type, indicator_code, breakdown_json, year, count(*) as n

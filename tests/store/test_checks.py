@@ -1,0 +1,58 @@
+"""The data checks (pipelines/store/checks.sql) find what keys and constraints would have refused:
+each is shown a store with the one fault it is there for."""
+
+from __future__ import annotations
+
+import pytest
+
+from pipelines.store import checks, derived
+from tests.helpers.stores import tiny_store
+
+
+@pytest.fixture
+def store(con):
+    tiny_store(con)
+    derived.rebuild(con)
+    assert checks.failures(con) == {}
+    return con
+
+
+COUNT = (None, None, "row count", None, None)     # the row saying that the numbers of rows differ
+
+
+def _first_row(con) -> tuple:
+    return con.execute("select person_key, program_id, status, start_date from first_start "
+                       "order by all limit 1").fetchone()
+
+
+def test_a_first_start_row_missing_is_found(store):
+    key, program, status, start = _first_row(store)
+    store.execute("delete from first_start where person_key = ? and status = ?", [key, status])
+    assert checks.failures(store)["first_start_current"] == [(key, program, status, None, start), COUNT]
+
+
+def test_a_first_start_with_another_date_is_found(store):
+    key, program, status, start = _first_row(store)
+    store.execute("update first_start set start_date = start_date + 1 where person_key = ? and status = ?",
+                  [key, status])
+    found = checks.failures(store)["first_start_current"]
+    assert [(r[0], r[2], r[4]) for r in found] == [(key, status, start)] and found[0][3] != start
+
+
+def test_a_duplicate_first_start_row_is_found(store):
+    key, _, status, _ = _first_row(store)
+    store.execute("insert into first_start select * from first_start where person_key = ? and status = ?",
+                  [key, status])
+    assert checks.failures(store)["first_start_current"] == [COUNT]   # each key's date is right
+
+
+def test_a_first_start_row_without_an_episode_is_found(store):
+    key, program, status, start = _first_row(store)
+    store.execute("insert into first_start values (?, ?, 'internship', ?)", [key, program, start])
+    assert checks.failures(store)["first_start_current"][0][:4] == (key, program, "internship", start)
+
+
+def test_a_duplicate_participant_is_found(store):
+    store.execute("insert into participant select * from participant limit 1")
+    found = checks.failures(store)
+    assert {"participant_unique", "person_key_unique"} <= set(found)
