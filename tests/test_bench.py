@@ -118,6 +118,14 @@ def test_tiny_run_writes_every_figure(tmp_path, capsys):
     assert set(scale["pages"]["pages"]) == set(run.dashboard_pages())
     for page, row in scale["pages"]["pages"].items():
         assert {"cold_s", "change_s", "peak_mb", "errors"} <= set(row), page
+    # the page in a real browser: logged in through the login page, timed, no error on it
+    browser = scale["browser"]
+    if Path(run.CHROMIUM).exists():
+        assert set(browser["pages"]) == set(run.BROWSER_PAGES), browser
+        for page, row in browser["pages"].items():
+            assert row["errors"] == [] and 0 < row["cold_s"] < 60 and 0 < row["change_s"] < 60, (page, row)
+    else:
+        assert browser["skipped"].startswith("chromium not found")
     assert [g["goal"] for g in results["goals"]] == [g[0] for g in run.GOALS]
     printed = capsys.readouterr().out
     assert "ingestion (strict, fresh store)" in printed and "goal" in printed
