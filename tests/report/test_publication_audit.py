@@ -53,16 +53,6 @@ def test_the_audit_finds_what_a_sum_gives_away():
     assert pinned.pinned == [("Geschlecht", 2, "männlich", "Anzahl")]
 
 
-OPEN_BREACHES = pytest.mark.xfail(
-    strict=True,
-    reason="issue 11.7 is open: the landed suppression still lets sums and inequalities prove `*` cells to be "
-           "1 or 2 (measured with this audit: 197 such cells in 32 of 41 random reports). A stricter suppression "
-           "(declared inequalities, an exact reachability check) passed this audit but hid whole tables of the "
-           "regenerated Kassel demo report, so it did not land; when a fix lands, these tests pass and the marker "
-           "goes.")
-
-
-@OPEN_BREACHES
 def test_the_audit_reads_the_tiny_report_and_finds_nothing(tiny):
     """Every table of the hand-counted report is read (19 `*`), and every `*` has room."""
     audit = audit_csv(report.csv_bytes(report.build_report(tiny, ["p1"], START, END, AS_OF)))
@@ -73,7 +63,6 @@ def test_the_audit_reads_the_tiny_report_and_finds_nothing(tiny):
     assert low == 1 and high >= 3
 
 
-@OPEN_BREACHES
 def test_the_kassel_demo_report_gives_nothing_away(demo_con):
     """Before: 6 "Beschäftigung begonnen" cohort cells of Kassel-Nord and -Ost proved 1 or 2 (32 `*`)."""
     audit = audit_csv(report.csv_bytes(report.build_report(demo_con, *KASSEL_ARGS)))
@@ -81,7 +70,6 @@ def test_the_kassel_demo_report_gives_nothing_away(demo_con):
     assert audit.pinned == [] and audit.proved_small == []
 
 
-@OPEN_BREACHES
 @pytest.mark.parametrize("threshold", [3, 5])
 def test_random_small_programs_publish_nothing_an_attacker_can_pin_or_prove_small(threshold):
     """30 seeded random programs (5–40 participants, 1–4 sites): no breach in any report."""
