@@ -89,8 +89,12 @@ Limits
 - Only declared relations and bounds are protected: tables published together must be
   described together in one :func:`suppress_cells` call; earlier publications (pass their
   hidden cells as ``force``) are not modelled otherwise.
-- Each new witness costs one exact simplex run over the linked ``*`` cells; a report of a
-  program has a few dozen and takes well under a second (`bench/` and the tests measure).
+- Each new witness costs a simplex run over the linked ``*`` cells near the cell; a report
+  of a program has a few dozen ``*`` and takes well under a second. A connected group with
+  more than ``EXACT_LIMIT`` ``*`` after step 2 (the bench's program of 2,000 women in 1,428
+  cohorts has 3,184 small counts) is too big for that: it gets only step 2 and the older
+  check that no ``*`` is pinned by the relations alone (:func:`pinned_cells`) — there a
+  reader may still prove a small count small, and may use the bounds.
 """
 
 from __future__ import annotations
@@ -111,6 +115,9 @@ TRIES = 16  # complements tried, cheapest first, for one unprotected cell (step 
 # A report has a few dozen '*' and stays far below; a table of hundreds then falls back to
 # "the cheapest cell of its own relations" and is pruned partly — deterministic, and a cell
 # left hidden is never unsafe.
+# A group with more '*' than this after step 2 (a program with a thousand cohorts of one or two)
+# gets the relations-only check of `pinned_cells` instead of witnesses: see "Limits".
+EXACT_LIMIT = 250
 REPAIR_SEARCHES = 150
 PRUNE_SEARCHES = 150
 
@@ -205,7 +212,8 @@ class _Problem:
         parts = {p for r in relations for p in r.parts}
         # hidden last: grand totals (no part of another sum) and the caller's headline figures
         self.last = {r.total for r in relations if r.total not in parts} | {c for c in keep if c in values}
-        self.witnesses: list[tuple[frozenset[Cell], dict[Cell, Fraction]]] = []
+        # witnesses as the cells they move, listed under every cell they protect
+        self.protecting: dict[Cell, list[frozenset[Cell]]] = {}
         self._pinned_groups: dict[frozenset[Cell], list[Cell]] = {}
         self.searches = 0  # witness searches so far (each one simplex run)
         self.tried = 0  # of them, complements tried by `repair`
@@ -289,14 +297,13 @@ class _Problem:
 
     def covered(self, cell: Cell, hidden: set[Cell] | frozenset[Cell]) -> bool:
         """True when a known witness protects the cell under this mask."""
-        true = self.values[cell]
-        return any(support <= hidden and self.protects(cell, true + moves.get(cell, 0))
-                   for support, moves in self.witnesses)
+        return any(support <= hidden for support in self.protecting.get(cell, ()))
 
-    def system(self, hidden: set[Cell] | frozenset[Cell]) -> _System:
-        """The reader's equations for this mask (parts − total = −shown, small − large + slack = …)."""
-        index = {cell: j for j, cell in enumerate(sorted(hidden, key=self.order.__getitem__))}
-        equations: list[tuple[dict[int, Fraction], Fraction]] = []
+    def system(self, variables: Iterable[Cell]) -> _System:
+        """The reader's equations with `variables` free (every other cell at its count):
+        parts − total = −shown, small − large + slack = … (slack ≥ 0), variables ≥ 1."""
+        index = {cell: j for j, cell in enumerate(sorted(variables, key=self.order.__getitem__))}
+        equations: list[tuple[dict[int, int], int]] = []
         lower: dict[int, Fraction] = dict.fromkeys(range(len(index)), Fraction(1))
 
         def linear(terms: Iterable[tuple[Cell, int]]) -> tuple[dict[int, int], int]:
@@ -309,21 +316,49 @@ class _Problem:
                     constant += sign * self.values[cell]
             return {j: v for j, v in row.items() if v}, -constant
 
-        for relation in self.relations:
-            row, rhs = linear(((relation.total, -1), *((p, 1) for p in relation.parts)))
+        n_relations = len(self.relations)
+        for i in sorted({i for cell in index for i in self.member[cell]}):
+            if i < n_relations:
+                relation = self.relations[i]
+                row, rhs = linear(((relation.total, -1), *((p, 1) for p in relation.parts)))
+            else:
+                bound = self.bounds[i - n_relations]
+                row, rhs = linear((*((c, 1) for c in bound.small), *((c, -1) for c in bound.large)))
+                if row:
+                    slack = len(lower)
+                    row[slack], lower[slack] = 1, Fraction(0)
             if row:
-                equations.append((row, rhs))
-        for bound in self.bounds:
-            row, rhs = linear((*((c, 1) for c in bound.small), *((c, -1) for c in bound.large)))
-            if row:
-                slack = len(lower)
-                row[slack], lower[slack] = 1, Fraction(0)
                 equations.append((row, rhs))
         return index, equations, lower
 
-    def witness(self, cell: Cell, system: _System) -> dict[Cell, Fraction] | None:
-        """A new witness protecting `cell` (exact simplex over its linked cells), or None."""
-        self.searches += 1
+    def _near(self, cell: Cell, hidden: set[Cell] | frozenset[Cell], steps: int | None) -> set[Cell]:
+        """Hidden cells linked to `cell` through hidden cells, at most `steps` links away (None: all)."""
+        seen, ring = {cell}, [cell]
+        while ring and (steps is None or steps > 0):
+            steps = None if steps is None else steps - 1
+            ring = [other for current in ring for i in self.member[current] for other in self.links[i]
+                    if other in hidden and other not in seen and not seen.add(other)]
+        return seen
+
+    def witness(self, cell: Cell, hidden: set[Cell] | frozenset[Cell]) -> dict[Cell, Fraction] | None:
+        """A new witness protecting `cell` under this mask, or None.
+
+        Searched near the cell first (the hidden cells 2, 4, 8 links away free, the rest at their
+        counts — a witness found so is one for the whole mask), then over all linked hidden cells.
+        """
+        tried: set[Cell] = set()
+        for steps in (2, 4, 8, None):
+            variables = self._near(cell, hidden, steps)
+            if variables == tried:
+                continue
+            tried = variables
+            self.searches += 1
+            moves = self._witness_among(cell, self.system(variables))
+            if moves is not None:
+                return moves
+        return None
+
+    def _witness_among(self, cell: Cell, system: _System) -> dict[Cell, Fraction] | None:
         index, equations, lower = system
         j, true = index[cell], self.values[cell]
         group = next((g for g in exact.components([row for row, _ in equations])
@@ -345,19 +380,20 @@ class _Problem:
             if solution is not None:
                 moves = {cells[k]: v - self.values[cells[k]] for k, v in solution.items()
                          if k in cells and v != self.values[cells[k]]}
-                self.witnesses.append((frozenset(moves), moves))
+                support = frozenset(moves)
+                for moved, by in moves.items():
+                    if self.protects(moved, self.values[moved] + by):
+                        self.protecting.setdefault(moved, []).append(support)
                 return moves
         return None
 
     def unprotected(self, hidden: set[Cell] | frozenset[Cell], first_only: bool = False) -> list[Cell]:
         """Hidden cells no witness protects under this mask (table order)."""
         found: list[Cell] = []
-        system = None
         for cell in sorted(hidden, key=self.order.__getitem__):
             if self.covered(cell, hidden):
                 continue
-            system = system or self.system(hidden)
-            if self.witness(cell, system) is None:
+            if self.witness(cell, hidden) is None:
                 found.append(cell)
                 if first_only:
                     break
@@ -370,10 +406,17 @@ class _Problem:
             if self.tried >= REPAIR_SEARCHES:
                 break
             self.tried += 1
-            if self.witness(cell, self.system(hidden | {option})) is not None:
+            if self.witness(cell, hidden | {option}) is not None:
                 hidden.add(option)
                 return
-        own = [c for i in self.member[cell] for c in self.links[i] if c not in hidden and self.values[c] > 0]
+        self.complement(cell, hidden, tied)
+
+    def complement(self, cell: Cell, hidden: set[Cell], tied: list[Cell] | None = None) -> None:
+        """Hide the cheapest shown cell of the cell's own relations (else bounds, else `tied`)."""
+        n_relations = len(self.relations)
+        own = [c for i in self.member[cell] if i < n_relations for c in self.links[i]
+               if c not in hidden and self.values[c] > 0]
+        own = own or [c for i in self.member[cell] for c in self.links[i] if c not in hidden and self.values[c] > 0]
         options = own or tied or [c for c in self.values if c not in hidden and self.values[c] > 0]
         if not options:  # cannot happen: see "This always ends" in the module docstring
             raise ValueError(f"cell {cell!r} cannot be protected")
@@ -517,12 +560,16 @@ def suppress_cells(
             continue
         problem = _Problem({cell: counts[cell] for cell in cells}, group_relations, group_bounds,
                            threshold, keep)
-        while True:  # steps 2 and 3 of the module docstring
-            problem.close_relations(group_hidden)
-            unsafe = problem.unprotected(group_hidden, first_only=True)
-            if not unsafe:
-                break
+        problem.close_relations(group_hidden)
+        if len(group_hidden) > EXACT_LIMIT:  # see "Limits": relations only, as before
+            while pinned := problem.pinned(group_hidden):
+                problem.complement(pinned[0], group_hidden)
+                problem.close_relations(group_hidden)
+            hidden |= group_hidden
+            continue
+        while unsafe := problem.unprotected(group_hidden, first_only=True):  # steps 2 and 3
             problem.repair(unsafe[0], group_hidden)
+            problem.close_relations(group_hidden)
         problem.prune(group_hidden, fixed)  # step 4
         hidden |= group_hidden
     return Suppression(counts, unique, frozenset(hidden), primary, threshold, known)
