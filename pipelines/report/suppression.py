@@ -39,8 +39,9 @@ with what is shown: each ``*`` at least 1, every relation and bound holding. A `
 
 A witness is kept as its deviation from the true counts; it stays a witness for any mask
 that still hides every cell it moves, so witnesses found once are reused (hiding more
-never unprotects a cell). New ones are found exactly, with phase one of the simplex
-method on fractions (``exact.feasible``), over the hidden cells of one connected group.
+never unprotects a cell). New ones are found with phase one of the simplex method
+(``exact.solve``: numpy, its point rounded to whole numbers and checked exactly; on
+fractions where that check fails), over the hidden cells near the cell, then all linked ones.
 
 The algorithm
 -------------
