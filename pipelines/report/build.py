@@ -96,7 +96,8 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
     result = None
     hidden: frozenset = frozenset()
     if publication:
-        result = suppression.suppress_cells(cells.values, cells.relations, threshold)
+        result = suppression.suppress_cells(cells.values, cells.relations, threshold, bounds=cells.bounds,
+                                            keep=cells.keep)
         hidden = result.suppressed
     tables = tuple(render_table(d, cells.values, hidden, lang) for d in drafts)
     charts = tuple(sections.progress_chart(item, hidden, publication) for item in progress)

@@ -81,11 +81,14 @@ def cell_key(measure: str, status: str | Sequence[str] | None, programs: Iterabl
 
 
 class Cells:
-    """Counts of the report and their additive relations, for one suppression run."""
+    """Counts of the report, their additive relations, the inequalities a reader knows
+    between them and the headline figures, for one suppression run."""
 
     def __init__(self) -> None:
         self.values: dict[tuple, int] = {}
         self.relations: list[suppression.Relation] = []
+        self.bounds: list[suppression.Bound] = []
+        self.keep: list[tuple] = []  # headline figures: hidden only when nothing else protects
 
     def add(self, key: tuple, value: int) -> tuple:
         value = int(value)
@@ -97,6 +100,15 @@ class Cells:
     def relate(self, total: tuple, parts: Sequence[tuple]) -> None:
         if parts:
             self.relations.append(suppression.Relation(total, tuple(parts)))
+
+    def at_most(self, small: Sequence[tuple], large: Sequence[tuple]) -> None:
+        """A reader knows ``sum(small) ≤ sum(large)`` (started ≤ entered, results ≤ leavers …).
+
+        Declared only where the counts obey it (a reader may assume it anyway, e.g. "started ≤
+        entered" for a period starting with the program; protecting against it costs little).
+        """
+        if sum(self.values[c] for c in small) <= sum(self.values[c] for c in large):
+            self.bounds.append(suppression.Bound(tuple(small), tuple(large)))
 
 
 @dataclass(frozen=True)

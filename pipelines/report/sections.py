@@ -263,6 +263,7 @@ def leaving_draft(ctx: Context, cells: Cells) -> Draft:
     n_six_value = metrics.leavers(ctx.con, scope, ctx.start, six_end) if six_end >= ctx.start else 0
     n_upon = cells.add(cell_key("leavers", None, programs, {}, ctx.start, upon_end), n_upon_value)
     n_six = cells.add(cell_key("leavers", None, programs, {}, ctx.start, six_end), n_six_value)
+    cells.keep += [n_upon, n_six]  # the base of the table: hidden only when nothing else protects
     draft.add({"status": None, "upon_k": n_upon_value, "upon_n": n_upon_value, "upon_share": None,
                "six_k": n_six_value, "six_n": n_six_value, "six_share": None},
               [Label(ctx.say("report.leavers_base")), Count(n_upon), Label(""), Count(n_six), Label("")], strong=True)
@@ -271,6 +272,7 @@ def leaving_draft(ctx: Context, cells: Cells) -> Draft:
     rows: list[tuple[str, str | list[str]]] = [(ctx.labels.get(s, s), s) for s in outcomes]
     if len(outcomes) > 1:
         rows.append((ctx.say("report.any_outcome"), outcomes))
+    results: list[tuple[Any, tuple, tuple]] = []
     for label, status in rows:
         # both results in one pass (`upon_leaving` and `six_months_after` of `metrics.leaving_on`)
         (upon_n, upon_k, _), (six_n, _, six_k) = metrics.leaving_on(ctx.con, scope, status, ctx.start,
@@ -279,12 +281,28 @@ def leaving_draft(ctx: Context, cells: Cells) -> Draft:
         six = metrics.wilson(six_k, six_n) if six_end >= ctx.start else metrics.wilson(0, 0)
         k_upon = cells.add(cell_key("upon_leaving", status, programs, {}, ctx.start, upon_end), upon.k)
         k_six = cells.add(cell_key("six_months_after", status, programs, {}, ctx.start, six_end), six.k)
+        cells.at_most([k_upon], [n_upon])  # results upon / six months after leaving ≤ leavers
+        cells.at_most([k_six], [n_six])
+        results.append((status, k_upon, k_six))
         draft.add({"status": status if isinstance(status, str) else "any", "upon_k": upon.k, "upon_n": upon.n,
                    "upon_share": upon.share, "upon_ci_low": upon.ci_low, "upon_ci_high": upon.ci_high,
                    "six_k": six.k, "six_n": six.n, "six_share": six.share,
                    "six_ci_low": six.ci_low, "six_ci_high": six.ci_high},
                   [Label(label), Count(k_upon), share_label(k_upon, n_upon, upon.k, upon.n, ctx.lang),
                    Count(k_six), share_label(k_six, n_six, six.k, six.n, ctx.lang)])
+    # what else a reader knows: the leavers six months on are among those upon leaving (six_end ≤
+    # upon_end), who entered in the period when it starts with the program; "any result" lies
+    # between the largest single result and their sum
+    cells.at_most([n_six], [n_upon])
+    cells.at_most([n_upon], [cells.add(cell_key("entered", None, programs, {}, ctx.start, ctx.end),
+                                       metrics.entered(ctx.con, scope, ctx.start, ctx.end))])
+    singles = [r for r in results if isinstance(r[0], str)]
+    for _, any_upon, any_six in [r for r in results if not isinstance(r[0], str)]:
+        for _, k_upon, k_six in singles:
+            cells.at_most([k_upon], [any_upon])
+            cells.at_most([k_six], [any_six])
+        cells.at_most([any_upon], [k for _, k, _ in singles])
+        cells.at_most([any_six], [k for _, _, k in singles])
     if n_upon_value == 0 and n_six_value == 0:
         draft.note = ctx.say("report.n_leaving_none")
     else:
@@ -344,6 +362,8 @@ def sites_draft(ctx: Context, cells: Cells) -> Draft:
                 (where["cohort"],) if "cohort" in where else ())
         values = [counts.get((m, s, key), 0) for m, s, _, _ in measures]
         keys = [cells.add(cell_key(m, s, programs, where, a, b), v) for (m, s, a, b), v in zip(measures, values)]
+        for other in keys[1:]:  # in the program, started ≤ entered (when the period starts with the program)
+            cells.at_most([other], [keys[0]])
         return keys, values
 
     def emit(program_id: str | None, site: Any, cohort: Any, keys, values, strong: bool,
@@ -356,6 +376,7 @@ def sites_draft(ctx: Context, cells: Cells) -> Draft:
                   prefix + [Label(site_text), Label(cohort_text)] + [Count(k) for k in keys], strong)
 
     total_keys, total_values = measure_cells(ctx.programs, {})
+    cells.keep += total_keys  # the headline: entered, in the program, training, employment
     program_keys_all = []
     for program_id in ctx.programs:
         sites = tree[program_id]
