@@ -31,7 +31,6 @@ from pipelines.report.model import Chart
 from pipelines.store import db
 
 PROGRESS_MONTHS = (6, 12)  # the progress table shows half-year ends (quarters hide too much)
-ISCED_GROUPS = (("0-2", 0, 2), ("3-4", 3, 4), ("5-8", 5, 8))
 OUTCOME_COLUMNS = ("training", "employment")  # reached-columns of the sites/cohorts table
 _LEVELS = {0: 3, 1: 2, 3: 1, 7: 0}  # grouping() of report_sites.sql -> how many of program, site, cohort
 
@@ -223,7 +222,7 @@ def entry_drafts(ctx: Context, cells: Cells) -> list[Draft]:
                    + [(none, {"age_band": None})]),
         _breakdown(ctx, cells, "entry_isced", ctx.say("report.table.isced"), ctx.say("report.sheet.isced"),
                    [(f"ISCED {low}–{high}", {"qualification_level": {">=": low, "<=": high}})
-                    for _, low, high in ISCED_GROUPS] + [(none, {"qualification_level": None})]),
+                    for _, low, high in vocab.ISCED_GROUPS] + [(none, {"qualification_level": None})]),
         _breakdown(ctx, cells, "entry_german", ctx.say("report.table.german"), ctx.say("report.sheet.german"),
                    [(level, {"german_level": level}) for level in vocab.CEFR]
                    + [(none, {"german_level": None})]),
