@@ -205,9 +205,11 @@ LABELS: dict[str, tuple[str, str]] = {
     "progress.monthly": ("Eintritte und Ergebnisse pro Monat", "Entries and outcomes per month"),
     "progress.caption": ("Kumuliert: Teilnehmende, die bis zum jeweiligen Monatsende gezählt werden – {measure}. "
                          "Prognose: Fortschreibung des Tempos der letzten Monate; das Band zeigt 10.–90. Perzentil "
-                         "eines Poisson-Modells.",
+                         "eines Gamma-Poisson-Modells (auch das Tempo selbst ist unsicher, wie bei der "
+                         "Wahrscheinlichkeit auf der Übersicht).",
                          "Cumulative: participants counted by each month end — {measure}. Forecast: the recent "
-                         "pace carried forward; the band shows the 10th–90th percentile of a Poisson model."),
+                         "pace carried forward; the band shows the 10th–90th percentile of a Gamma–Poisson model "
+                         "(the pace itself is uncertain too, as for the probability on the overview)."),
     "progress.monthly_caption": ("Neue Eintritte und neu begonnene Ergebnis-Episoden je Kalendermonat (jede Person einmal je Status).",
                                  "New entries and newly started outcome episodes per calendar month (each person once per status)."),
     "progress.month": ("Monat", "Month"),

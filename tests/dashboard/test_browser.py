@@ -1,46 +1,18 @@
 """The critical path in a real browser (tests/helpers/browser.py: a real `streamlit run` server on a
-copy of the demo store, Debian's chromium through Playwright). Screenshots of every page land in
-tests/artifacts/ (git-ignored)."""
+copy of the demo store, Debian's chromium through Playwright): the root URL, the Kassel overview,
+an upload and the import assistant; every page by its URL is in test_browser_pages.py. Screenshots
+land in tests/artifacts/ (git-ignored)."""
 
 from __future__ import annotations
 
 import pytest
 
-from tests.helpers.app import KASSEL, PAGES
+from tests.helpers.app import KASSEL
 from tests.helpers.browser import assert_no_error, open_as, screenshot, wait_until_idle
 
 pytestmark = pytest.mark.browser
 
 KASSEL_QUERY = f"?program={KASSEL}&as_of=2020-08-31"
-
-
-# what shows that a page has drawn (for Kassel on 31.08.2020)
-READY = {
-    "uebersicht": "37 von 50 · 74 %",
-    "verlauf": "Eintritte und Ergebnisse pro Monat",
-    "vergleich": "Zeit bis zum Ergebnis",
-    "verlaeufe": "Austrittsgründe",
-    "ziele": "Programmdatei (TOML) herunterladen",
-    "daten": "Ladeprotokoll",
-    "programme": "Daten als CSV",
-}
-
-
-@pytest.mark.parametrize("name", list(PAGES))
-def test_every_page_opens_by_its_url(server, page, name):
-    from playwright.sync_api import expect
-
-    _, slug, title = PAGES[name]
-    open_as(page, f"{server['url']}/{slug}{KASSEL_QUERY}")
-    expect(page.get_by_role("heading", name=title, level=1)).to_be_visible()
-    if slug in READY:
-        expect(page.get_by_text(READY[slug], exact=False).first).to_be_visible()
-    wait_until_idle(page)
-    assert_no_error(page)
-    path = page.url.split("?")[0]
-    assert path == f"{server['url']}/{slug}"
-    expect(page.get_by_test_id("stSidebar").get_by_role("link", name=title)).to_be_visible()
-    assert screenshot(page, slug).stat().st_size > 10_000
 
 
 def test_root_url_opens_the_overview_and_keeps_the_query(server, page):
