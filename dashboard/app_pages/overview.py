@@ -44,10 +44,13 @@ if chosen:
                     st.caption(escaped(card["program_name"]))
                 st.markdown(f"**{escaped(card['label'])}**" + (f" · ★ {L('overview.headline')}"
                                                                    if card["headline"] else ""))
-                state_word = L(f"state.{card['state']}")
-                st.badge(f"{charts.STATE_ICONS[card['state']]} {state_word}",
-                         color=charts.STATE_BADGE_COLOURS[card["state"]])
                 hidden = card.get("suppressed", False)    # ministry: a small count, and what is computed from it
+                if card["state"] is None:                 # hidden with the count it would tell about
+                    st.badge(HIDDEN, color="gray")
+                else:
+                    state_word = L(f"state.{card['state']}")
+                    st.badge(f"{charts.STATE_ICONS[card['state']]} {state_word}",
+                             color=charts.STATE_BADGE_COLOURS[card["state"]])
                 achieved = HIDDEN if hidden else value_text(card, card["achieved"], L.lang)
                 target = value_text(card, card["target"], L.lang)
                 text = (L("targets.at_most_of", achieved=achieved, target=target) if card["direction"] == "at_most"

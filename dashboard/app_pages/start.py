@@ -56,8 +56,8 @@ if chosen:
         L("start.program"): view["program_name"],
         L("start.target"): [("★ " if h else "") + (lbl if isinstance(lbl, str) else no_target)
                             for h, lbl in zip(view["headline"], view["label"])],
-        L("start.state"): ["" if not isinstance(s, str) else f"{charts.STATE_ICONS[s]} {L(f'state.{s}')}"
-                           for s in view["state"]],
+        L("start.state"): [HIDDEN if gone else "" if not isinstance(s, str)
+                           else f"{charts.STATE_ICONS[s]} {L(f'state.{s}')}" for s, gone in zip(view["state"], hidden)],
         L("start.achieved"): ["" if pd.isna(r.achieved) and not gone else L(
             "targets.at_most_of" if r.direction == "at_most" else "targets.achieved_of",
             achieved=HIDDEN if gone else value_text(card(r), r.achieved, L.lang),

@@ -139,8 +139,9 @@ def series(person: Person, cumulative: Sequence) -> list[int | None]:
 def card(person: Person, card: dict, achieved_hidden: bool | None = None) -> dict:
     """A target card (`targets.evaluate`) as `person` may see it. For the ministry a hidden achieved
     count (small, or `achieved_hidden`) takes attainment, forecast, the monthly rate still needed and
-    the probability with it, and the card says so (`suppressed`: True — the edges show `SUPPRESSED`
-    where these values stand); the state (met, on track …) and the target line stay."""
+    the probability with it — and the state (met, on track …), which would tell where the hidden
+    count lies, as the report hides it; the card says so (`suppressed`: True — the edges show
+    `SUPPRESSED` where these values stand); the target and its line stay."""
     if not publication_only(person) or card["achieved"] is None:
         return card
     if achieved_hidden is None:
@@ -148,7 +149,7 @@ def card(person: Person, card: dict, achieved_hidden: bool | None = None) -> dic
     if not achieved_hidden:
         return card
     return {**card, "achieved": None, "attainment": None, "forecast": None, "needed_per_month": None,
-            "probability": None, "suppressed": True}
+            "probability": None, "state": None, "suppressed": True}
 
 
 def overview(person: Person, result: dict, share_counts: Mapping[tuple[str, str], tuple[int, int]] = {}) -> dict:
