@@ -39,11 +39,22 @@ def db_path(tmp_path):
 def demo_path(tmp_path_factory) -> Path:
     """The demo store, built once per test session through the real pipeline. Read it only;
     a test that changes data takes `demo_copy`."""
+    import fcntl
+    import os
+
     from pipelines import demo
 
-    path = tmp_path_factory.mktemp("demo") / "outcomes.duckdb"
-    results = demo.build(path)
-    assert all(r.outcome == "loaded" for r in results), [(r.file, r.problems[:3]) for r in results]
+    # with pytest-xdist the workers of one run share it: the first builds it, the others wait and read it
+    base = tmp_path_factory.getbasetemp()
+    folder = (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "demo-store"
+    folder.mkdir(exist_ok=True)
+    path = folder / "outcomes.duckdb"
+    with open(folder / "build.lock", "a+b") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not (folder / "built").exists():
+            results = demo.build(path)
+            assert all(r.outcome == "loaded" for r in results), [(r.file, r.problems[:3]) for r in results]
+            (folder / "built").touch()
     before = _file_state(path)
     yield path
     # a test that wrote into the shared store would make the tests after it depend on the order

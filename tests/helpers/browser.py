@@ -154,7 +154,7 @@ def wait_until_idle(page) -> None:
     """Until the script has finished running and the charts have drawn."""
     page.wait_for_selector('[data-testid="stApp"][data-test-script-state="notRunning"]', timeout=WAIT_MS)
     page.wait_for_load_state("networkidle", timeout=WAIT_MS)
-    page.wait_for_timeout(500)   # plotly draws after the last message
+    page.wait_for_timeout(300)   # plotly draws after the last message
 
 
 def assert_no_error(page) -> None:
@@ -174,7 +174,7 @@ def screenshot(page, name: str) -> Path:
                            "[data-testid=stMainBlockContainer]')].map(e => e.scrollHeight), 800)")
     width = page.viewport_size["width"]
     page.set_viewport_size({"width": width, "height": min(int(height) + 40, 12_000)})
-    page.wait_for_timeout(800)           # charts redraw for the new size
+    page.wait_for_timeout(500)           # charts redraw for the new size
     page.screenshot(path=str(path), full_page=True)
     page.set_viewport_size({"width": width, "height": VIEWPORT["height"]})
     return path
