@@ -177,12 +177,25 @@ def marker() -> str:
     one person are never served for another; on a lake the snapshot id changes with every commit,
     whoever made it.
     """
-    with db.reading(store_path()) as con:
+    path = store_path()
+    if not db.is_lake(path):
+        # an embedded store changes only by a whole new file (db.writing's atomic swap) or in place by a
+        # write: its inode, time and size name its state — no connection needed on every rerun. What the
+        # person sees follows from that state and her name (grants live in the store).
+        try:
+            status = Path(path).stat()
+        except OSError:
+            status = None
+        if status is not None:
+            who = person()
+            return (f"{db.describe(path)}#{who.name}:{who.role}#"
+                    f"{status.st_ino}:{status.st_mtime_ns}:{status.st_size}")
+    with db.reading(path) as con:
         now = access.shadow(con, person())
         who = f"{now.name}:{now.role}:{','.join(now.programs)}" if now is not None else "-"
         snapshot = db.lake_snapshot(con)
         version = db.last_load_marker(con) if snapshot is None else snapshot
-        return f"{db.describe(store_path())}#{who}#{version}"
+        return f"{db.describe(path)}#{who}#{version}"
 
 
 @st.cache_data(show_spinner=False)
