@@ -35,6 +35,7 @@ PERSON_KEY, LOGIN_AT_KEY, LAST_SEEN_KEY, EXPIRED_KEY = "access_person", "access_
     "access_expired"
 VIA_KEY, IDP_LOGOUT_KEY = "access_via", "access_idp_logout"   # "oidc": logged in through the identity provider
 NOBODY = access.Person("-", "lead")      # no account: sees no program
+LANG_KEY = "lang"                         # the UI language in the session (state.language decides it)
 PAGE_WRITE_WAIT_S = 120.0                 # a page waits at most this long for another load (less if configured)
 
 
@@ -139,7 +140,7 @@ def writing():
         access.AccessError("access.forbidden"): she may not change (one of) the programs.
         db.StoreBusy: the other load did not finish in time (app.py says so in a sentence).
     """
-    lang = st.session_state.get("lang", "de")   # state.LANG_KEY (state imports this module)
+    lang = st.session_state.get(LANG_KEY, "de")
     notice = st.empty()
     with db.writing(store_path(), wait_s=min(db.write_wait_limit(), PAGE_WRITE_WAIT_S),
                     on_wait=lambda: notice.info(text.say("store.busy", lang))) as con:

@@ -18,7 +18,8 @@ from dashboard import data
 from dashboard.i18n import Labels
 from dashboard.widgets import print_view
 
-LANG_KEY, PROGRAMS_KEY, AS_OF_KEY = "lang", "programs", "as_of"
+LANG_KEY = data.LANG_KEY
+PROGRAMS_KEY, AS_OF_KEY = "programs", "as_of"
 
 
 def language() -> str:
