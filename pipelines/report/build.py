@@ -82,16 +82,8 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
         raise ReportError(text.say("report.e_unknown_program", lang, programs=", ".join(unknown)))
     created_day = dt.date.today() if created is None else _date(created, "created", lang)
 
-    ctx = Context(con, programs, info, start, min(stop, as_of), as_of, lang, _status_labels(con, programs, lang))
-    cells = Cells()
-    drafts: list[Draft] = []
-    cards = [card for p in programs for card in targets.evaluate(con, p, as_of)]
-    drafts.append(sections.targets_draft(ctx, cells, cards))
-    progress_draft, progress = sections.progress_draft(ctx, cells, cards)
-    drafts.append(progress_draft)
-    drafts.extend(sections.entry_drafts(ctx, cells))
-    drafts.append(sections.leaving_draft(ctx, cells))
-    drafts.append(sections.sites_draft(ctx, cells))
+    drafted = draft(con, programs, info, start, stop, as_of, lang)
+    ctx, cells, drafts = drafted.ctx, drafted.cells, drafted.drafts
 
     result = None
     hidden: frozenset = frozenset()
@@ -100,7 +92,7 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
                                             keep=cells.keep)
         hidden = result.suppressed
     tables = tuple(render_table(d, cells.values, hidden, lang) for d in drafts)
-    charts = tuple(sections.progress_chart(item, hidden, publication) for item in progress)
+    charts = tuple(sections.progress_chart(item, hidden, publication) for item in drafted.progress)
 
     report = Report(
         programs=programs, period_start=start, period_end=stop, as_of=as_of, created=created_day,
@@ -111,6 +103,36 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
         method=tuple(_method(ctx, threshold, publication)), suppression=result,
     )
     return _with_cover(report, ctx)
+
+
+@dataclasses.dataclass(frozen=True)
+class Drafted:
+    """The report's tables before suppression: every count a named cell (`cells`, with the
+    relations and inequalities between them), the drafts that render them, the progress items
+    that chart them, and the target cards they were drawn from."""
+    ctx: Context
+    cells: Cells
+    drafts: tuple[Draft, ...]
+    progress: tuple
+    cards: tuple[dict, ...]
+
+
+def draft(con: duckdb.DuckDBPyConnection, programs: Sequence[str], info: dict[str, dict[str, Any]],
+          start: dt.date, stop: dt.date, as_of: dt.date, lang: str = "de") -> Drafted:
+    """Count every table of the report of `programs` (checked, with their `program_info`) for
+    [start, stop] on `as_of`, unsuppressed: the cells a publication is decided over (here, and
+    for the ministry's pages in `pipelines.access.publication`)."""
+    ctx = Context(con, programs, info, start, min(stop, as_of), as_of, lang, _status_labels(con, programs, lang))
+    cells = Cells()
+    drafts: list[Draft] = []
+    cards = [card for p in programs for card in targets.evaluate(con, p, as_of)]
+    drafts.append(sections.targets_draft(ctx, cells, cards))
+    progress_draft, progress = sections.progress_draft(ctx, cells, cards)
+    drafts.append(progress_draft)
+    drafts.extend(sections.entry_drafts(ctx, cells))
+    drafts.append(sections.leaving_draft(ctx, cells))
+    drafts.append(sections.sites_draft(ctx, cells))
+    return Drafted(ctx, cells, tuple(drafts), tuple(progress), tuple(cards))
 
 
 # --- reading the store --------------------------------------------------------------------
