@@ -20,7 +20,7 @@ from argon2 import PasswordHasher
 from pipelines.access import audit
 from pipelines.access.policy import LOCAL_ADMIN, LOCAL_ADMIN_NAME, ROLES, AccessError, Person, is_admin, normalise_name
 from pipelines.store import catalog
-from pipelines.store.db import transaction
+from pipelines.store.db import retried, transaction
 
 HASHER = PasswordHasher()          # argon2id; tests swap in a cheaper one
 MIN_PASSWORD_LENGTH = 8
@@ -99,6 +99,7 @@ def _insert_grant(con: duckdb.DuckDBPyConnection, name: str, program_id: str, ac
                 {"name": name, "program": program_id, "at": audit.now(), "by": actor.name})
 
 
+@retried
 def add(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str | None = None, *,
         programs: Sequence[str] = (), funder: str | None = None, actor: Person,
         min_length: int = MIN_PASSWORD_LENGTH) -> str:
@@ -148,6 +149,7 @@ def add(con: duckdb.DuckDBPyConnection, name: str, role: str, password: str | No
     return normal
 
 
+@retried
 def remove(con: duckdb.DuckDBPyConnection, name: str, *, actor: Person) -> None:
     """Delete an account with its grants and failed-login counts (the audit log keeps its history).
 
@@ -166,6 +168,7 @@ def remove(con: duckdb.DuckDBPyConnection, name: str, *, actor: Person) -> None:
         audit.record(con, actor, "user_remove", name=normal, role=role)
 
 
+@retried
 def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, *, actor: Person,
                  min_length: int = MIN_PASSWORD_LENGTH) -> None:
     """Give an account a new local password (and lift its login throttling).
@@ -183,6 +186,7 @@ def set_password(con: duckdb.DuckDBPyConnection, name: str, password: str, *, ac
         audit.record(con, actor, "password_change", name=normal)
 
 
+@retried
 def grant(con: duckdb.DuckDBPyConnection, name: str, program_id: str, *, actor: Person) -> bool:
     """Let a lead or an evaluator see (a lead: also change) a program. False if she had it already.
 
@@ -203,6 +207,7 @@ def grant(con: duckdb.DuckDBPyConnection, name: str, program_id: str, *, actor: 
     return True
 
 
+@retried
 def revoke(con: duckdb.DuckDBPyConnection, name: str, program_id: str, *, actor: Person) -> bool:
     """Take a program from an account. False if she did not have it.
 

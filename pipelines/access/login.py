@@ -30,6 +30,7 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 
 from pipelines.access import accounts, audit
 from pipelines.access.policy import AccessError, Person, normalise_name, person_for
+from pipelines.store.db import retried, transaction
 
 LOGIN_FAILED = "access.login_failed"   # the one code of a failed login
 FREE_FAILURES = 3
@@ -102,15 +103,29 @@ def authenticate(con: duckdb.DuckDBPyConnection, name: str, password: str, *,
                       {"name": normal}).fetchone()
     password_hash = row[0] if row else None
     if not _verified(password_hash, password):
-        con.execute("insert into login_failure values ($name, $at)", {"name": normal, "at": now})
-        con.execute("delete from login_failure where failed_at <= $since", {"since": now - WINDOW})
+        _remember_failure(con, normal, now)
         return None
-    con.execute("delete from login_failure where name = $name", {"name": normal})
-    if accounts.HASHER.check_needs_rehash(password_hash):   # the cost was raised since she last logged in
-        con.execute("update account set password_hash = $hash where name = $name",
-                    {"hash": accounts.HASHER.hash(password), "name": normal})
-    audit.record(con, normal, "login")
+    _remember_success(con, normal, password_hash, password)
     return person_for(con, normal)
+
+
+@retried
+def _remember_failure(con: duckdb.DuckDBPyConnection, name: str, now: dt.datetime) -> None:
+    """Count a failed login (throttling) and forget failures older than the window, in one transaction."""
+    with transaction(con):
+        con.execute("insert into login_failure values ($name, $at)", {"name": name, "at": now})
+        con.execute("delete from login_failure where failed_at <= $since", {"since": now - WINDOW})
+
+
+@retried
+def _remember_success(con: duckdb.DuckDBPyConnection, name: str, password_hash: str, password: str) -> None:
+    """Forget her failures, rehash when the cost was raised since she last logged in, log the login."""
+    with transaction(con):
+        con.execute("delete from login_failure where name = $name", {"name": name})
+        if accounts.HASHER.check_needs_rehash(password_hash):
+            con.execute("update account set password_hash = $hash where name = $name",
+                        {"hash": accounts.HASHER.hash(password), "name": name})
+        audit.record(con, name, "login")
 
 
 def session_expired(logged_in_at: dt.datetime, last_seen: dt.datetime, now: dt.datetime | None = None) -> bool:

@@ -37,7 +37,7 @@ from pipelines import targets as targets_mod
 from pipelines.text.metrics import problem_texts
 from pipelines import vocab
 from pipelines.store import db, derived
-from pipelines.store.db import transaction
+from pipelines.store.db import retried, transaction
 
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{1,62}$")
 PROGRAM_KEYS = {"id", "name", "organisation", "region", "funder", "start", "end", "special_categories"}
@@ -272,16 +272,19 @@ def _put(tables: list[dict], table: dict, replace_id: str | None) -> list[dict]:
     return out
 
 
+@retried
 def _rewrite_targets(con, program_id: str, change, lang: str, saved_by: str | None) -> list[str]:
-    known = [*vocab.STATUSES, *(r[0] for r in con.execute(
-        "select status from status_vocabulary where program_id = ?", [program_id]).fetchall())]
-    tables = change(target_tables(con, program_id))
-    try:
-        rows = targets_mod.parse_targets(tables, program_id, statuses=known)
-    except targets_mod.TargetSpecError as exc:
-        return problem_texts(exc.problems, lang)
-    text = targets_mod.targets_to_toml(rows) if rows else ""
+    # read and write in one transaction: a concurrent edit on a lake conflicts (and this one is run
+    # again on the store as it is then) instead of being overwritten unseen
     with transaction(con):
+        known = [*vocab.STATUSES, *(r[0] for r in con.execute(
+            "select status from status_vocabulary where program_id = ?", [program_id]).fetchall())]
+        tables = change(target_tables(con, program_id))
+        try:
+            rows = targets_mod.parse_targets(tables, program_id, statuses=known)
+        except targets_mod.TargetSpecError as exc:
+            return problem_texts(exc.problems, lang)
+        text = targets_mod.targets_to_toml(rows) if rows else ""
         load_id = db.allocate(con, "load_id")
         con.execute(
             "insert into load (load_id, file_name, sha256, kind, program_id, mode, outcome, rows_read, rows_loaded, "

@@ -198,10 +198,15 @@ def _connect_lake(spec: Path, *, read_only: bool, snapshot: int | None) -> duckd
     return con
 
 
+def on_lake(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether `con` works on a DuckLake (else an embedded store)."""
+    kind = con.execute("select type from duckdb_databases() where database_name = current_database()").fetchone()
+    return bool(kind) and kind[0] == "ducklake"
+
+
 def lake_snapshot(con: duckdb.DuckDBPyConnection) -> int | None:
     """The DuckLake snapshot this connection reads; None for an embedded store."""
-    kind = con.execute("select type from duckdb_databases() where database_name = current_database()").fetchone()
-    if not kind or kind[0] != "ducklake":
+    if not on_lake(con):
         return None
     name = con.execute("select current_database()").fetchone()[0]
     return con.execute("from ducklake_current_snapshot(?)", [name]).fetchone()[0]
@@ -226,6 +231,20 @@ def retrying(work: Callable[[], Any], *, attempts: int = RETRY_ATTEMPTS, base_s:
                 on_retry(attempt, exc)
             time.sleep(min(cap_s, base_s * 2 ** (attempt - 1)) * random.uniform(0.5, 1.0))
     raise AssertionError("unreachable")
+
+
+def retried(change: Callable[..., Any]) -> Callable[..., Any]:
+    """Decorate a change that runs in its own transaction(s) on the connection it is given first
+    (an account, a grant, a target edit, a deletion): on a lake, a commit that loses a race to
+    another writer runs the whole change again (`retrying`), as a load is; on an embedded store,
+    which has one writer and no races, it runs once and any error is the caller's. The change must
+    read what it changes inside its transaction, so a rerun starts from the store as it is then."""
+    @functools.wraps(change)
+    def run(con: duckdb.DuckDBPyConnection, *args: Any, **kwargs: Any) -> Any:
+        if not on_lake(con):
+            return change(con, *args, **kwargs)
+        return retrying(lambda: change(con, *args, **kwargs))
+    return run
 
 
 class StoreBusy(Exception):

@@ -31,7 +31,7 @@ import pandas as pd
 from pipelines.access import audit
 from pipelines.access.policy import Person, ensure_may_change
 from pipelines.store import derived
-from pipelines.store.db import quote_ident, transaction
+from pipelines.store.db import quote_ident, retried, transaction
 
 
 def _ids_to_delete(con: duckdb.DuckDBPyConnection, program_id: str, where: str, params: dict) -> list[str]:
@@ -107,6 +107,7 @@ def _rewrite_rejects(path: Path, known: set[str], ids: set[str]) -> int:
     return int(gone.sum())
 
 
+@retried
 def _delete(con: duckdb.DuckDBPyConnection, program_id: str, where: str, params: dict, reason: str,
             criterion: str, actor: Person, store: str | os.PathLike | None, named: list[str] = ()) -> dict[str, int]:
     """Delete the participants `where` selects and the `named` ids (who may exist in rejected rows,

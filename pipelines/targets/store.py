@@ -25,6 +25,7 @@ def replace_targets(con: duckdb.DuckDBPyConnection, program_id: str, rows: Itera
     return len(rows)
 
 
+@db.retried
 def save_targets(con: duckdb.DuckDBPyConnection, rows: Iterable[Mapping[str, Any]],
                  program_id: str, load_id: int | None = None) -> int:
     """Replace a program's targets by `rows` in one transaction of its own."""
