@@ -26,7 +26,7 @@ import duckdb
 
 from pipelines import vocab
 from pipelines.metrics import stats
-from pipelines.metrics.counts import share_reached
+from pipelines.metrics.counts import share_counts_on
 from pipelines.metrics.problems import Problem, ProblemError
 from pipelines.metrics.scope import (FIELDS, RANGE_KEYS, Scope, ScopeError, normalise_value, parse_where,
                                      resolve_field)
@@ -293,12 +293,18 @@ def compare(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | None, stat
     result: list[dict[str, Any]] = []
     frames: list[Any] = []
     for unit, (name, scope) in enumerate(units):
-        rates = share_reached(con, scope, status, None, as_of, by=by)
         curves = time_to(con, scope, status, as_of, by=by)
-        # the same count by value × German level × qualification (the strata of the adjustment)
-        strata = share_reached(con, scope, status, None, as_of, by=[*([by] if by else []), *ADJUST_FIELDS])
+        # counted once by value × German level × qualification (the strata of the adjustment);
+        # a value's share is the sum over its strata
+        counted, = share_counts_on(con, scope, status, None, [as_of], by=[*([by] if by else []), *ADJUST_FIELDS])
+        strata: dict[Any, dict[tuple, tuple[int, int]]] = {}
+        for key, (n, k) in counted.items():
+            strata.setdefault(key[0] if by is not None else "all", {})[tuple(key[-2:])] = (k, n)
+        rates = {value: stats.wilson(sum(k for k, _ in cells.values()), sum(n for _, n in cells.values()))
+                 for value, cells in strata.items()}
         if by is None:
-            rates, curves = {"all": rates}, {"all": curves}
+            rates.setdefault("all", stats.wilson(0, 0))
+            curves = {"all": curves}
         values = sorted(rates, key=_sort_key(field)) if by is not None else ["all"]
         for value in values:
             rate = rates[value]
@@ -318,7 +324,7 @@ def compare(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | None, stat
                 "ci_low": rate.ci_low,
                 "ci_high": rate.ci_high,
                 "small": rate.small,
-                "_strata": {key[-2:]: (r.k, r.n) for key, r in strata.items() if by is None or key[0] == value},
+                "_strata": strata.get(value, {}),
             })
     _differences(result, by is not None, groups is not None)
     _adjust(result)

@@ -213,12 +213,19 @@ def share_reached(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: s
 def share_reached_on(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],
                      a: Any, days: Sequence[Any], by: str | None = None) -> list:
     """`share_reached(a, day)` for every day of `days`, in one pass: a list in the order of `days`."""
-    days = [dates.as_date(day) for day in days]
-    counts = _count_on(con, "metrics_share_reached", scope, by, days, width=2,
-                       statuses=known_statuses(con, scope, status), a=optional_date(a), last=max(days))
+    counts = share_counts_on(con, scope, status, a, days, by)
     if by is None:
         return [wilson(k, n) for n, k in counts]
     return [{group: wilson(k, n) for group, (n, k) in groups.items()} for groups in counts]
+
+
+def share_counts_on(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],
+                    a: Any, days: Sequence[Any], by: By = None) -> list:
+    """The counts behind `share_reached_on`: per day (n entered, k of them reached), or with `by`
+    {group: (n, k)} — for callers that add groups up before judging them (the strata of a comparison)."""
+    days = [dates.as_date(day) for day in days]
+    return _count_on(con, "metrics_share_reached", scope, by, days, width=2,
+                     statuses=known_statuses(con, scope, status), a=optional_date(a), last=max(days))
 
 
 # --------------------------------------------------------------------------------------
