@@ -308,17 +308,18 @@ def status_summary(con: duckdb.DuckDBPyConnection, program_id: str, as_of: Any) 
          "active": {status: n}, "reached": {status: n}} over every status of the vocabulary.
     """
     as_of = dates.as_date(as_of)
-    row = con.execute("select g.start_date, min(p.person_key), max(p.person_key) from program g "
-                      "left join participant p using (program_id) where g.program_id = ? group by g.start_date",
-                      [program_id]).fetchone()
+    # the bitstring of the active count spans every person key given out so far (key_counter): no
+    # pass over participant for the program's own key range
+    row = con.execute("select g.start_date, (select max(value) from key_counter where name = 'person_key') "
+                      "from program g where g.program_id = ?", [program_id]).fetchone()
     if row is None:
         raise ValueError(f"unknown program {program_id!r}")
-    start, low_key, high_key = row
+    start, high_key = row
     scope = Scope((program_id,))
     sql, params = scoped_sql("metrics_status_summary", scope)
     counts = {s: (a, r) for s, a, r in db.run(con, sql, {
         **params, "program": program_id, "as_of": as_of,
-        "low_key": low_key or 0, "high_key": high_key or 0}).fetchall()}
+        "low_key": 0, "high_key": high_key or 0}).fetchall()}
     statuses = list(vocabulary(con, (program_id,)))
     return {
         "program": program_id,
