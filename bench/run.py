@@ -122,15 +122,37 @@ def median_time(fn, repeat: int, warmup: int = 1, label: str | None = None,
     runs_wanted = min(repeat, slow_runs) if warm > slow_s else repeat
     if label:
         progress(f"{label}: warm-up {warm:.2f} s, {runs_wanted or 'no further'} timed runs")
-    runs = []
+    runs, cpu, waits = [], [], []
     for _ in range(runs_wanted):
-        t0 = time.perf_counter()
+        w0, c0, t0 = runqueue_wait_s(), time.process_time(), time.perf_counter()
         fn()
         runs.append(time.perf_counter() - t0)
+        cpu.append(time.process_time() - c0)
+        waits.append(None if w0 is None else runqueue_wait_s() - w0)
     if not runs:
         runs = [warm]
-    return {"median_s": statistics.median(runs), "min_s": min(runs), "max_s": max(runs), "runs_s": runs,
-            "warmup_s": warm, "reduced_runs": runs_wanted < repeat}
+    out = {"median_s": statistics.median(runs), "min_s": min(runs), "max_s": max(runs), "runs_s": runs,
+           "warmup_s": warm, "reduced_runs": runs_wanted < repeat}
+    if cpu:
+        # CPU seconds of all threads, and the seconds its threads were ready to run but waited for a
+        # core: on a shared machine the wall clock is CPU / threads + that wait
+        out.update({"cpu_median_s": statistics.median(cpu), "cpu_runs_s": cpu,
+                    "wait_median_s": None if None in waits else statistics.median(waits)})
+    return out
+
+
+def runqueue_wait_s() -> float | None:
+    """Seconds this process's threads spent runnable but waiting for a CPU (Linux schedstat); None elsewhere."""
+    total = 0
+    try:
+        for stat in Path("/proc/self/task").glob("*/schedstat"):
+            try:
+                total += int(stat.read_text().split()[1])
+            except (OSError, IndexError, ValueError):    # a thread that just ended
+                pass
+    except OSError:
+        return None
+    return total / 1e9 if Path("/proc/self/schedstat").exists() else None
 
 
 def file_mb(path: Path) -> float:
@@ -877,6 +899,10 @@ def _table(headers: list[str], rows: list[list], aligns: str | None = None) -> s
     return "\n".join([fmt(cells[0]), "  ".join("-" * w for w in widths)] + [fmt(r) for r in cells[1:]])
 
 
+def _ms(seconds: float | None) -> str | None:
+    return None if seconds is None else _n(seconds * 1000, 1)
+
+
 def _n(v, digits=0):
     return None if v is None else f"{v:,.{digits}f}"
 
@@ -925,13 +951,15 @@ def render(results: dict) -> str:
                 if not r or "median_s" not in r:     # a part measured in another run, or skipped
                     continue
                 rows.append([label, _n(r["median_s"] * 1000, 1), _n(r["min_s"] * 1000, 1), _n(r["max_s"] * 1000, 1),
-                             len(r["runs_s"])])
+                             len(r["runs_s"]), _ms(r.get("cpu_median_s")), _ms(r.get("wait_median_s"))])
             rep = lat.get("report_pdf", {})
             rows.append(["report.write_report (pdf)" if "median_s" in rep else rep.get("skipped")] + (
                 [_n(rep["median_s"] * 1000, 0), _n(rep["min_s"] * 1000, 0), _n(rep["max_s"] * 1000, 0),
-                 len(rep["runs_s"])] if "median_s" in rep else [None, None, None, None]))
+                 len(rep["runs_s"]), _ms(rep.get("cpu_median_s")), _ms(rep.get("wait_median_s"))]
+                if "median_s" in rep else [None] * 6))
             out.append("")
-            out.append(_table(["latency (1 warm-up, then median)", "median ms", "min ms", "max ms", "runs"], rows))
+            out.append(_table(["latency (1 warm-up, then median)", "median ms", "min ms", "max ms", "runs",
+                               "CPU ms (all threads)", "waiting for a core ms"], rows))
             for peer in ("pandas", "polars"):
                 p = lat.get(f"{peer}_status")
                 if not p or "median_s" not in p or "median_s" not in lat.get("status_summary", {}):

@@ -26,11 +26,11 @@ import duckdb
 
 from pipelines import vocab
 from pipelines.metrics import stats
-from pipelines.metrics.counts import share_reached
+from pipelines.metrics.counts import share_counts_on
 from pipelines.metrics.problems import Problem, ProblemError
 from pipelines.metrics.scope import (FIELDS, RANGE_KEYS, Scope, ScopeError, normalise_value, parse_where,
                                      resolve_field)
-from pipelines.metrics.time_to import time_to
+from pipelines.metrics.time_to import curve_tables
 
 _OPERATOR = re.compile(r"(>=|<=|!=|<>|==|≥|≤|≠|=|>|<)")
 _NORMAL_OP = {"==": "=", "<>": "!=", "≥": ">=", "≤": "<=", "≠": "!="}
@@ -291,14 +291,19 @@ def compare(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | None, stat
             units.append((name, Scope(chosen, scope.where)))
 
     result: list[dict[str, Any]] = []
-    frames: list[Any] = []
+    tables: list[Any] = []
     for unit, (name, scope) in enumerate(units):
-        rates = share_reached(con, scope, status, None, as_of, by=by)
-        curves = time_to(con, scope, status, as_of, by=by)
-        # the same count by value × German level × qualification (the strata of the adjustment)
-        strata = share_reached(con, scope, status, None, as_of, by=[*([by] if by else []), *ADJUST_FIELDS])
+        curves, _ = curve_tables(con, scope, status, as_of, by=by)    # rows per group; no frames
+        # counted once by value × German level × qualification (the strata of the adjustment);
+        # a value's share is the sum over its strata
+        counted, = share_counts_on(con, scope, status, None, [as_of], by=[*([by] if by else []), *ADJUST_FIELDS])
+        strata: dict[Any, dict[tuple, tuple[int, int]]] = {}
+        for key, (n, k) in counted.items():
+            strata.setdefault(key[0] if by is not None else "all", {})[tuple(key[-2:])] = (k, n)
+        rates = {value: stats.wilson(sum(k for k, _ in cells.values()), sum(n for _, n in cells.values()))
+                 for value, cells in strata.items()}
         if by is None:
-            rates, curves = {"all": rates}, {"all": curves}
+            rates.setdefault("all", stats.wilson(0, 0))
         values = sorted(rates, key=_sort_key(field)) if by is not None else ["all"]
         for value in values:
             rate = rates[value]
@@ -308,7 +313,7 @@ def compare(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | None, stat
                 label = value
             else:
                 label = f"{name} – {value if value is not None else '?'}"
-            frames.append(curves.get(value))
+            tables.append(curves.get(value))
             result.append({
                 "group": label,
                 "unit": unit,
@@ -318,13 +323,13 @@ def compare(con: duckdb.DuckDBPyConnection, programs: Sequence[str] | None, stat
                 "ci_low": rate.ci_low,
                 "ci_high": rate.ci_high,
                 "small": rate.small,
-                "_strata": {key[-2:]: (r.k, r.n) for key, r in strata.items() if by is None or key[0] == value},
+                "_strata": strata.get(value, {}),
             })
     _differences(result, by is not None, groups is not None)
     _adjust(result)
-    months = at_risk_months(max((int(f["month"].max()) for f in frames if f is not None and len(f)), default=0))
-    for row, frame in zip(result, frames):
-        row["time_to"] = _curve(frame, months)
+    months = at_risk_months(max((max(row[0] for row in t) for t in tables if t), default=0))
+    for row, table in zip(result, tables):
+        row["time_to"] = _curve(table, months)
     return result
 
 
@@ -391,8 +396,12 @@ def _adjust(rows: list[dict[str, Any]]) -> None:
     woman in two typed groups counts twice). A group lacking some strata is standardised over the
     strata it has; "adjusted_cover" is the part of the standard population those strata hold.
     """
-    strata = [[(tuple(_band_of(f, v) for f, v in zip(ADJUST_FIELDS, key)), kn) for key, kn in row.pop("_strata").items()]
-              for row in rows]
+    bands: dict[tuple, tuple] = {}     # a few levels × qualifications, met in every group
+    for row in rows:
+        for key in row["_strata"]:
+            if key not in bands:
+                bands[key] = tuple(_band_of(f, v) for f, v in zip(ADJUST_FIELDS, key))
+    strata = [[(bands[key], kn) for key, kn in row.pop("_strata").items()] for row in rows]
     used = [i for i in range(len(ADJUST_FIELDS)) if any(key[i] is not None for one in strata for key, _ in one)]
     fields = [ADJUST_FIELDS[i] for i in used]
     standard: dict[tuple, int] = {}
@@ -419,7 +428,7 @@ def at_risk_months(last: int) -> list[int]:
     return fixed + list(range(36, last + 1, 12))
 
 
-def _curve(frame: Any, months: Sequence[int]) -> dict[str, Any]:
+def _curve(table: list[tuple] | None, months: Sequence[int]) -> dict[str, Any]:
     """One group's Kaplan–Meier curve with its 95 % band and its numbers at risk at `months`.
 
     The band is `stats.km_band` on the monthly table (Greenwood, log–log), widened where needed
@@ -428,15 +437,14 @@ def _curve(frame: Any, months: Sequence[int]) -> dict[str, Any]:
     followed after m months without having reached the status (the table's at_risk less the
     month's events and censorings) — 0 after the last follow-up.
     """
-    if frame is None or not len(frame):
+    if not table:
         return {"months": [], "share": [], "band_low": [], "band_high": [],
                 "at_risk": {"months": list(months), "n": [0 for _ in months]}}
-    share = frame["share"].tolist()
-    band = stats.km_band(frame["at_risk"].tolist(), frame["events"].tolist())
-    after = dict(zip(frame["month"].tolist(),
-                     (frame["at_risk"] - frame["events"] - frame["censored"]).tolist()))
-    first = int(frame["at_risk"].iloc[0])
-    return {"months": frame["month"].tolist(), "share": share,
+    month, at_risk, events, censored, share = (list(column) for column in zip(*table))   # curve_tables' rows
+    band = stats.km_band(at_risk, events)
+    after = {m: n - d - c for m, n, d, c in zip(month, at_risk, events, censored)}
+    first = int(at_risk[0])
+    return {"months": month, "share": share,
             "band_low": [min(low, s) for (low, _), s in zip(band, share)],
             "band_high": [max(high, s) for (_, high), s in zip(band, share)],
             "at_risk": {"months": list(months), "n": [first if m == 0 else int(after.get(m, 0)) for m in months]}}

@@ -213,12 +213,19 @@ def share_reached(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: s
 def share_reached_on(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],
                      a: Any, days: Sequence[Any], by: str | None = None) -> list:
     """`share_reached(a, day)` for every day of `days`, in one pass: a list in the order of `days`."""
-    days = [dates.as_date(day) for day in days]
-    counts = _count_on(con, "metrics_share_reached", scope, by, days, width=2,
-                       statuses=known_statuses(con, scope, status), a=optional_date(a), last=max(days))
+    counts = share_counts_on(con, scope, status, a, days, by)
     if by is None:
         return [wilson(k, n) for n, k in counts]
     return [{group: wilson(k, n) for group, (n, k) in groups.items()} for groups in counts]
+
+
+def share_counts_on(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],
+                    a: Any, days: Sequence[Any], by: By = None) -> list:
+    """The counts behind `share_reached_on`: per day (n entered, k of them reached), or with `by`
+    {group: (n, k)} — for callers that add groups up before judging them (the strata of a comparison)."""
+    days = [dates.as_date(day) for day in days]
+    return _count_on(con, "metrics_share_reached", scope, by, days, width=2,
+                     statuses=known_statuses(con, scope, status), a=optional_date(a), last=max(days))
 
 
 # --------------------------------------------------------------------------------------
@@ -301,17 +308,18 @@ def status_summary(con: duckdb.DuckDBPyConnection, program_id: str, as_of: Any) 
          "active": {status: n}, "reached": {status: n}} over every status of the vocabulary.
     """
     as_of = dates.as_date(as_of)
-    row = con.execute("select g.start_date, min(p.person_key), max(p.person_key) from program g "
-                      "left join participant p using (program_id) where g.program_id = ? group by g.start_date",
-                      [program_id]).fetchone()
+    # the bitstring of the active count spans every person key given out so far (key_counter): no
+    # pass over participant for the program's own key range
+    row = con.execute("select g.start_date, (select max(value) from key_counter where name = 'person_key') "
+                      "from program g where g.program_id = ?", [program_id]).fetchone()
     if row is None:
         raise ValueError(f"unknown program {program_id!r}")
-    start, low_key, high_key = row
+    start, high_key = row
     scope = Scope((program_id,))
     sql, params = scoped_sql("metrics_status_summary", scope)
     counts = {s: (a, r) for s, a, r in db.run(con, sql, {
         **params, "program": program_id, "as_of": as_of,
-        "low_key": low_key or 0, "high_key": high_key or 0}).fetchall()}
+        "low_key": 0, "high_key": high_key or 0}).fetchall()}
     statuses = list(vocabulary(con, (program_id,)))
     return {
         "program": program_id,

@@ -15,6 +15,7 @@ SMALL_N = 5             # groups under this many participants are flagged as too
 
 
 Z95 = 1.959964          # two-sided 95 % normal quantile for the Wilson interval
+_NEGLIGIBLE = 1e-17     # fisher_exact: a tail's term this small against its sum no longer changes it
 
 
 @dataclass(frozen=True)
@@ -189,6 +190,12 @@ def fisher_exact(k1: int, n1: int, k2: int, n2: int) -> float:
     """Two-sided p of Fisher's exact test for k1 of n1 vs k2 of n2: the probability, with the
     margins fixed, of a table no more likely than the one observed.
 
+    The hypergeometric probabilities rise to one mode and fall after it, so the tables no more
+    likely than the observed one are the two tails: each found by bisection, then summed from
+    the observed likelihood outward with the ratio of neighbouring probabilities until the terms
+    no longer change the sum (a comparison of 8,000 women against a million reads a few hundred
+    tables, not all 8,000).
+
     >>> round(fisher_exact(3, 4, 1, 4), 4)   # the lady tasting tea
     0.4857
     """
@@ -200,8 +207,32 @@ def fisher_exact(k1: int, n1: int, k2: int, n2: int) -> float:
                 + math.lgamma(n2 + 1) - math.lgamma(k - x + 1) - math.lgamma(n2 - k + x + 1)
                 - math.lgamma(n1 + n2 + 1) + math.lgamma(k + 1) + math.lgamma(n1 + n2 - k + 1))
 
-    observed = log_pmf(k1)
-    total = sum(math.exp(log_pmf(x)) for x in range(low, high + 1) if log_pmf(x) <= observed + 1e-7)
+    limit = log_pmf(k1) + 1e-7
+    mode = min(max((k + 1) * (n1 + 1) // (n1 + n2 + 2), low), high)
+    total = 0.0
+    # lower tail: the largest x <= mode still as unlikely as observed, then down to `low`
+    if log_pmf(low) <= limit:
+        a, b = low, mode
+        while a < b:
+            mid = (a + b + 1) // 2
+            a, b = (mid, b) if log_pmf(mid) <= limit else (a, mid - 1)
+        x, term = a, math.exp(log_pmf(a))
+        while x >= low and term > total * _NEGLIGIBLE:
+            total += term
+            term *= x * (n2 - k + x) / ((n1 - x + 1) * (k - x + 1))   # P(x - 1) / P(x)
+            x -= 1
+    # upper tail: the smallest x > mode as unlikely as observed, then up to `high`
+    if mode < high and log_pmf(high) <= limit:
+        a, b = mode + 1, high
+        while a < b:
+            mid = (a + b) // 2
+            a, b = (a, mid) if log_pmf(mid) <= limit else (mid + 1, b)
+        x, term, upper = b, math.exp(log_pmf(b)), 0.0
+        while x <= high and term > upper * _NEGLIGIBLE:
+            upper += term
+            term *= (n1 - x) * (k - x) / ((x + 1) * (n2 - k + x + 1))   # P(x + 1) / P(x)
+            x += 1
+        total += upper
     return min(1.0, total)
 
 

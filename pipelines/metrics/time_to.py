@@ -46,6 +46,22 @@ def time_to(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | S
         (1 - KM survival at the end of month m). Empty if nobody is in scope.
         With `by` (a field): {value: DataFrame} for every value with someone followed.
     """
+    tables, excluded = curve_tables(con, scope, status, as_of, by)
+    frames = {group: _frame(tables[group], excluded.get(group, 0)) for group in tables}
+    if by is None:
+        return frames.get("all") if "all" in frames else _frame([], excluded.get("all", 0))
+    return frames
+
+
+def curve_tables(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],
+                 as_of: Any, by: str | None = None) -> tuple[dict[Any, list[tuple]], dict[Any, int]]:
+    """The monthly tables of `time_to` as plain rows, for callers that draw many curves (a
+    comparison of 120 cohorts builds no DataFrame per curve).
+
+    Returns:
+        ({group: [(month, at_risk, events, censored, share), …] by month} for every group with
+        someone followed ("all" without `by`), {group: participants left out at entry}).
+    """
     params = {"statuses": known_statuses(con, scope, status), "as_of": dates.as_date(as_of), "month_days": MONTH_DAYS}
     sql, scope_params = scoped_sql("metrics_time_to", scope, by)
     rows: dict[Any, list[tuple]] = {}
@@ -55,10 +71,7 @@ def time_to(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | S
             excluded[group] = int(values[0])
         else:
             rows.setdefault(group, []).append((month, *values))
-    frames = {group: _frame(rows[group], excluded.get(group, 0)) for group in rows}
-    if by is None:
-        return frames.get("all") if "all" in frames else _frame([], excluded.get("all", 0))
-    return frames
+    return rows, excluded
 
 
 _DTYPES = {"month": np.int64, "at_risk": np.int64, "events": np.int64, "censored": np.int64, "share": np.float64}

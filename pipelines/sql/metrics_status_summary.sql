@@ -9,8 +9,8 @@ with statuses as (
 ),
 
 -- active on d: start_date <= d < end_excl (table spell, pipelines/store/derived.py); each
--- participant once per status: her bit in a bitstring over the program's person keys
--- [$low_key, $high_key] (a distinct count that runs in parallel: count(distinct) does not)
+-- participant once per status: her bit in a bitstring over the person keys [$low_key, $high_key]
+-- (every key given out; a distinct count that runs in parallel: count(distinct) does not)
 active as (
     select status, bit_count(bitstring_agg(person_key, $low_key::bigint, $high_key::bigint)) as n
     from spell

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import math
+from fractions import Fraction
 
 import pytest
 
@@ -91,6 +93,21 @@ def test_fisher_exact_by_hand():
     assert stats.fisher_exact(2, 4, 2, 4) == pytest.approx(1.0)
     # 5 of 5 vs 0 of 5: only the two extreme tables, 2 / C(10, 5) = 2 / 252
     assert stats.fisher_exact(5, 5, 0, 5) == pytest.approx(2 / 252)
+
+
+def test_fisher_exact_large_tables_agree_with_the_exact_sum():
+    # the tails are summed outward from the observed table until the terms stop counting: against
+    # the sum over every table in exact integer arithmetic (C(n1, x) C(n2, k - x) / C(n, k))
+    def exact(k1, n1, k2, n2):
+        k, n = k1 + k2, n1 + n2
+        weight = [math.comb(n1, x) * math.comb(n2, k - x) for x in range(max(0, k - n2), min(k, n1) + 1)]
+        observed = math.comb(n1, k1) * math.comb(n2, k2)
+        return Fraction(sum(w for w in weight if w <= observed), math.comb(n, k))
+
+    for case in ((120, 400, 1300, 5000), (96, 400, 1300, 5000), (0, 300, 40, 4000), (400, 400, 1300, 5000)):
+        assert stats.fisher_exact(*case) == pytest.approx(float(exact(*case)), rel=1e-9), case
+    # 8,000 women of a cohort against the 992,000 others of a national program, 30 % each
+    assert stats.fisher_exact(2400, 8000, 297600, 992000) == pytest.approx(1.0)
 
 
 def test_difference_flags_small_groups():
