@@ -35,6 +35,7 @@ PROGRAM_TABLES = {
     "participant": "program_id in (select program_id from {v})",
     "episode": "program_id in (select program_id from {v})",
     "first_start": "program_id in (select program_id from {v})",
+    "spell": "program_id in (select program_id from {v})",
     "target": "program_id in (select program_id from {v})",
     "deletion_log": "program_id in (select program_id from {v})",
     "status_vocabulary": "program_id = '*' or program_id in (select program_id from {v})",
