@@ -19,8 +19,8 @@ def test_report_bytes_and_unknown_format(tiny):
         report.report_bytes(tiny, ["p1"], START, END, AS_OF, fmt="docx")
 
 
-def test_one_program_report_is_fast(demo_con, tmp_path):
-    """Printed for the record (pytest -s); asserted only as a sanity bound."""
+def test_one_program_report_writes_every_format(demo_con, tmp_path):
+    """Timings printed for the record (pytest -s); the report's speed is measured in `make bench`."""
     times = {}
     start = time.perf_counter()
     r = build_report(demo_con, *KASSEL_ARGS)
@@ -30,7 +30,7 @@ def test_one_program_report_is_fast(demo_con, tmp_path):
         write(r, tmp_path / f"k.{fmt}")
         times[fmt] = time.perf_counter() - start
     print("report timings (s):", {k: round(v, 2) for k, v in times.items()})
-    assert times["build"] + times["pdf"] < 30
+    assert all((tmp_path / f"k.{fmt}").stat().st_size > 0 for fmt in ("pdf", "xlsx", "csv"))
 
 
 def test_file_names_say_program_date_and_internal():
