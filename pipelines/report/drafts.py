@@ -105,14 +105,24 @@ def _iso(day: dt.date | None) -> str:
 def cell_key(measure: str, status: str | Sequence[str] | None, programs: Iterable[str],
              where: dict[str, Any] | None, a: dt.date | None, b: dt.date | str | None) -> tuple:
     """The name of a count: the same name always means the same number."""
+    return cell_keys([(measure, status, a, b)], programs, where)[0]
+
+
+def cell_keys(measures: Sequence[tuple[str, str | Sequence[str] | None, dt.date | None, dt.date | str | None]],
+              programs: Iterable[str], where: dict[str, Any] | None) -> list[tuple]:
+    """`cell_key` of several (measure, status, a, b) over the same programs and filter (a table's
+    row: the filter's canonical text is worked out once)."""
+    programs_key, where_text = tuple(sorted(programs)), _where_text(where)
+    return [(measure, _status_text(status), programs_key, where_text, _iso(a), b if isinstance(b, str) else _iso(b))
+            for measure, status, a, b in measures]
+
+
+def _status_text(status: str | Sequence[str] | None) -> str:
     if status is None:
-        status_text = ""
-    elif isinstance(status, str):
-        status_text = status
-    else:
-        status_text = "|".join(sorted(status))
-    return (measure, status_text, tuple(sorted(programs)), _where_text(where), _iso(a),
-            b if isinstance(b, str) else _iso(b))
+        return ""
+    if isinstance(status, str):
+        return status
+    return "|".join(sorted(status))
 
 
 class Cells:

@@ -26,7 +26,7 @@ import pandas as pd
 from pipelines import dates, metrics, text, vocab
 from pipelines.metrics import Scope, panels
 from pipelines.text.targets import forecast_sentence, value_text
-from pipelines.report.drafts import Cells, Context, Count, Draft, Label, cell_key, share_label
+from pipelines.report.drafts import Cells, Context, Count, Draft, Label, cell_key, cell_keys, share_label
 from pipelines.report.model import Chart
 from pipelines.store import db
 
@@ -390,7 +390,7 @@ def sites_draft(ctx: Context, cells: Cells) -> Draft:
             key = (programs[0],) + ((where["site"],) if "site" in where else ()) + (
                 (where["cohort"],) if "cohort" in where else ())
         values = [counts.get((m, s, key), 0) for m, s, _, _ in measures]
-        keys = [cells.add(cell_key(m, s, programs, where, a, b), v) for (m, s, a, b), v in zip(measures, values)]
+        keys = [cells.add(k, v) for k, v in zip(cell_keys(measures, programs, where), values)]
         for other in keys[1:]:  # in the program, started ≤ entered (when the period starts with the program)
             cells.at_most([other], [keys[0]])
         return keys, values
