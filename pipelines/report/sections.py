@@ -178,28 +178,15 @@ def progress_chart(item: dict, hidden: frozenset, publication: bool) -> Chart:
 
 # --- characteristics at entry ---------------------------------------------------------------
 
-# the characteristics of the entry tables: the field each is grouped by
-ENTRY_FIELDS = ("gender", "age_band", "qualification_level", "german_level", "origin_region")
-
-
-def _entry_counts(ctx: Context) -> dict[tuple, int]:
-    """Participants who entered in the period per combination of `ENTRY_FIELDS` (one query; a
-    category of a breakdown is the sum over the combinations it holds)."""
-    return metrics.entered(ctx.con, ctx.scope, ctx.start, ctx.end, by=ENTRY_FIELDS)
-
-
-def _breakdown(ctx: Context, cells: Cells, counts: dict[tuple, int], key: str, title: str, sheet_name: str,
-               field: str, categories: list[tuple[str, dict[str, Any], Any]], note: str = "") -> Draft:
+def _breakdown(ctx: Context, cells: Cells, key: str, title: str, sheet_name: str, field: str,
+               categories: list[tuple[str, dict[str, Any], tuple]], note: str = "") -> Draft:
     """One characteristic: entered in the period per category (+ not recorded) and the total.
 
     `categories` are (label, where, values): the cell counted is `entered` narrowed by `where`,
-    summed here from `counts` over the combinations whose `field` is one of `values` (the same
-    participants: `where` selects exactly those values of the field)."""
+    summed here from one count grouped by `field` over the `values` that `where` selects (the
+    same participants; one query per table instead of one per category)."""
     programs = ctx.programs
-    position = ENTRY_FIELDS.index(field)
-    per_value: dict[Any, int] = {}
-    for combination, n in counts.items():
-        per_value[combination[position]] = per_value.get(combination[position], 0) + n
+    per_value = metrics.entered(ctx.con, ctx.scope, ctx.start, ctx.end, by=field)
     total_value = sum(per_value.values())
     total = cells.add(cell_key("entered", None, programs, {}, ctx.start, ctx.end), total_value)
     draft = Draft(key, "entry", title, sheet_name,
@@ -237,21 +224,20 @@ def origin_regions(ctx: Context, programs: list[str]) -> list[str]:
 def entry_drafts(ctx: Context, cells: Cells) -> list[Draft]:
     none = ctx.say("report.not_recorded")
     period = ctx.say("report.n_entry", start=ctx.day(ctx.start), end=ctx.day(ctx.end))  # no number: it may be hidden
-    counts = _entry_counts(ctx)
     drafts = [
-        _breakdown(ctx, cells, counts, "entry_gender", ctx.say("field.gender"), ctx.say("field.gender"), "gender",
+        _breakdown(ctx, cells, "entry_gender", ctx.say("field.gender"), ctx.say("field.gender"), "gender",
                    [(ctx.say(f"gender.{g}"), {"gender": g}, (g,)) for g in vocab.GENDERS]
                    + [(none, {"gender": None}, (None,))], period),
-        _breakdown(ctx, cells, counts, "entry_age_band", ctx.say("report.table.age_band"),
+        _breakdown(ctx, cells, "entry_age_band", ctx.say("report.table.age_band"),
                    ctx.say("field.age_band"), "age_band",
                    [(_age_band_label(ctx, b), {"age_band": b}, (b,)) for b in vocab.AGE_BANDS]
                    + [(none, {"age_band": None}, (None,))]),
-        _breakdown(ctx, cells, counts, "entry_isced", ctx.say("report.table.isced"), ctx.say("report.sheet.isced"),
+        _breakdown(ctx, cells, "entry_isced", ctx.say("report.table.isced"), ctx.say("report.sheet.isced"),
                    "qualification_level",
                    [(f"ISCED {low}–{high}", {"qualification_level": {">=": low, "<=": high}},
                      tuple(range(low, high + 1))) for _, low, high in vocab.ISCED_GROUPS]
                    + [(none, {"qualification_level": None}, (None,))]),
-        _breakdown(ctx, cells, counts, "entry_german", ctx.say("report.table.german"),
+        _breakdown(ctx, cells, "entry_german", ctx.say("report.table.german"),
                    ctx.say("report.sheet.german"), "german_level",
                    [(level, {"german_level": level}, (level,)) for level in vocab.CEFR]
                    + [(none, {"german_level": None}, (None,))]),
@@ -267,7 +253,7 @@ def entry_drafts(ctx: Context, cells: Cells) -> list[Draft]:
         origin_note = ctx.say("report.n_origin_off", why=ctx.say("report.not_recorded"))
     if regions:
         note = ctx.say("report.n_origin_partly", programs=", ".join(barred)) if barred else ""
-        drafts.append(_breakdown(ctx, cells, counts, "entry_origin", ctx.say("report.table.origin"),
+        drafts.append(_breakdown(ctx, cells, "entry_origin", ctx.say("report.table.origin"),
                                  ctx.say("report.sheet.origin"), "origin_region",
                                  [(str(r), {"origin_region": r}, (r,)) for r in regions]
                                  + [(none, {"origin_region": None}, (None,))], note))
