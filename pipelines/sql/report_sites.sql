@@ -6,15 +6,20 @@
 --   in_program  entered on or before $end and not left before it (leaving on $end still counts)
 --   reached     an episode of the status (one of $outcomes) starts in [$start, $end]; each person once
 -- Parameters: $programs (list of program ids), $outcomes (list of statuses), $start, $end (dates).
-with outcomes as (
-    select i, $outcomes[i] as status
-    from range(1, len($outcomes) + 1) r(i)
+with present as (
+    -- entered and in the program: one pass over the participants, counted per cohort
+    select program_id, site, cohort,
+           count(*) filter (where entry_date between $start and $end) as entered,
+           count(*) filter (where entry_date <= $end and (exit_date is null or exit_date >= $end)) as in_program
+    from participant
+    where list_contains($programs, program_id)
+    group by all
 ),
 
--- who started which outcome in the period: first_start (pipelines/store/derived.py) holds each
--- participant's first start per status on or after her program's start, the answer for a program
--- whose start is $start; the other programs' participants are read from their episodes (as
--- metrics_reached.sql does)
+-- who started which outcome in the period, each person once per status: first_start
+-- (pipelines/store/derived.py) holds each participant's first start per status on or after her
+-- program's start, the answer for a program whose start is $start; the other programs'
+-- participants are read from their episodes (as metrics_reached.sql does)
 starts as (
     select e.person_key, e.status
     from first_start e
@@ -24,7 +29,7 @@ starts as (
       and e.start_date <= $end
 
     union all
-    select e.person_key, e.status
+    select distinct e.person_key, e.status
     from episode e
     join program g on g.program_id = e.program_id and g.start_date is distinct from $start
     where list_contains($programs, e.program_id)
@@ -32,22 +37,10 @@ starts as (
       and e.start_date between $start and $end
 ),
 
--- per participant one number: bit i-1 set when she started outcome i (each person once per status)
-started as (
-    select person_key, bit_or(1::bigint << (list_position($outcomes, status) - 1)) as mask
-    from starts
-    group by person_key
-),
-
--- one pass over the participants, counted per cohort and combination of outcomes started
-counted as (
-    select p.program_id, p.site, p.cohort, coalesce(s.mask, 0) as mask,
-           count(*) filter (where p.entry_date between $start and $end) as entered,
-           count(*) filter (where p.entry_date <= $end
-                            and (p.exit_date is null or p.exit_date >= $end)) as in_program,
-           count(*) as people
-    from participant p
-    left join started s using (person_key)
+reached as (
+    select p.program_id, p.site, p.cohort, s.status, count(*) as n
+    from starts s
+    join participant p using (person_key)
     where list_contains($programs, p.program_id)
     group by all
 ),
@@ -55,14 +48,17 @@ counted as (
 -- counted per cohort first (a few thousand rows), then summed up the levels
 cohorts as (
     select program_id, site, cohort, 'entered' as measure, null::varchar as status, entered as n
-    from counted
+    from present
+    where entered > 0
+
     union all
     select program_id, site, cohort, 'in_program', null, in_program
-    from counted
+    from present
+    where in_program > 0
+
     union all
-    select c.program_id, c.site, c.cohort, 'reached', o.status, c.people
-    from counted c
-    join outcomes o on (c.mask >> (o.i - 1)) & 1 = 1
+    select program_id, site, cohort, 'reached', status, n
+    from reached
 )
 
 select
@@ -80,4 +76,3 @@ group by grouping sets (
     (measure, status, program_id, site),
     (measure, status, program_id, site, cohort)
 )
-having sum(n) > 0
