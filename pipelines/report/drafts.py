@@ -11,6 +11,7 @@ section writes a `Draft` whose entries are `Count`s (a cell, shown as a number) 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Sequence
 
@@ -59,6 +60,40 @@ class Context:
 
 
 def _where_text(where: dict[str, Any] | None) -> str:
+    """The canonical JSON of a where table (`parse_where`, `Scope.to_json`), remembered: a report
+    at 1 M participants names some 20,000 cells with a few thousand distinct filters."""
+    frozen = _frozen(where or {})
+    try:
+        return _canonical_where(frozen)
+    except TypeError:  # a value that cannot be a key: worked out every time
+        return _where_json(where)
+
+
+def _frozen(value: Any) -> Any:
+    """A where table (or a value of one) as a key, types included (1, 1.0 and True are
+    different values to `parse_where`)."""
+    if isinstance(value, dict):
+        return ("dict", tuple((str(k), _frozen(v)) for k, v in value.items()))
+    if isinstance(value, (list, tuple)):
+        return ("list", tuple(_frozen(v) for v in value))
+    return (type(value).__name__, value)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _canonical_where(frozen: Any) -> str:
+    return _where_json(_thawed(frozen))
+
+
+def _thawed(frozen: Any) -> Any:
+    kind, value = frozen
+    if kind == "dict":
+        return {k: _thawed(v) for k, v in value}
+    if kind == "list":
+        return [_thawed(v) for v in value]
+    return value
+
+
+def _where_json(where: dict[str, Any] | None) -> str:
     canonical = metrics.parse_where(where or {})[0]
     return Scope(None, canonical).to_json()
 
@@ -70,14 +105,24 @@ def _iso(day: dt.date | None) -> str:
 def cell_key(measure: str, status: str | Sequence[str] | None, programs: Iterable[str],
              where: dict[str, Any] | None, a: dt.date | None, b: dt.date | str | None) -> tuple:
     """The name of a count: the same name always means the same number."""
+    return cell_keys([(measure, status, a, b)], programs, where)[0]
+
+
+def cell_keys(measures: Sequence[tuple[str, str | Sequence[str] | None, dt.date | None, dt.date | str | None]],
+              programs: Iterable[str], where: dict[str, Any] | None) -> list[tuple]:
+    """`cell_key` of several (measure, status, a, b) over the same programs and filter (a table's
+    row: the filter's canonical text is worked out once)."""
+    programs_key, where_text = tuple(sorted(programs)), _where_text(where)
+    return [(measure, _status_text(status), programs_key, where_text, _iso(a), b if isinstance(b, str) else _iso(b))
+            for measure, status, a, b in measures]
+
+
+def _status_text(status: str | Sequence[str] | None) -> str:
     if status is None:
-        status_text = ""
-    elif isinstance(status, str):
-        status_text = status
-    else:
-        status_text = "|".join(sorted(status))
-    return (measure, status_text, tuple(sorted(programs)), _where_text(where), _iso(a),
-            b if isinstance(b, str) else _iso(b))
+        return ""
+    if isinstance(status, str):
+        return status
+    return "|".join(sorted(status))
 
 
 class Cells:

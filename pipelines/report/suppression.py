@@ -101,6 +101,7 @@ Limits
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Hashable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
@@ -246,15 +247,19 @@ class _Problem:
 
     # -- step 2: the quick closure ------------------------------------------------------
 
-    def exposed(self, relation: Relation, hidden: set[Cell]) -> bool:
+    def exposed(self, relation: Relation, hidden: set[Cell] | frozenset[Cell]) -> bool:
         """True when a suppressed cell of the relation can be worked out from it alone."""
-        inside = [cell for cell in relation.cells if cell in hidden]
+        return self._exposes([cell for cell in relation.cells if cell in hidden], relation.total in hidden)
+
+    def _exposes(self, inside: list[Cell], total_hidden: bool) -> bool:
+        """`exposed`, given the relation's hidden cells (`inside`, repeats kept) and whether its
+        total is one of them."""
         if not inside:
             return False
         if len(inside) == 1:
             return True
         # Total published and all suppressed parts are 1: each '*' is ≥ 1, so each is 1.
-        return relation.total not in hidden and sum(self.values[c] for c in inside) == len(inside)
+        return not total_hidden and sum(self.values[c] for c in inside) == len(inside)
 
     def pick(self, cells: Iterable[Cell], helps: Mapping[Cell, int]) -> Cell:
         """The complement preferred among candidate cells: the cheapest, then one that also
@@ -263,28 +268,44 @@ class _Problem:
                                          -helps.get(c, 0), self.order[c]))
 
     def candidates(self, relation: Relation, hidden: set[Cell]) -> list[Cell]:
+        """The shown non-zero cells of the relation, those that leave it unexposed when hidden
+        first (without copying `hidden` for each: a site's relation has a hundred cohorts)."""
         published = [c for c in relation.cells if c not in hidden and self.values[c] > 0]
-        fixing = [c for c in published if not self.exposed(relation, hidden | {c})]
+        inside = [c for c in relation.cells if c in hidden]
+        total_hidden = relation.total in hidden
+        times = Counter(relation.cells)
+        fixing = [c for c in published
+                  if not self._exposes(inside + [c] * times[c], total_hidden or c == relation.total)]
         return fixing or published
 
     def close_relations(self, hidden: set[Cell]) -> None:
-        """Step 2: give every exposed relation a complement until none is exposed."""
+        """Step 2: give every exposed relation a complement until none is exposed.
+
+        Whether a relation is exposed changes only with its own cells: it is worked out once and
+        again for the relations of each cell hidden here."""
+        n_relations = len(self.relations)
+        exposed = [self.exposed(relation, hidden) for relation in self.relations]
         changed = True
         while changed:
             changed = False
-            for relation in self.relations:
-                if not self.exposed(relation, hidden):
+            for i, relation in enumerate(self.relations):
+                if not exposed[i]:
                     continue
                 options = self.candidates(relation, hidden)
                 if not options:  # cannot happen for consistent counts; see docstring
                     raise ValueError(f"no cell left to protect the relation {relation!r}")
-                hidden.add(self.pick(options, self._exposed_memberships(hidden)))
+                cell = self.pick(options, self._exposed_memberships(exposed))
+                hidden.add(cell)
+                for j in self.member[cell]:
+                    if j < n_relations:
+                        exposed[j] = self.exposed(self.relations[j], hidden)
                 changed = True
 
-    def _exposed_memberships(self, hidden: set[Cell]) -> dict[Cell, int]:
+    def _exposed_memberships(self, exposed: list[bool]) -> dict[Cell, int]:
+        """How many exposed relations each cell is in."""
         counts: dict[Cell, int] = {}
-        for relation in self.relations:
-            if self.exposed(relation, hidden):
+        for relation, is_exposed in zip(self.relations, exposed):
+            if is_exposed:
                 for cell in relation.cells:
                     counts[cell] = counts.get(cell, 0) + 1
         return counts

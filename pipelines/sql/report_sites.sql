@@ -6,50 +6,59 @@
 --   in_program  entered on or before $end and not left before it (leaving on $end still counts)
 --   reached     an episode of the status (one of $outcomes) starts in [$start, $end]; each person once
 -- Parameters: $programs (list of program ids), $outcomes (list of statuses), $start, $end (dates).
-with participants as (
-    select person_key, program_id, site, cohort, entry_date, exit_date
+with present as (
+    -- entered and in the program: one pass over the participants, counted per cohort
+    select program_id, site, cohort,
+           count(*) filter (where entry_date between $start and $end) as entered,
+           count(*) filter (where entry_date <= $end and (exit_date is null or exit_date >= $end)) as in_program
     from participant
     where list_contains($programs, program_id)
+    group by all
 ),
 
-entered as (
-    select program_id, site, cohort, 'entered' as measure, null::varchar as status
-    from participants
-    where entry_date between $start and $end
+-- who started which outcome in the period, each person once per status: first_start
+-- (pipelines/store/derived.py) holds each participant's first start per status on or after her
+-- program's start, the answer for a program whose start is $start; the other programs'
+-- participants are read from their episodes (as metrics_reached.sql does)
+starts as (
+    select e.person_key, e.status
+    from first_start e
+    join program g on g.program_id = e.program_id and g.start_date = $start
+    where list_contains($programs, e.program_id)
+      and list_contains($outcomes, e.status)
+      and e.start_date <= $end
+
+    union all
+    select distinct e.person_key, e.status
+    from episode e
+    join program g on g.program_id = e.program_id and g.start_date is distinct from $start
+    where list_contains($programs, e.program_id)
+      and list_contains($outcomes, e.status)
+      and e.start_date between $start and $end
 ),
 
-in_program as (
-    select program_id, site, cohort, 'in_program' as measure, null::varchar as status
-    from participants
-    where entry_date <= $end and (exit_date is null or exit_date >= $end)
-),
-
--- each person once per status (distinct on the episodes first, then her site and cohort)
 reached as (
-    select p.program_id, p.site, p.cohort, 'reached' as measure, r.status
-    from (
-        select distinct e.person_key, e.status
-        from episode e
-        where list_contains($programs, e.program_id)
-          and list_contains($outcomes, e.status)
-          and e.start_date between $start and $end
-    ) r
-    join participants p using (person_key)
-),
-
-counted as (
-    select program_id, site, cohort, measure, status from entered
-    union all
-    select program_id, site, cohort, measure, status from in_program
-    union all
-    select program_id, site, cohort, measure, status from reached
+    select p.program_id, p.site, p.cohort, s.status, count(*) as n
+    from starts s
+    join participant p using (person_key)
+    where list_contains($programs, p.program_id)
+    group by all
 ),
 
 -- counted per cohort first (a few thousand rows), then summed up the levels
 cohorts as (
-    select program_id, site, cohort, measure, status, count(*) as n
-    from counted
-    group by all
+    select program_id, site, cohort, 'entered' as measure, null::varchar as status, entered as n
+    from present
+    where entered > 0
+
+    union all
+    select program_id, site, cohort, 'in_program', null, in_program
+    from present
+    where in_program > 0
+
+    union all
+    select program_id, site, cohort, 'reached', status, n
+    from reached
 )
 
 select
