@@ -104,6 +104,8 @@ def test_tiny_run_writes_every_figure(tmp_path, capsys):
     results = json.loads(out.read_text())
     assert {"cores", "ram_gb", "python", "duckdb"} <= set(results["machine"])
     scale = results["scales"]["2000"]
+    for part in ("ingest", "latency", "pages", "browser"):   # a measurement that failed says why
+        assert "error" not in scale[part], (part, scale[part]["error"])
     for kind in ("tracking_csv", "participants_csv", "episodes_csv", "tracking_xlsx"):
         assert {"seconds", "rows_per_s", "peak_mb", "phases_s"} <= set(scale["ingest"][kind]), kind
         assert scale["ingest"][kind]["outcome"] == "loaded"
