@@ -4,7 +4,9 @@
 -- and per group one row with month null whose at_risk is the number left out because they were
 -- already in the status on their entry day.
 -- __GROUP__ is the grouping expression over alias p ('all' when not grouping).
-with followed as (
+-- `followed` is not materialized: read twice from participant (a few ms each) instead of writing
+-- 1 M rows with their group into a CTE and joining them back (≈ 70 ms CPU at 1 M).
+with followed as not materialized (
     select __GROUP__ as grp, p.person_key, p.entry_date,
            -- follow-up ends at exit or at the as-of date, whichever comes first
            least(coalesce(p.exit_date, $as_of), $as_of) as follow_end
