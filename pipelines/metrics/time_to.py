@@ -8,8 +8,6 @@ took ≈ 100 ms CPU at 1 M participants, this ≈ 10 ms).
 
 from __future__ import annotations
 
-import itertools
-import operator
 from typing import Any, Sequence
 
 import duckdb
@@ -70,22 +68,15 @@ def curve_tables(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: st
     sql, scope_params = scoped_sql("metrics_time_to", scope, by)
     rows: dict[Any, list[tuple]] = {}
     excluded: dict[Any, int] = {}
-    # rows ordered by group: per group the count left out at entry (days null), then its days
-    for group, group_rows in itertools.groupby(db.run(con, sql, {**scope_params, **params}).fetchall(),
-                                               key=operator.itemgetter(0)):
-        days = []
-        for _, day, events, censored in group_rows:
-            if day is None:
-                excluded[group] = int(events)
-            else:
-                days.append((day, events, censored))
+    for group, left_out, days, events, censored in db.run(con, sql, {**scope_params, **params}).fetchall():
+        excluded[group] = int(left_out)
         if days:
-            rows[group] = _product_limit(days)
+            rows[group] = _product_limit(days, events, censored)
     return rows, excluded
 
 
-def _product_limit(by_day: list[tuple[int, int, int]]) -> list[tuple]:
-    """The monthly table of one group from its (day since entry, events, censored) by day, days
+def _product_limit(days: Sequence[int], events: Sequence[int], censored: Sequence[int]) -> list[tuple]:
+    """The monthly table of one group from its events and censorings by day since entry, days
     ascending (each day with at least one event or censoring).
 
     At risk on day t = followed for at least t days (censorings on an event day are at risk that
@@ -93,7 +84,7 @@ def _product_limit(by_day: list[tuple[int, int, int]]) -> list[tuple]:
     floor(m * MONTH_DAYS + 0.5): a day belongs to the first month whose end it does not pass
     (day 0 → month 0, days 1..30 → month 1, 31..61 → month 2, …).
     """
-    days, events, censored = (np.asarray(column, dtype=np.int64) for column in zip(*by_day))
+    days, events, censored = (np.asarray(column, dtype=np.int64) for column in (days, events, censored))
     leaving = events + censored
     at_risk = np.cumsum(leaving[::-1])[::-1]
     survival = np.cumprod(1 - events / at_risk)

@@ -1,8 +1,8 @@
 -- Kaplan–Meier time from entry_date to the first start of one of $statuses: the counts by day
 -- since entry the product-limit estimate is read from (pipelines/metrics/time_to.py). One row
--- per group and day with someone leaving the risk set: grp, days, events, censored; and per group
--- one row with days null whose events is the number left out because they were already in the
--- status on their entry day. Ordered by group, that row first, then by day.
+-- per group: grp, n (the number left out because they were already in the status on their entry
+-- day), and the lists days, events, censored over the days with someone leaving the risk set,
+-- ascending (null when nobody in the group is at risk).
 -- __GROUP__ is the grouping expression over alias p ('all' when not grouping).
 -- `followed` is not materialized: read twice from participant (a few ms each) instead of writing
 -- 1 M rows with their group into a CTE and joining them back (≈ 70 ms CPU at 1 M).
@@ -38,26 +38,23 @@ observed as (
     left join per_person s using (person_key)
 ),
 
+-- per group and day since entry: events and censorings of those at risk, and those left out
+-- (counted here, not in a second pass over `observed`)
 by_day as (
     select grp, days,
-           count(*) filter (where event)     as events,
-           count(*) filter (where not event) as censored
+           count(*) filter (where event and not already)     as events,
+           count(*) filter (where not event and not already) as censored,
+           count(*) filter (where already)                   as left_out
     from observed
-    where not already
     group by grp, days
-),
-
-excluded as (
-    select grp, count(*) filter (where already)::bigint as n
-    from observed
-    group by grp
 )
 
-select grp, days, events, censored
+-- one row per group (120 rather than 123 k rows at 1 M: no Python object per day)
+select grp,
+       sum(left_out)::bigint as n,
+       list(days order by days)     filter (where events + censored > 0) as days,
+       list(events order by days)   filter (where events + censored > 0) as events,
+       list(censored order by days) filter (where events + censored > 0) as censored
 from by_day
-
-union all
-select grp, null, n, 0
-from excluded
-
-order by 1 nulls last, 2 nulls first
+group by grp
+order by 1 nulls last
