@@ -1,7 +1,9 @@
 """Time to an outcome: the Kaplan–Meier curve of the share reaching a status by months since entry.
 
-The product-limit estimate is computed in SQL (pipelines/sql/metrics_time_to.sql), in one query
-with the count of participants left out at entry.
+One query (pipelines/sql/metrics_time_to.sql) counts events and censorings by group and day since
+entry, with the participants left out at entry; the product-limit estimate and the months are
+computed here on those counts (numpy per group: a window over 120 k (cohort, day) rows in DuckDB
+took ≈ 100 ms CPU at 1 M participants, this ≈ 10 ms).
 """
 
 from __future__ import annotations
@@ -66,12 +68,42 @@ def curve_tables(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: st
     sql, scope_params = scoped_sql("metrics_time_to", scope, by)
     rows: dict[Any, list[tuple]] = {}
     excluded: dict[Any, int] = {}
-    for group, month, *values in db.run(con, sql, {**scope_params, **params}).fetchall():
-        if month is None:            # the group's count of participants left out at entry
-            excluded[group] = int(values[0])
-        else:
-            rows.setdefault(group, []).append((month, *values))
+    for group, left_out, days, events, censored in db.run(con, sql, {**scope_params, **params}).fetchall():
+        excluded[group] = int(left_out)
+        if days:
+            rows[group] = _product_limit(days, events, censored)
     return rows, excluded
+
+
+def _product_limit(days: Sequence[int], events: Sequence[int], censored: Sequence[int]) -> list[tuple]:
+    """The monthly table of one group from its events and censorings by day since entry, days
+    ascending (each day with at least one event or censoring).
+
+    At risk on day t = followed for at least t days (censorings on an event day are at risk that
+    day); survival = product over days up to t of (1 - events / at risk). Month m ends at day
+    floor(m * MONTH_DAYS + 0.5): a day belongs to the first month whose end it does not pass
+    (day 0 → month 0, days 1..30 → month 1, 31..61 → month 2, …).
+    """
+    days, events, censored = (np.asarray(column, dtype=np.int64) for column in (days, events, censored))
+    leaving = events + censored
+    at_risk = np.cumsum(leaving[::-1])[::-1]
+    survival = np.cumprod(1 - events / at_risk)
+    ceiling = np.ceil(days / MONTH_DAYS)
+    month = np.where(days <= np.floor((ceiling - 1) * MONTH_DAYS + 0.5), ceiling - 1,
+                     np.where(days > np.floor(ceiling * MONTH_DAYS + 0.5), ceiling + 1, ceiling)).astype(np.int64)
+    months = int(month[-1]) + 1                       # months 0 … the last one with a day
+    month_events = np.bincount(month, weights=events, minlength=months).astype(np.int64)
+    month_censored = np.bincount(month, weights=censored, minlength=months).astype(np.int64)
+    # the survival at the end of each month: at its last day with a count, else the month before's
+    last_day = np.full(months, -1, dtype=np.int64)
+    ends = np.flatnonzero(np.append(month[1:] != month[:-1], True))   # days ascending: a month's last day
+    last_day[month[ends]] = ends
+    carried = np.maximum.accumulate(last_day)
+    share = np.where(carried >= 0, 1 - survival[np.maximum(carried, 0)], 0.0)
+    left_before = np.concatenate(([0], np.cumsum(month_events + month_censored)[:-1]))
+    month_at_risk = int(leaving.sum()) - left_before
+    return list(zip(range(months), month_at_risk.tolist(), month_events.tolist(), month_censored.tolist(),
+                    share.tolist()))
 
 
 _DTYPES = {"month": np.int64, "at_risk": np.int64, "events": np.int64, "censored": np.int64, "share": np.float64}
