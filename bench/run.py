@@ -197,7 +197,8 @@ class TimedConnection:
     PHASES = [  # (phase, test on the lower-cased statement); first match wins
         ("read: read_csv", lambda s: "read_csv(" in s),
         ("read: arrow → table", lambda s: "_excel_stage" in s),
-        ("read: line numbers", lambda s: '_line from "_stg_read"' in s or "join _record_lines" in s),
+        ("read: line numbers", lambda s: '_line from "_stg_read"' in s or "join _record_lines" in s
+         or "set _line =" in s or "add column _line" in s),
         ("clean: trim/nullif", lambda s: "nullif(trim(" in s),
         ("normalise (_norm)", lambda s: s.startswith("create temp table _norm")),
         ("validate (problem queries)", lambda s: s.startswith("create temp table _problems")),
@@ -205,6 +206,17 @@ class TimedConnection:
         ("delete covered episodes", lambda s: s.startswith("delete from episode")),
         ("insert episodes", lambda s: s.startswith("insert into episode")),
         ("commit", lambda s: s.strip() == "commit"),
+        ("derived: first_start", lambda s: "into first_start" in s),
+        ("derived: spell", lambda s: "into spell" in s),
+        ("derived: delete, people", lambda s: s.startswith("delete from first_start") or s.startswith(
+            "delete from spell") or "_derived_people" in s),
+        ("checks (store/checks.sql)", lambda s: s.startswith("select * from (") and " limit " in s),
+        ("archive (parquet)", lambda s: s.startswith("copy (")),
+        ("stage: blank and totals rows", lambda s: "list_contains([" in s),
+        ("stage: unlabelled totals rows", lambda s: "regexp_full_match(" in s and "[0-9]+([.,][0-9]+)?" in s),
+        ("stage: count rows", lambda s: s.startswith("select count(*) from") and "_stg" in s),
+        ("upsert: incoming, update, new", lambda s: "_incoming" in s or s.startswith("update participant")),
+        ("problems: list, count", lambda s: "from _problems" in s),
     ]
 
     def __init__(self, con):
@@ -246,7 +258,7 @@ def _wrap_python_phases(phases: dict[str, float]) -> None:
                 phases[name] = phases.get(name, 0.0) + time.perf_counter() - t0
         return inner
 
-    csvcheck.scan_csv = timed("py: scan (csvcheck)", csvcheck.scan_csv)
+    csvcheck.check_csv = timed("py: scan (csvcheck)", csvcheck.check_csv)
     readers.stage_csv = timed("_stage_csv_total", readers.stage_csv)
     readers.stage_excel = timed("_stage_excel_total", readers.stage_excel)
 

@@ -124,9 +124,7 @@ class Ingestor:
             ("encoding", staged.encoding), ("delimiter", staged.delimiter), ("sheet", staged.sheet),
             ("sheet_reason", staged.sheet_reason), ("header_row", staged.header_row),
             ("blank_rows", staged.blank_rows), ("total_rows", staged.total_rows)) if v}
-        sha = hashlib.sha256(
-            path.read_bytes() + f"|sheet={staged.sheet}|program={self.program}|mapping={mapping.digest}".encode()
-        ).hexdigest()
+        sha = _file_sha256(path, f"|sheet={staged.sheet}|program={self.program}|mapping={mapping.digest}")
 
         indicator_kind = indicators.detect(staged.headers)
         if indicator_kind:
@@ -324,6 +322,16 @@ class Ingestor:
 class _Archive:
     path: Path      # absolute
     name: str       # relative to the store's folder, as logged in load.raw_path
+
+
+def _file_sha256(path: Path, suffix: str) -> str:
+    """sha256 of the file's bytes followed by `suffix`, read in blocks (the file is not held twice)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 22), b""):
+            digest.update(block)
+    digest.update(suffix.encode())
+    return digest.hexdigest()
 
 
 def _user() -> str:
