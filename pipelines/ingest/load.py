@@ -27,7 +27,7 @@ from pipelines.store import catalog, checks, db, derived
 from pipelines.store.db import transaction
 from pipelines.text.indicators import problem_message as indicator_problem_message
 
-TEMP_TABLES = ("_stg", "_norm", "_bad", "_problems", "_value_alias")
+TEMP_TABLES = ("_stg", "_norm", "_bad", "_problems", "_unread", "_value_alias", "_incoming")
 
 
 class Ingestor:

@@ -256,8 +256,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | N
     if cells:
         blank = " and ".join(f"{c} is null" for c in cells)
         words = "[" + ", ".join("'" + w + "'" for w in vocab.TOTAL_WORDS) + "]"
+        # the cheap test first (the first three letters of a totals word), the exact one on those cells only
+        starts = "^(?i)(" + "|".join(sorted({w[:3] for w in vocab.TOTAL_WORDS})) + ")"
         total = " or ".join(
-            f"list_contains({words}, regexp_replace(lower(coalesce({c}, '')), '[\\s:.]+$', ''))" for c in cells)
+            f"(case when regexp_matches({c}, '{starts}') "
+            f"then list_contains({words}, regexp_replace(lower({c}), '[\\s:.]+$', '')) else false end)" for c in cells)
         found = con.execute(f"select count(*) filter ({blank}), count(*) filter (not ({blank}) and ({total})) "
                             f"from {t}").fetchone()
         if found[0] or found[1]:
