@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines import vocab
@@ -170,31 +171,38 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Staged:
 # --------------------------------------------------------------------------- Excel
 
 def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None) -> Staged:
-    """A sheet read under limits in a child process (sheets.read_sheet); blank rows skipped and counted."""
+    """A sheet read under limits in a child process (sheets.read_sheet); blank rows skipped and counted.
+
+    The rows go from the child's memory-mapped Arrow file into DuckDB in one statement (blank rows
+    left out, cells trimmed): no copy of the sheet in Python."""
     try:
         read = sheets.read_sheet(path, sheet)
     except InputRefused as exc:
         raise FileProblem.refused(exc) from None
-    names, _ = read.header()
+    names, start = read.header()
     while names and not names[-1]:
         names.pop()     # trailing empty header cells (a used range wider than the table)
     headers = _unique_headers(names, read.header_row)
-    data, blank = read.data()
+    rows = read.table.slice(start)      # blank rows still in: a blank row has no cell anywhere
     width = len(headers)
     # cells right of the last header: refused when they hold anything (they would be lost)
     for i in range(width, read.width):
-        column = data.column(i)
+        column = rows.column(i)
         if column.null_count < len(column):
-            first = next(n for n, v in enumerate(column.to_pylist()) if v is not None)
-            raise FileProblem("cell_without_header", line=data.column("_row")[first].as_py(),
+            first = pc.index(pc.is_valid(column), True).as_py()
+            raise FileProblem("cell_without_header", line=rows.column("_row")[first].as_py(),
                               column=limits.column_letters(read.first_column + i))
-    arrow = pa.table({f"c{i}": data.column(i) for i in range(width)} | {"_line": data.column("_row")})
-    con.register("_excel_stage", arrow)
-    select = ", ".join(f"{quote_ident(f'c{i}')} as {quote_ident(h)}" for i, h in enumerate(headers))
-    con.execute(f"create or replace temp table {quote_ident(table)} as select {select}, _line from _excel_stage")
-    con.unregister("_excel_stage")
-    return Staged(table, headers, arrow.num_rows, sheet=read.sheet, sheet_reason=read.reason,
-                  header_row=read.header_row, blank_rows=blank)
+    con.register("_excel_stage", rows)
+    cleaned = ", ".join(f"nullif(trim({quote_ident(f'c{i}')}), '') as {quote_ident(h)}" for i, h in enumerate(headers))
+    filled = " or ".join(f"{quote_ident(f'c{i}')} is not null" for i in range(read.width)) or "false"
+    try:
+        con.execute(f"create or replace temp table {quote_ident(table)} as select {cleaned}"
+                    f"{', ' if cleaned else ''}_row as _line from _excel_stage where {filled} order by _row")
+    finally:
+        con.unregister("_excel_stage")
+    kept = con.execute(f"select count(*) from {quote_ident(table)}").fetchone()[0]
+    return Staged(table, headers, kept, sheet=read.sheet, sheet_reason=read.reason,
+                  header_row=read.header_row, blank_rows=rows.num_rows - kept, cleaned=True)
 
 
 # --------------------------------------------------------------------------- Parquet

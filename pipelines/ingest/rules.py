@@ -299,6 +299,13 @@ def create_kept_view(con: duckdb.DuckDBPyConnection, layout: Layout) -> None:
         "where code = 'identifier_value' group by line) k on k.line = s._line")
 
 
+def kept_select(layout: Layout) -> str:
+    """What `_kept` holds when no cell is masked, without its join: the used columns of `_stg`, in
+    the order staged (the file's)."""
+    used = [*layout.fields.values(), *(h for slot in layout.statuses.values() for h in slot.values())]
+    return "select _line" + "".join(f", {quote_ident(h)}" for h in used) + " from _stg"
+
+
 def find_problems(con: duckdb.DuckDBPyConnection, layout: Layout, kind: str, file: str) -> list[Problem]:
     """Every broken rule of the normalised file, ordered by line and column; also kept as `_problems`.
 
