@@ -7,6 +7,12 @@ the reader needs: the text (decoded), the delimiter, the header row (title rows 
 skipped), and the physical line where every record starts, so that DuckDB's row count can be
 checked against it and every row named by its line.
 
+`scan_csv_fast` is the same check without the csv module, for the common file (no quote character,
+every line one record, no line longer than a field may be): numpy counts the lines and the
+delimiters of each, and DuckDB reads the file's own bytes (Windows-1252 as latin-1, which DuckDB
+1.5 refuses for the bytes 0x80-0x9F: a file with „ “ – € is given to DuckDB as a UTF-8 copy,
+`recode`). Anything else (`None`) goes through `scan_csv`, which decides every hostile file.
+
 Encoding: UTF-8 with or without BOM, else Windows-1252. A file mixing the two (valid UTF-8
 umlauts and single Windows-1252 bytes, also after a UTF-8 BOM) is refused as
 `mixed_encoding` naming the line of the first invalid byte: read either way, some names would
@@ -16,10 +22,13 @@ added the BOM) is read as Windows-1252, with the note `bom_cp1252`.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import re
 from array import array
 from dataclasses import dataclass, field
+
+import numpy as np
 
 from pipelines.ingest import limits
 from pipelines.ingest.headers_guess import find_header_row, first_nonblank, header_score, widest_row
@@ -28,13 +37,16 @@ from pipelines.ingest.limits import InputRefused
 DELIMITERS = (";", ",", "\t")
 CSV_FIELD_LIMIT = csv.field_size_limit()   # 131,072 unless someone changed it; never changed here
 _UTF8_MULTIBYTE = re.compile(rb"[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}")
+_CHUNK = 1 << 24                    # bytes looked at by one numpy step (bounded memory)
+# bytes that are no character in Windows-1252 (the full scan replaces and notes them)
+_CP1252_UNDEFINED = (0x81, 0x8D, 0x8F, 0x90, 0x9D)
 
 
 @dataclass
 class CsvScan:
     """What a CSV holds, as far as reading it safely needs."""
 
-    text: str                           # decoded
+    text: str                           # decoded (scan_csv_fast: the first lines only)
     encoding: str                       # 'utf-8' | 'utf-8-sig' | 'cp1252' | 'utf-16'
     delimiter: str
     header_line: int                    # physical line of the header row (1-based); DuckDB: skip = this
@@ -43,6 +55,8 @@ class CsvScan:
     record_lines: array = field(default_factory=lambda: array("i"))  # start line of each record after it
     blank_lines: int = 0                # blank lines after the header (DuckDB skips them as well)
     notes: list[str] = field(default_factory=list)
+    direct: str | None = None           # scan_csv_fast: DuckDB reads the file itself, with this encoding
+    recode: bool = False                # ... from a UTF-8 copy (Windows-1252 with bytes 0x80-0x9F)
 
     @property
     def rows(self) -> int:
@@ -85,7 +99,7 @@ def decode_csv(data: bytes) -> tuple[str, str, list[str]]:
     try:
         return body.decode("utf-8"), "utf-8-sig" if bom else "utf-8", []
     except UnicodeDecodeError as exc:
-        if _UTF8_MULTIBYTE.search(body):
+        if has_utf8_sequence(body):
             raise InputRefused("mixed_encoding", line=_line_of(body, exc.start),
                                byte=f"0x{body[exc.start]:02X}") from None
     text = body.decode("cp1252", errors="replace")
@@ -93,6 +107,36 @@ def decode_csv(data: bytes) -> tuple[str, str, list[str]]:
     if "\ufffd" in text:
         notes.append("replaced_bytes")   # 0x81, 0x8D, 0x8F, 0x90, 0x9D: not characters in cp1252
     return text, "cp1252", notes
+
+
+def _lead_positions(buf: np.ndarray) -> np.ndarray:
+    """Positions of the bytes that can start a UTF-8 multi-byte sequence (0xC2-0xF4)."""
+    found = [np.flatnonzero((buf[a:a + _CHUNK] >= 0xC2) & (buf[a:a + _CHUNK] <= 0xF4)) + a
+             for a in range(0, len(buf), _CHUNK)]
+    return np.concatenate(found) if found else np.zeros(0, np.int64)
+
+
+def has_utf8_sequence(data: bytes) -> bool:
+    """Whether the bytes hold a well-formed UTF-8 multi-byte sequence anywhere (what the pattern
+    _UTF8_MULTIBYTE finds), in numpy: a Windows-1252 file's umlauts are single bytes, never one."""
+    buf = np.frombuffer(data, np.uint8)
+    lead = _lead_positions(buf)
+    if not len(lead):
+        return False
+    first = buf[lead]
+
+    def continuation(k: int) -> np.ndarray:
+        pos = lead + k
+        inside = pos < len(buf)
+        out = np.zeros(len(lead), bool)
+        out[inside] = (buf[pos[inside]] & 0xC0) == 0x80
+        return out
+
+    c1 = continuation(1)
+    two = (first <= 0xDF) & c1
+    three = (first >= 0xE0) & (first <= 0xEF) & c1 & continuation(2)
+    four = (first >= 0xF0) & c1 & continuation(2) & continuation(3)
+    return bool((two | three | four).any())
 
 
 def _sniff(line: str) -> str:
@@ -261,3 +305,90 @@ def _scan_records(scan: CsvScan) -> None:
         if "expected after" in message:
             raise InputRefused("bad_quote", line=now) from None
         raise InputRefused("unreadable", line=start, detail=message[:200]) from None
+
+
+# --------------------------------------------------------------------------- the fast path
+
+def _fast_encoding(data: bytes) -> tuple[str, str, bool] | None:
+    """(encoding, DuckDB's encoding, a UTF-8 copy needed) of a file DuckDB may read itself;
+    None when the full scan must decide (UTF-16, a BOM before Windows-1252, mixed, undefined bytes)."""
+    bom = data.startswith(b"\xef\xbb\xbf")
+    body = memoryview(data)[3:] if bom else memoryview(data)
+    utf8 = "utf-8-sig" if bom else "utf-8"
+    if data.isascii():
+        return utf8, "utf-8", False
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        for a in range(0, len(body), _CHUNK):
+            decoder.decode(body[a:a + _CHUNK], final=a + _CHUNK >= len(body))
+        return utf8, "utf-8", False
+    except UnicodeDecodeError:
+        pass
+    if bom or has_utf8_sequence(data):
+        return None
+    buf = np.frombuffer(data, np.uint8)
+    c1 = np.zeros(256, np.int64)
+    for a in range(0, len(buf), _CHUNK):
+        chunk = buf[a:a + _CHUNK]
+        c1 += np.bincount(chunk[chunk >= 0x80], minlength=256)
+    if c1[list(_CP1252_UNDEFINED)].any():
+        return None
+    return "cp1252", "latin-1", bool(c1[0x80:0xA0].any())
+
+
+def _line_ends(buf: np.ndarray) -> np.ndarray:
+    """Where each physical line ends (its '\n', or the end of the data)."""
+    found = [np.flatnonzero(buf[a:a + _CHUNK] == 10) + a for a in range(0, len(buf), _CHUNK)]
+    ends = np.concatenate(found) if found else np.zeros(0, np.int64)
+    if len(buf) and buf[-1] != 10:
+        ends = np.append(ends, len(buf))
+    return ends
+
+
+def scan_csv_fast(data: bytes, delimiter: str | None = None) -> CsvScan | None:
+    """`scan_csv`'s answer for the common file, without Python's csv module; None when the full scan
+    must decide: a quote character anywhere, a line break other than LF or CRLF, a NUL byte, a line
+    longer than a field may be, a line with more fields than the header, or an encoding that needs it.
+
+    The file is then one record per non-blank line, and DuckDB reads it itself (`direct`)."""
+    if not data.strip() or b'"' in data or b"\x00" in data or data.count(b"\r") != data.count(b"\r\n"):
+        return None
+    encodings = _fast_encoding(data)
+    if encodings is None:
+        return None
+    encoding, direct, recode = encodings
+    buf = np.frombuffer(data, np.uint8)
+    ends = _line_ends(buf)
+    starts = np.concatenate(([0], ends[:-1] + 1))
+    if int((ends - starts).max()) > CSV_FIELD_LIMIT:
+        return None
+    head_end = int(ends[min(limits.MAX_SCAN_ROWS, len(ends)) - 1]) + 1
+    head = bytes(data[3:head_end] if encoding == "utf-8-sig" else data[:head_end])
+    text = head.decode("cp1252" if encoding == "cp1252" else "utf-8")
+    delimiter, header_line, header, known = _find_header(text, delimiter)
+    if len(header) > limits.MAX_COLUMNS or any(len(cell) > limits.MAX_HEADER_CHARS for cell in header):
+        return None     # the full scan names the refusal
+    # per line after the header: its length without the line end, and its delimiters
+    after_starts, after_ends = starts[header_line:], ends[header_line:]
+    lengths = after_ends - after_starts
+    has_cr = np.zeros(len(lengths), bool)
+    nonempty = lengths > 0
+    has_cr[nonempty] = buf[after_ends[nonempty] - 1] == 13
+    blank = (lengths - has_cr) == 0
+    delimiters = np.zeros(len(ends), np.int64)
+    code = ord(delimiter)
+    for a in range(0, len(buf), _CHUNK):
+        at = np.flatnonzero(buf[a:a + _CHUNK] == code) + a
+        delimiters += np.bincount(np.searchsorted(ends, at), minlength=len(ends))
+    if (delimiters[header_line:][~blank] > len(header) - 1).any():
+        return None     # more fields than headers: the full scan decides whether a value is lost
+    records = np.flatnonzero(~blank) + header_line + 1
+    scan = CsvScan(text, encoding, delimiter, header_line, header, known, direct=direct, recode=recode)
+    scan.record_lines.frombytes(records.astype(np.int32).tobytes())
+    scan.blank_lines = int(blank.sum())
+    return scan
+
+
+def check_csv(data: bytes, delimiter: str | None = None) -> CsvScan:
+    """The fast path where it applies, else the full scan (see the module's docstring)."""
+    return scan_csv_fast(data, delimiter) or scan_csv(data, delimiter)

@@ -4,7 +4,7 @@ Every reader stages a file into a DuckDB temp table of VARCHAR columns named by 
 own headers, plus `_line` (the physical line of a CSV record, the Excel row of a sheet row),
 so that validation can name file, line and column exactly. Nothing here writes to the store.
 
-Before DuckDB or calamine sees a byte, the guard looks: `csvcheck.scan_csv` (encoding, header
+Before DuckDB or calamine sees a byte, the guard looks: `csvcheck.check_csv` (encoding, header
 row, quotes that merge lines, limits) and `sheets.read_sheet` (the workbook's declared size,
 then calamine in a child process with a memory and time limit). Title rows, "Stand" rows and
 blank rows above the header are skipped; blank rows and totals rows below it are skipped and
@@ -19,6 +19,7 @@ from pathlib import Path
 
 import duckdb
 import pyarrow as pa
+import pyarrow.compute as pc
 import pyarrow.parquet as pq
 
 from pipelines import vocab
@@ -107,35 +108,37 @@ def _unique_headers(headers: list, line: int | None = None) -> list[str]:
 # --------------------------------------------------------------------------- CSV
 
 def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Staged:
-    """One checked scan in Python (csvcheck.scan_csv), then one DuckDB read_csv pass."""
+    """One checked scan (csvcheck.check_csv), then one DuckDB read_csv pass: of the file itself when
+    the scan's fast path took it (`direct`), else of a UTF-8 copy of the decoded text."""
+    data = path.read_bytes()
     try:
-        scan = csvcheck.scan_csv(path.read_bytes(), "\t" if path.suffix.lower() == ".tsv" else None)
+        scan = csvcheck.check_csv(data, "\t" if path.suffix.lower() == ".tsv" else None)
     except InputRefused as exc:
         raise FileProblem.refused(exc) from None
     headers = _unique_headers(scan.header, scan.header_line)
     source, tmp = path, None
-    if scan.encoding != "utf-8":
+    if scan.recode or (scan.direct is None and scan.encoding != "utf-8"):
         tmp = tempfile.NamedTemporaryFile("w", suffix=".csv", encoding="utf-8", newline="", delete=False)
-        tmp.write(scan.text)
+        tmp.write(data.decode(scan.encoding) if scan.recode else scan.text)
         tmp.close()
         source = Path(tmp.name)
+    quoted = scan.direct is None and '"' in scan.text
+    del data
     width = scan.width
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
     lines = scan.record_lines
     contiguous = not lines or (lines[-1] - lines[0] == len(lines) - 1 and lines[0] == scan.header_line + 1)
-    cleaned = ", ".join(f"nullif(trim({quote_ident(f'c{i}')}), '') as {quote_ident(h)}"
-                        for i, h in enumerate(headers))
+    cleaned = ", ".join(f"nullif(trim({quote_ident(f'c{i}')}), '') as {quote_ident(h)}" for i, h in enumerate(headers))
     target = quote_ident(table if contiguous else table + "_read")
-    select = (f"select {cleaned}, cast(row_number() over () + {scan.header_line} as integer) as _line"
-              if contiguous else "select *, row_number() over () as _row")
     try:
         # null padding with quoted line breaks needs the single-threaded reader
         params = {"path": str(source), "delim": scan.delimiter, "cols": columns, "skip": scan.header_line,
-                  "par": '"' not in scan.text}
+                  "par": not quoted, "enc": "utf-8" if tmp is not None else scan.direct or "utf-8"}
+        # the rows keep the file's order (DuckDB preserves insertion order): row i is record i
         con.execute(
-            f"create or replace temp table {target} as {select} from read_csv($path, header = false, "
+            f"create or replace temp table {target} as select {cleaned} from read_csv($path, header = false, "
             "skip = $skip, delim = $delim, quote = '\"', escape = '\"', columns = $cols, auto_detect = false, "
-            "null_padding = true, strict_mode = true, parallel = $par, max_line_size = 4194304)",
+            "null_padding = true, strict_mode = true, parallel = $par, max_line_size = 4194304, encoding = $enc)",
             params,
         )
     except duckdb.Error:
@@ -149,12 +152,15 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Staged:
         line = lines[min(rows, len(lines) - 1)] if lines else scan.header_line + 1
         con.execute(f"drop table if exists {target}")
         raise FileProblem("rows_lost", line=line, read=rows, lines=scan.rows)
-    if not contiguous:   # blank lines or quoted line breaks: the true line of every record
-        con.register("_record_lines", pa.table({"_row": pa.array(range(1, rows + 1), pa.int64()),
+    if contiguous:          # the line of record i (rowid i) follows the header's
+        con.execute(f"alter table {target} add column _line integer")
+        con.execute(f"update {target} set _line = cast(rowid + $first as integer)", {"first": scan.header_line + 1})
+    else:                   # blank lines or quoted line breaks: the true line of every record
+        con.register("_record_lines", pa.table({"_row": pa.array(range(rows), pa.int64()),
                                                  "_line": pa.array(lines, pa.int32())}))
         con.execute(
             f"create or replace temp table {quote_ident(table)} as "
-            f"select {cleaned}, l._line from {target} r join _record_lines l using (_row) order by r._row"
+            f"select r.*, l._line from {target} r join _record_lines l on l._row = r.rowid order by l._row"
         )
         con.unregister("_record_lines")
         con.execute(f"drop table {target}")
@@ -165,31 +171,38 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Staged:
 # --------------------------------------------------------------------------- Excel
 
 def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | None) -> Staged:
-    """A sheet read under limits in a child process (sheets.read_sheet); blank rows skipped and counted."""
+    """A sheet read under limits in a child process (sheets.read_sheet); blank rows skipped and counted.
+
+    The rows go from the child's memory-mapped Arrow file into DuckDB in one statement (blank rows
+    left out, cells trimmed): no copy of the sheet in Python."""
     try:
         read = sheets.read_sheet(path, sheet)
     except InputRefused as exc:
         raise FileProblem.refused(exc) from None
-    names, _ = read.header()
+    names, start = read.header()
     while names and not names[-1]:
         names.pop()     # trailing empty header cells (a used range wider than the table)
     headers = _unique_headers(names, read.header_row)
-    data, blank = read.data()
+    rows = read.table.slice(start)      # blank rows still in: a blank row has no cell anywhere
     width = len(headers)
     # cells right of the last header: refused when they hold anything (they would be lost)
     for i in range(width, read.width):
-        column = data.column(i)
+        column = rows.column(i)
         if column.null_count < len(column):
-            first = next(n for n, v in enumerate(column.to_pylist()) if v is not None)
-            raise FileProblem("cell_without_header", line=data.column("_row")[first].as_py(),
+            first = pc.index(pc.is_valid(column), True).as_py()
+            raise FileProblem("cell_without_header", line=rows.column("_row")[first].as_py(),
                               column=limits.column_letters(read.first_column + i))
-    arrow = pa.table({f"c{i}": data.column(i) for i in range(width)} | {"_line": data.column("_row")})
-    con.register("_excel_stage", arrow)
-    select = ", ".join(f"{quote_ident(f'c{i}')} as {quote_ident(h)}" for i, h in enumerate(headers))
-    con.execute(f"create or replace temp table {quote_ident(table)} as select {select}, _line from _excel_stage")
-    con.unregister("_excel_stage")
-    return Staged(table, headers, arrow.num_rows, sheet=read.sheet, sheet_reason=read.reason,
-                  header_row=read.header_row, blank_rows=blank)
+    con.register("_excel_stage", rows)
+    cleaned = ", ".join(f"nullif(trim({quote_ident(f'c{i}')}), '') as {quote_ident(h)}" for i, h in enumerate(headers))
+    filled = " or ".join(f"{quote_ident(f'c{i}')} is not null" for i in range(read.width)) or "false"
+    try:
+        con.execute(f"create or replace temp table {quote_ident(table)} as select {cleaned}"
+                    f"{', ' if cleaned else ''}_row as _line from _excel_stage where {filled} order by _row")
+    finally:
+        con.unregister("_excel_stage")
+    kept = con.execute(f"select count(*) from {quote_ident(table)}").fetchone()[0]
+    return Staged(table, headers, kept, sheet=read.sheet, sheet_reason=read.reason,
+                  header_row=read.header_row, blank_rows=rows.num_rows - kept, cleaned=True)
 
 
 # --------------------------------------------------------------------------- Parquet
@@ -251,8 +264,11 @@ def stage(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: str | N
     if cells:
         blank = " and ".join(f"{c} is null" for c in cells)
         words = "[" + ", ".join("'" + w + "'" for w in vocab.TOTAL_WORDS) + "]"
+        # the cheap test first (the first three letters of a totals word), the exact one on those cells only
+        starts = "^(?i)(" + "|".join(sorted({w[:3] for w in vocab.TOTAL_WORDS})) + ")"
         total = " or ".join(
-            f"list_contains({words}, regexp_replace(lower(coalesce({c}, '')), '[\\s:.]+$', ''))" for c in cells)
+            f"(case when regexp_matches({c}, '{starts}') "
+            f"then list_contains({words}, regexp_replace(lower({c}), '[\\s:.]+$', '')) else false end)" for c in cells)
         found = con.execute(f"select count(*) filter ({blank}), count(*) filter (not ({blank}) and ({total})) "
                             f"from {t}").fetchone()
         if found[0] or found[1]:
@@ -288,6 +304,6 @@ def peek_headers(path: Path, sheet: str | None = None) -> list[str]:
             return sheets.read_sheet(path, sheet).header()[0]
         if suffix in PARQUET_SUFFIXES:
             return list(pq.read_schema(path).names)[: limits.MAX_COLUMNS]
-        return csvcheck.scan_csv(path.read_bytes(), "\t" if suffix == ".tsv" else None).header
+        return csvcheck.check_csv(path.read_bytes(), "\t" if suffix == ".tsv" else None).header
     except (InputRefused, OSError, ValueError, pa.ArrowException):  # the real read reports the problem
         return []

@@ -152,10 +152,14 @@ def _identifier_value_query(header: str) -> str:
     )
 
 
-def _problem_queries(layout: Layout, kind: str) -> list[tuple[str, str]]:
-    """(code, query) pairs; each query returns line, column_name, value, other."""
+def _problem_queries(layout: Layout, kind: str) -> tuple[list[tuple[str, str]], str | None]:
+    """(code, query) pairs, each query returning line, column_name, value, other; and the query of
+    `_unread`, which they read: the rows with a cell that did not become a value (a date that is none,
+    an unknown word), with those cells as written and as normalised — one join of `_stg` and `_norm`
+    for every such rule, instead of one each."""
     f = layout.fields
     q: list[tuple[str, str]] = []
+    unread: list[tuple[str, str]] = []     # (header, normalised column)
 
     def header_lit(name: str) -> str:
         return "'" + name.replace("'", "''") + "'"
@@ -165,10 +169,11 @@ def _problem_queries(layout: Layout, kind: str) -> list[tuple[str, str]]:
         q.append(("missing_value", f"select s._line, {header_lit(header)}, null, null from _stg s "
                                    f"where s.{quote_ident(header)} is null"))
 
-    def invalid(field_name: str, header: str, norm: str, code: str):
-        q.append((code, f"select s._line, {header_lit(header)}, s.{quote_ident(header)}, null "
-                        f"from _stg s join _norm n using (_line) "
-                        f"where s.{quote_ident(header)} is not null and n.{norm} is null"))
+    def invalid(header: str, norm: str, code: str):
+        i = len(unread)
+        unread.append((header, norm))
+        q.append((code, f"select _line, {header_lit(header)}, raw{i}, null from _unread "
+                        f"where raw{i} is not null and norm{i} is null"))
 
     required("participant_id")
     for header in _all_headers(layout):
@@ -187,11 +192,11 @@ def _problem_queries(layout: Layout, kind: str) -> list[tuple[str, str]]:
             if name not in f:
                 continue
             if name in DATE_FIELDS:
-                invalid(name, f[name], name, "bad_date")
+                invalid(f[name], name, "bad_date")
             elif name in ("exit_reason", "gender", "german_level"):
-                invalid(name, f[name], name, "bad_value")
+                invalid(f[name], name, "bad_value")
             elif name in ("qualification_level", "birth_year"):
-                invalid(name, f[name], name, "bad_number")
+                invalid(f[name], name, "bad_number")
         if "exit_date" in f and "entry_date" in f:
             q.append(("exit_before_entry",
                       f"select _line, {header_lit(f['exit_date'])}, strftime(exit_date, '%d.%m.%Y'), "
@@ -205,10 +210,7 @@ def _problem_queries(layout: Layout, kind: str) -> list[tuple[str, str]]:
                                                              ["program_id", "participant_id"], "n.participant_id")))
         for status, slot in layout.statuses.items():
             for role, header in slot.items():
-                col = quote_ident(f"{status}.{role}")
-                q.append(("bad_date", f"select s._line, {header_lit(header)}, s.{quote_ident(header)}, null "
-                                      f"from _stg s join _norm n using (_line) "
-                                      f"where s.{quote_ident(header)} is not null and n.{col} is null"))
+                invalid(header, quote_ident(f"{status}.{role}"), "bad_date")
             start_role = "start" if "start" in slot else ("on" if "on" in slot else None)
             if "end" in slot and start_role:
                 start, end = quote_ident(f"{status}.{start_role}"), quote_ident(f"{status}.end")
@@ -226,13 +228,10 @@ def _problem_queries(layout: Layout, kind: str) -> list[tuple[str, str]]:
     else:  # episodes
         required("status")
         required("start_date")
-        q.append(("unknown_status",
-                  f"select s._line, {header_lit(f['status'])}, s.{quote_ident(f['status'])}, null "
-                  f"from _stg s join _norm n using (_line) "
-                  f"where s.{quote_ident(f['status'])} is not null and n.status is null"))
-        invalid("start_date", f["start_date"], "start_date", "bad_date")
+        invalid(f["status"], "status", "unknown_status")
+        invalid(f["start_date"], "start_date", "bad_date")
         if "end_date" in f:
-            invalid("end_date", f["end_date"], "end_date", "bad_date")
+            invalid(f["end_date"], "end_date", "bad_date")
             q.append(("end_before_start",
                       f"select _line, {header_lit(f['end_date'])}, strftime(end_date, '%d.%m.%Y'), "
                       f"strftime(start_date, '%d.%m.%Y') from _norm where end_date < start_date"))
@@ -248,7 +247,11 @@ def _problem_queries(layout: Layout, kind: str) -> list[tuple[str, str]]:
         q.append(("duplicate_episode", _duplicates_query(
             header_lit(f["status"]), ["program_id", "participant_id", "status", "start_date"],
             "n.participant_id || ' / ' || n.status || ' / ' || strftime(n.start_date, '%d.%m.%Y')")))
-    return q
+    if not unread:
+        return q, None
+    cells = ", ".join(f"s.{quote_ident(h)} as raw{i}, n.{c} as norm{i}" for i, (h, c) in enumerate(unread))
+    any_unread = " or ".join(f"(s.{quote_ident(h)} is not null and n.{c} is null)" for h, c in unread)
+    return q, f"select s._line, {cells} from _stg s join _norm n using (_line) where {any_unread}"
 
 
 def normalise(con: duckdb.DuckDBPyConnection, layout: Layout, kind: str, program_option: str | None,
@@ -296,6 +299,13 @@ def create_kept_view(con: duckdb.DuckDBPyConnection, layout: Layout) -> None:
         "where code = 'identifier_value' group by line) k on k.line = s._line")
 
 
+def kept_select(layout: Layout) -> str:
+    """What `_kept` holds when no cell is masked, without its join: the used columns of `_stg`, in
+    the order staged (the file's)."""
+    used = [*layout.fields.values(), *(h for slot in layout.statuses.values() for h in slot.values())]
+    return "select _line" + "".join(f", {quote_ident(h)}" for h in used) + " from _stg"
+
+
 def find_problems(con: duckdb.DuckDBPyConnection, layout: Layout, kind: str, file: str) -> list[Problem]:
     """Every broken rule of the normalised file, ordered by line and column; also kept as `_problems`.
 
@@ -303,12 +313,15 @@ def find_problems(con: duckdb.DuckDBPyConnection, layout: Layout, kind: str, fil
         Problems with codes and parameters (`other`, and `known`, `allowed` or `range` where the
         message lists what would be accepted).
     """
-    queries = _problem_queries(layout, kind)
+    queries, unread = _problem_queries(layout, kind)
     union = " union all ".join(
         f"select '{code}' as code, * from ({query})" for code, query in queries
     )
+    if unread:
+        con.execute(f"create or replace temp table _unread as {unread}")
     con.execute(f"create temp table _problems as select code, #2 as line, #3 as column_name, "
                 f"cast(#4 as varchar) as value, cast(#5 as varchar) as other from ({union})")
+    con.execute("drop table if exists _unread")
     rows = con.execute(
         "select code, line, column_name, value, other from _problems order by line, column_name, code"
     ).fetchall()

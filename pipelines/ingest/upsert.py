@@ -18,7 +18,9 @@ from pipelines.store.db import quote_ident
 
 
 def upsert_participants(con: duckdb.DuckDBPyConnection, layout: Layout, load_id: int) -> None:
-    """Insert or update the file's participants, in the columns the file has."""
+    """Insert or update the file's participants, in the columns the file has.
+
+    Leaves `_incoming` (the file's good rows: `_line`, person_key, `is_new`) for the episodes."""
     present = [f for f in PARTICIPANT_FIELDS if f in layout.fields]
     # programs that switched special-category attributes off do not store them
     values = []
@@ -27,44 +29,38 @@ def upsert_participants(con: duckdb.DuckDBPyConnection, layout: Layout, load_id:
             values.append("case when p.special_categories then n.origin_region end")
         else:
             values.append(f"n.{f}")
-    # update the participants the store has, then insert the others with new person keys
-    # (no upsert statement on DuckLake; the file's ids are unique, checked by the rules)
+    # update the participants the store has, then insert the others with new person keys, numbered
+    # in the file's order (no upsert statement on DuckLake; the file's ids are unique, checked by the rules)
     con.execute(
-        "create or replace temp table _incoming as select n.program_id, n.participant_id, "
-        + ", ".join(f"{v} as {quote_ident(f)}" for f, v in zip(present, values))
-        + " from _norm n join program p using (program_id) where n._line not in (select _line from _bad)")
-    if present:
-        sets = ", ".join(f"{quote_ident(f)} = i.{quote_ident(f)}" for f in present)
-        con.execute(f"update participant t set {sets}, load_id = $load_id from _incoming i "
-                    "where t.program_id = i.program_id and t.participant_id = i.participant_id",
-                    {"load_id": load_id})
-    else:
-        con.execute("update participant t set load_id = $load_id from _incoming i "
-                    "where t.program_id = i.program_id and t.participant_id = i.participant_id",
-                    {"load_id": load_id})
-    new = con.execute("select count(*) from _incoming i where not exists (select 1 from participant t "
-                      "where t.program_id = i.program_id and t.participant_id = i.participant_id)").fetchone()[0]
+        "create or replace temp table _incoming as select n._line, n.program_id, n.participant_id, "
+        + "".join(f"{v} as {quote_ident(f)}, " for f, v in zip(present, values))
+        + "t.person_key, t.person_key is null as is_new from _norm n join program p using (program_id) "
+        "left join participant t on t.program_id = n.program_id and t.participant_id = n.participant_id "
+        "where n._line not in (select _line from _bad)")
+    new, old = con.execute("select count(*) filter (is_new), count(*) filter (not is_new) from _incoming").fetchone()
+    if old:
+        sets = "".join(f"{quote_ident(f)} = i.{quote_ident(f)}, " for f in present)
+        con.execute(f"update participant t set {sets}load_id = $load_id from _incoming i "
+                    "where not i.is_new and t.person_key = i.person_key", {"load_id": load_id})
     if new:
         first = db.allocate(con, "person_key", new)
-        cols = ", ".join(["person_key", "program_id", "participant_id", *map(quote_ident, present), "load_id"])
-        con.execute(
-            f"insert into participant ({cols}) select $first - 1 + row_number() over (order by i.program_id, "
-            f"i.participant_id), i.* , $load_id from _incoming i where not exists (select 1 from participant t "
-            "where t.program_id = i.program_id and t.participant_id = i.participant_id)",
-            {"first": first, "load_id": load_id})
-    con.execute("drop table _incoming")
+        con.execute("update _incoming i set person_key = k.person_key from (select _line, $first - 1 + row_number() "
+                    "over (order by _line) as person_key from _incoming where is_new) k where i._line = k._line",
+                    {"first": first})
+        cols = ", ".join(["person_key", "program_id", "participant_id", *map(quote_ident, present)])
+        con.execute(f"insert into participant ({cols}, load_id) select {cols}, $load_id from _incoming where is_new",
+                    {"load_id": load_id})
 
 
 def replace_tracking_episodes(con: duckdb.DuckDBPyConnection, layout: Layout, load_id: int) -> None:
-    """Replace the covered participants' episodes of the statuses the sheet has columns for."""
+    """Replace the covered participants' episodes of the statuses the sheet has columns for
+    (after upsert_participants: its `_incoming` names them and their person keys)."""
     covered = list(layout.statuses)
-    con.execute(
-        "delete from episode e where e.status in (select unnest($statuses)) and exists ("
-        "select 1 from _norm n where n.program_id = e.program_id and n.participant_id = e.participant_id "
-        "and n._line not in (select _line from _bad))",
-        {"statuses": covered},
-    )
-    for status, slot in layout.statuses.items():
+    if con.execute("select count(*) from _incoming where not is_new").fetchone()[0]:
+        con.execute("delete from episode e where e.status in (select unnest($statuses)) and e.person_key in ("
+                    "select person_key from _incoming where not is_new)", {"statuses": covered})
+    selects, params = [], {"load_id": load_id}
+    for i, (status, slot) in enumerate(layout.statuses.items()):
         role = "start" if "start" in slot else "on"
         start = quote_ident(f"{status}.{role}")
         if role == "on" or ("end" not in slot and status in vocab.ONE_DAY_STATUSES):
@@ -76,12 +72,12 @@ def replace_tracking_episodes(con: duckdb.DuckDBPyConnection, layout: Layout, lo
             end = quote_ident(f"{status}.end")
         else:
             end = "null"
-        con.execute(
-            f"insert into episode select p.person_key, n.program_id, n.participant_id, $status, {start}, "
-            f"cast({end} as date), $load_id from _norm n join participant p using (program_id, participant_id) "
-            f"where {start} is not null and n._line not in (select _line from _bad)",
-            {"status": status, "load_id": load_id},
-        )
+        params[f"status{i}"] = status
+        selects.append(f"select person_key, program_id, participant_id, $status{i}, {start}, cast({end} as date), "
+                       f"$load_id from rows where {start} is not null")
+    if selects:         # one statement: the file's rows joined to their person keys once
+        con.execute("insert into episode with rows as materialized (select n.*, i.person_key from _norm n "
+                    "join _incoming i using (_line)) " + " union all ".join(selects), params)
 
 
 def replace_long_episodes(con: duckdb.DuckDBPyConnection, load_id: int) -> None:

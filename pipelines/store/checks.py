@@ -10,6 +10,10 @@ from pathlib import Path
 import duckdb
 
 CHECKS_FILE = Path(__file__).with_name("checks.sql")
+# the checks of a derived table against its query: they can find nothing right after the tables were
+# rebuilt whole from that query in the same transaction (derived.rebuild returns True), and cost the
+# most of all (≈ 1.5 s CPU at 4 M episodes); a load that rebuilt only some participants runs them
+DERIVED_CHECKS = ("first_start_current",)
 
 
 class CheckFailed(Exception):
@@ -27,18 +31,20 @@ def checks() -> dict[str, str]:
     return {name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2])}
 
 
-def failures(con: duckdb.DuckDBPyConnection, limit: int = 5) -> dict[str, list[tuple]]:
-    """Every check that finds rows, with up to `limit` of them."""
+def failures(con: duckdb.DuckDBPyConnection, limit: int = 5, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
+    """Every check (except those in `skip`) that finds rows, with up to `limit` of them."""
     found = {}
     for name, query in checks().items():
+        if name in skip:
+            continue
         rows = con.execute(f"select * from ({query}) limit {int(limit)}").fetchall()
         if rows:
             found[name] = rows
     return found
 
 
-def assert_clean(con: duckdb.DuckDBPyConnection) -> None:
-    """Raise CheckFailed when any data check finds rows."""
-    found = failures(con)
+def assert_clean(con: duckdb.DuckDBPyConnection, skip: tuple[str, ...] = ()) -> None:
+    """Raise CheckFailed when any data check (except those in `skip`) finds rows."""
+    found = failures(con, skip=skip)
     if found:
         raise CheckFailed(found)

@@ -43,7 +43,8 @@ where (exit_reason is not null and exit_reason not in ('completed', 'dropped_out
 select program_id, participant_id, status from episode where end_date is not null and end_date < start_date;
 
 -- check: status_known
-select e.program_id, e.status from episode e
+with used as (select distinct program_id, status from episode)
+select e.program_id, e.status from used e
 where not exists (select 1 from status_vocabulary v where v.status = e.status and v.program_id in ('*', e.program_id));
 
 -- check: status_category

@@ -50,7 +50,7 @@ def test_a_correction_rebuilds_only_the_participants_it_names(tmp_path, monkeypa
         ("C", PROGRAM, "coaching", "support", D(2019, 3, 1), None),
         ("C", PROGRAM, "training", "outcome", D(2019, 9, 1), None),
         ("D", PROGRAM, "coaching", "support", D(2019, 4, 1), None)]
-    derived.rebuild(con, [PROGRAM])             # the whole program: the same rows
+    assert derived.rebuild(con, [PROGRAM]) is True      # the whole program: the same rows
     assert _derived(con) == after
     con.close()
 
