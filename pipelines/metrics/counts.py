@@ -186,10 +186,14 @@ def leaving_results_on(con: duckdb.DuckDBPyConnection, scope: Scope | None,
         [a, day], of them with the result upon leaving, of them six months after leaving).
     """
     asked = [[status] if isinstance(status, str) else list(status) for status in results]
-    known_statuses(con, scope, [s for statuses in asked for s in statuses] if all(asked) else [])
+    flat = [s for each in asked for s in each] if all(asked) else []
+    statuses = list(dict.fromkeys(known_statuses(con, scope, flat)))
+    if len(statuses) > 64:   # one bit per status in the query
+        raise ValueError("leaving_results_on: at most 64 statuses at once")
+    masks = [sum(1 << statuses.index(s) for s in set(each)) for each in asked]
     sql, scope_params = scoped_sql("metrics_leaving_results", scope)
     days = [optional_date(day) for day in days]
-    rows = db.run(con, sql, {**scope_params, "results": asked, "days": days, "a": optional_date(a),
+    rows = db.run(con, sql, {**scope_params, "statuses": statuses, "masks": masks, "days": days, "a": optional_date(a),
                              "window_days": UPON_LEAVING_DAYS, "follow_up_months": FOLLOW_UP_MONTHS}).fetchall()
     counted = [[(0, 0, 0) for _ in days] for _ in asked]
     for j, i, n, upon, six in rows:
