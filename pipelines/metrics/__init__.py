@@ -8,8 +8,8 @@ words are made at the edges.
 """
 
 from .counts import (FOLLOW_UP_MONTHS, UPON_LEAVING_DAYS, active, entered, entered_on, funnel, in_program,
-                     known_statuses, leavers, leaving_on, reached, reached_on, share_reached, share_reached_on,
-                     six_months_after, status_summary, upon_leaving, vocabulary)
+                     known_statuses, leavers, leaving_on, leaving_results_on, reached, reached_on, share_reached,
+                     share_reached_on, six_months_after, status_summary, upon_leaving, vocabulary)
 from .problems import Problem, ProblemError
 from .scope import (ALL, FIELDS, OPERATORS, RANGE_KEYS, Condition, FieldSpec, Scope, ScopeError,
                     check_where, group_expr, jsonable, optional_date, parse_where, resolve_field, scope_sql,
@@ -22,7 +22,7 @@ __all__ = [
     "ALL", "FIELDS", "FOLLOW_UP_MONTHS", "MONTH_DAYS", "OPERATORS", "RANGE_KEYS", "SERIES_MEASURES", "SMALL_N",
     "TIME_TO_COLUMNS", "UPON_LEAVING_DAYS", "Z95", "Condition", "FieldSpec", "Problem", "ProblemError", "Rate",
     "Scope", "ScopeError", "active", "check_where", "entered", "entered_on", "funnel", "group_expr", "in_program",
-    "jsonable", "known_statuses", "leavers", "leaving_on", "monthly_series", "optional_date", "parse_where",
-    "reached", "reached_on", "resolve_field", "scope_sql", "scoped_sql", "share_reached", "share_reached_on",
-    "six_months_after", "status_summary", "time_to", "upon_leaving", "vocabulary", "wilson",
+    "jsonable", "known_statuses", "leavers", "leaving_on", "leaving_results_on", "monthly_series", "optional_date",
+    "parse_where", "reached", "reached_on", "resolve_field", "scope_sql", "scoped_sql", "share_reached",
+    "share_reached_on", "six_months_after", "status_summary", "time_to", "upon_leaving", "vocabulary", "wilson",
 ]

@@ -23,7 +23,8 @@ counted are absent (read them as 0).
 
 The cumulative counts also answer for several end days (`entered_on`, and in one pass
 `reached_on`, `leaving_on`, `share_reached_on`): a target's value on its evaluation date and on
-the day before its forecast window read the same rows once.
+the day before its forecast window read the same rows once. `leaving_results_on` answers several
+results (each outcome status and "any") in that one pass too.
 """
 
 from __future__ import annotations
@@ -166,9 +167,38 @@ def leaving_on(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str 
                days: Sequence[Any]) -> list[tuple[int, int, int]]:
     """For every day of `days`, in one pass: (leavers in [a, day], of them in `status` upon leaving,
     of them in `status` six months after leaving) — `upon_leaving` and `six_months_after`."""
-    return _count_on(con, "metrics_leaving_results", scope, None, days, width=3,
-                     statuses=known_statuses(con, scope, status),
-                     a=optional_date(a), window_days=UPON_LEAVING_DAYS, follow_up_months=FOLLOW_UP_MONTHS)
+    return leaving_results_on(con, scope, [status], a, days)[0]
+
+
+def leaving_results_on(con: duckdb.DuckDBPyConnection, scope: Scope | None,
+                       results: Sequence[str | Sequence[str]], a: Any,
+                       days: Sequence[Any]) -> list[list[tuple[int, int, int]]]:
+    """`leaving_on` for several results at once, in one pass over the leavers and their episodes.
+
+    Args:
+        results: statuses, each a status or a list of them (a participant counts once if any
+            applies), e.g. ``["training", "employment", ["training", "employment"]]`` for each
+            outcome and "any outcome".
+        days: the end days; `a` the first exit day counted (None: open).
+
+    Returns:
+        Per result (in the order of `results`) per day (in the order of `days`): (leavers in
+        [a, day], of them with the result upon leaving, of them six months after leaving).
+    """
+    asked = [[status] if isinstance(status, str) else list(status) for status in results]
+    flat = [s for each in asked for s in each] if all(asked) else []
+    statuses = list(dict.fromkeys(known_statuses(con, scope, flat)))
+    if len(statuses) > 64:   # one bit per status in the query
+        raise ValueError("leaving_results_on: at most 64 statuses at once")
+    masks = [sum(1 << statuses.index(s) for s in set(each)) for each in asked]
+    sql, scope_params = scoped_sql("metrics_leaving_results", scope)
+    days = [optional_date(day) for day in days]
+    rows = db.run(con, sql, {**scope_params, "statuses": statuses, "masks": masks, "days": days, "a": optional_date(a),
+                             "window_days": UPON_LEAVING_DAYS, "follow_up_months": FOLLOW_UP_MONTHS}).fetchall()
+    counted = [[(0, 0, 0) for _ in days] for _ in asked]
+    for j, i, n, upon, six in rows:
+        counted[j - 1][i - 1] = (int(n), int(upon), int(six))
+    return counted
 
 
 def upon_leaving(con: duckdb.DuckDBPyConnection, scope: Scope | None, status: str | Sequence[str],

@@ -286,10 +286,10 @@ def leaving_draft(ctx: Context, cells: Cells) -> Draft:
     if len(outcomes) > 1:
         rows.append((ctx.say("report.any_outcome"), outcomes))
     results: list[tuple[Any, tuple, tuple]] = []
-    for label, status in rows:
-        # both results in one pass (`upon_leaving` and `six_months_after` of `metrics.leaving_on`)
-        (upon_n, upon_k, _), (six_n, _, six_k) = metrics.leaving_on(ctx.con, scope, status, ctx.start,
-                                                                   [upon_end, six_end])
+    # every result, both after leaving, in one pass (`upon_leaving` and `six_months_after`)
+    counted = metrics.leaving_results_on(ctx.con, scope, [status for _, status in rows], ctx.start,
+                                         [upon_end, six_end]) if rows else []
+    for (label, status), ((upon_n, upon_k, _), (six_n, _, six_k)) in zip(rows, counted):
         upon = metrics.wilson(upon_k, upon_n) if upon_end >= ctx.start else metrics.wilson(0, 0)
         six = metrics.wilson(six_k, six_n) if six_end >= ctx.start else metrics.wilson(0, 0)
         k_upon = cells.add(cell_key("upon_leaving", status, programs, {}, ctx.start, upon_end), upon.k)

@@ -150,6 +150,37 @@ def test_six_months_after_uses_calendar_months_clamped_at_month_end(con):
     assert metrics.six_months_after(con, ALL, "employment", "2019-01-01", "2019-12-31").k == 2  # a, e
 
 
+def test_leaving_results_on_counts_every_status_and_any_in_one_pass(con):
+    # Leavers: a, b, c on 2020-03-02 (follow-up day 2020-09-02), d on 2020-06-30 (2020-12-30); e stays.
+    build(con, [("a", "2019-01-01", "2020-03-02"), ("b", "2019-01-01", "2020-03-02"),
+                ("c", "2019-01-01", "2020-03-02"), ("d", "2019-01-01", "2020-06-30"), ("e", "2019-01-01")], [
+        ("a", "training", "2020-03-10"),                 # training upon leaving and six months on
+        ("a", "employment", "2020-03-20", "2020-05-01"),  # employment upon leaving only
+        ("b", "employment", "2020-03-02"),               # employment: both
+        ("b", "employment", "2020-04-01"),               # a second episode: b still counts once
+        ("c", "training", "2020-05-01"),                 # day 60: neither upon leaving; six months on
+        ("d", "training", "2020-07-01", "2020-08-01"),   # training upon leaving only
+        ("e", "employment", "2020-03-05"),               # never left
+    ])
+    days = ["2020-03-31", None]
+    training, employment, either = metrics.leaving_results_on(
+        con, ALL, ["training", "employment", ["training", "employment"]], "2020-01-01", days)
+    # (leavers, upon leaving, six months after) up to 31.03.2020 (a, b, c) and open-ended (a–d)
+    assert training == [(3, 1, 2), (4, 2, 2)]            # upon: a (+ d); six: a, c
+    assert employment == [(3, 2, 1), (4, 2, 1)]          # upon: a, b; six: b
+    assert either == [(3, 2, 3), (4, 3, 3)]              # upon: a, b (+ d) once each; six: a, b, c
+    # the same numbers as one status at a time
+    for status, counted in (("training", training), ("employment", employment)):
+        assert metrics.leaving_on(con, ALL, status, "2020-01-01", days) == counted
+    assert metrics.leaving_on(con, ALL, ["training", "employment"], "2020-01-01", days) == either
+
+
+def test_leaving_results_on_refuses_an_unknown_status(con):
+    build(con, [("a", "2019-01-01", "2020-03-02")])
+    with pytest.raises(metrics.ProblemError):
+        metrics.leaving_results_on(con, ALL, ["training", ["employment", "astronaut"]], None, [None])
+
+
 def test_leavers(con):
     build(con, [("a", "2019-01-01", "2019-05-01"), ("b", "2019-01-01"), ("c", "2019-01-01", "2020-05-01")])
     assert metrics.leavers(con, ALL, "2019-01-01", "2019-12-31") == 1
