@@ -324,6 +324,7 @@ def _summary_cells(con, cells: _Cells, programs, as_of, report: _Report) -> dict
         cells.same(reached, cell_key("reached", status, programs, {}, report.start, report.end))
     for status, n in total["active"].items():
         active = cells.add(summary_cell("active", status), n)
+        cells.at_most([active], [summary_cell("reached", status)])   # in it now ≤ started it (where it holds)
         if len(programs) == 1:   # an "active" target card of the program counts the same
             cells.same(active, cell_key("active", status, programs, {}, None, as_of))
     return total
