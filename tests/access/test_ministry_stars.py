@@ -9,6 +9,7 @@ import datetime as dt
 
 import pytest
 
+from dashboard.i18n import Labels
 from dashboard.widgets import escaped
 from pipelines import text
 from tests.access.test_ministry_pages import small_counts
@@ -104,3 +105,33 @@ def test_the_funnel_charts_tables_and_downloads_give_star(demo_store):
     charts = {chart.proto.spec for chart in at.get("plotly_chart")}
     assert any('"text":["*","*","0","0"]' in spec.replace(" ", "") for spec in charts)   # Je Ergebnis
     assert legend_shown(at)
+
+
+def everything(at) -> str:
+    return " ".join(str(e.value) for kind in ("markdown", "caption", "text", "info", "warning")
+                    for e in getattr(at, kind))
+
+
+@pytest.mark.parametrize("page", ["overview", "progress", "funnel", "compare"])
+def test_every_page_of_the_ministry_has_the_report_s_legend_and_not_the_old_rule(demo_store, page):
+    at = page_as(page)
+    assert problems(at) == []
+    assert legend_shown(at)
+    assert "Werte 1 und 2" not in everything(at)
+    assert escaped(text.say("access.publication_note_all", "de")) in [c.value for c in at.sidebar.caption]
+
+
+def test_the_ministry_compares_by_one_attribute_without_curves(demo_store):
+    """Kassel on 31.03.2019 by site, training: the three sites' 1, 1 and 2 are *, and so is everything
+    computed from them; no Kaplan–Meier curve, no typed groups, no single ISCED levels — each says why."""
+    at = page_as("compare")
+    assert problems(at) == []
+    assert [r.label for r in at.radio] == []                      # no choice of typed groups
+    assert "qualification_level" not in at.selectbox(key="cmp_by").options
+    assert at.selectbox(key="cmp_by").value == "site"
+    table = at.dataframe[0].value.astype(str)
+    assert table["n"].tolist() == ["33", "21", "13"]
+    assert table["erreicht"].tolist() == ["*", "*", "*"]
+    assert len(at.get("plotly_chart")) == 1                          # the shares, no curves
+    assert [i.value for i in at.info] == [Labels("de")("compare.ministry_curves")]
+    assert Labels("de")("compare.ministry_groups") in [c.value for c in at.caption]
