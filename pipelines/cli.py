@@ -265,6 +265,9 @@ def cmd_targets(args) -> int:
     with _store(args) as con:
         program = _program_ids(con, [args.program], args.lang)[0]
         cards = targets.evaluate(con, program, args.as_of)
+        if access.publication_only(args.person):   # as her overview shows them (one publication)
+            held = publication.build(con, [program], args.as_of)
+            cards = [publish.card(args.person, c, held.target_hidden(program, c["id"])) for c in cards]
     keys = ["id", "label", "measure", "status", "direction", "achieved", "target", "attainment", "state",
             "expected", "forecast", "forecast_window_months", "needed_per_month", "probability",
             "period_start", "period_end", "valid_from"]
@@ -274,6 +277,12 @@ def cmd_targets(args) -> int:
     if not cards:
         print(say("cli.no_targets", args.lang))
     for c in cards:
+        if c.get("suppressed"):   # the ministry: a hidden count and what is computed from it
+            hidden = publish.SUPPRESSED
+            print(f"{c['label']} [{hidden}]")
+            print(f"  {hidden} / {value_text(c, c['target'], args.lang)} = {hidden}")
+            print(f"  {say('report.forecast_hidden', args.lang)}")
+            continue
         print(f"{c['label']} [{text.say('state.' + c['state'], args.lang)}]")
         print(f"  {value_text(c, c['achieved'], args.lang)} / {value_text(c, c['target'], args.lang)}"
               f" = {text.percent(c['attainment'], args.lang)}")
