@@ -220,11 +220,12 @@ LABELS: dict[str, tuple[str, str]] = {
     "compare.ministry_groups": (
         "Verglichen wird nach einem Merkmal. Selbst formulierte Vergleichsgruppen gibt es für "
         "veröffentlichungssichere Zahlen nicht: jede Gruppe wäre eine neue Teilmenge, aus der sich unterdrückte "
-        "Fallzahlen errechnen ließen; die Qualifikation nach einzelnen ISCED-Stufen ebenso wenig (der Bericht "
-        "zeigt sie in Stufengruppen).",
+        "Fallzahlen errechnen ließen; ebenso wenig Gruppen nach einzelnen ISCED-Stufen (der Bericht zeigt "
+        "Stufengruppen) oder nach Coach und Mentorin (viele Gruppen von ein, zwei Frauen).",
         "Groups are formed by one attribute. Typed comparison groups are not offered with publication-safe "
         "figures: every group would be a new subset from which suppressed counts could be worked out; nor is "
-        "the qualification by single ISCED level (the report shows it in bands)."),
+        "grouping by single ISCED level (the report shows bands) or by coach and mentor (many groups of one or "
+        "two women)."),
     "compare.ministry_not_held": (
         "Dieser Vergleich gehört nicht zu den veröffentlichungssicheren Zahlen (nur nach einem Merkmal, für die "
         "Ergebnis- und Begleitungsstatus).",

@@ -28,7 +28,7 @@ and the cells are tied by what a reader knows:
 ministry path in `publish` reads its hidden set from here. What this publication does not hold is
 not offered to the ministry: time-to-outcome curves and numbers at risk (their steps reveal small
 counts), typed comparison groups (any scope a person types), comparisons of statuses outside the
-vocabulary's outcome and support statuses, and groups by single ISCED levels (`FIELDS`).
+vocabulary's outcome and support statuses, and groups by single ISCED level, coach or mentor (`FIELDS`).
 
 Known limits: publications of different program sets or dates are decided each on its own (a
 reader who subtracts the figures of two as-of dates or of {A, B} and {A} is not modelled, as for
@@ -55,11 +55,14 @@ from pipelines.store import catalog, db
 
 THRESHOLD = 3
 COMPARED_CATEGORIES = ("outcome", "support")   # the statuses the comparison page offers
-# The attributes the ministry's comparison groups by: all of the page's but the single ISCED levels. The
-# report publishes ISCED in bands; levels beside bands tie every band to its levels and the "not
-# recorded" group to everyone, and a small group there was protected only by hiding the number who
-# entered (measured on the demo: Kassel on 31.03.2019 hid its headline 67 with levels, showed it without).
-FIELDS = tuple(f for f in panels.GROUP_FIELDS if f != "qualification_level")
+# The attributes the ministry's comparison groups by: the page's, without single ISCED levels and without
+# coach or mentor. The report publishes ISCED in bands; levels beside bands tie every band to its levels
+# and the "not recorded" group to everyone, and a small group there was protected only by hiding the
+# number who entered (Kassel on 31.03.2019 hid its headline 67 with levels, showed it without). Coaches
+# and mentors are staff with a handful of women each: dozens of groups of 1 or 2 per status, which made one
+# suppression run take minutes (PerMenti on 31.03.2019: > 5 min with them, 0.6 s CPU without); the report
+# publishes no such figures either.
+FIELDS = tuple(f for f in panels.GROUP_FIELDS if f not in ("qualification_level", "coach_id", "mentor_id"))
 
 
 # --------------------------------------------------------------------------- the names of a page's cells

@@ -31,8 +31,9 @@ from tests.helpers.publication import audit_dashboard, small_program
 from tests.helpers.app import KASSEL
 
 EARLY = dt.date(2019, 3, 31)
-# what the ministry's Vergleich offers (all attributes but single ISCED levels; the old page offered these too)
-FIELDS = [f for f in panels.GROUP_FIELDS if f != "qualification_level"]
+# what the ministry's Vergleich offers (all attributes but single ISCED levels, coach and mentor; the old page
+# offered these too)
+FIELDS = [f for f in panels.GROUP_FIELDS if f not in ("qualification_level", "coach_id", "mentor_id")]
 _runs = itertools.count()
 
 

@@ -123,11 +123,12 @@ def test_every_page_of_the_ministry_has_the_report_s_legend_and_not_the_old_rule
 
 def test_the_ministry_compares_by_one_attribute_without_curves(demo_store):
     """Kassel on 31.03.2019 by site, training: the three sites' 1, 1 and 2 are *, and so is everything
-    computed from them; no Kaplan–Meier curve, no typed groups, no single ISCED levels — each says why."""
+    computed from them; no Kaplan–Meier curve, no typed groups, no single ISCED levels, coaches or mentors —
+    the page says why."""
     at = page_as("compare")
     assert problems(at) == []
     assert [r.label for r in at.radio] == []                      # no choice of typed groups
-    assert "qualification_level" not in at.selectbox(key="cmp_by").options
+    assert {"qualification_level", "coach_id", "mentor_id"} & set(at.selectbox(key="cmp_by").options) == set()
     assert at.selectbox(key="cmp_by").value == "site"
     table = at.dataframe[0].value.astype(str)
     assert table["n"].tolist() == ["33", "21", "13"]
