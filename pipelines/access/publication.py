@@ -110,7 +110,8 @@ def series_cells(card: dict, month_end: Any, first: Any) -> tuple[tuple, tuple]:
     programs, where = (card["program"],), card.get("scope") or {}
     status = card["status"] if card["measure"] == "reached" else None
     return (cell_key(card["measure"], status, programs, where, start, day),
-            cell_key(f"{card['measure']}_new", status, programs, where, start, f"{first.isoformat()}..{day.isoformat()}"))
+            cell_key(f"{card['measure']}_new", status, programs, where, start,
+                     f"{first.isoformat()}..{day.isoformat()}"))
 
 
 def _value_key(value: Any) -> Any:
@@ -272,8 +273,7 @@ def build(con: duckdb.DuckDBPyConnection, programs: Iterable[str], as_of: Any,
         start, stop = period(con, programs, as_of)
         report = _report_cells(con, cells, programs, start, stop, as_of, targets)
         summary = _summary_cells(con, cells, programs, as_of, report)
-        cards = [c for p in programs for c in report.cards]
-        _series_cells(con, cells, cards, as_of)
+        _series_cells(con, cells, report.cards, as_of)
         monthly = _monthly_cells(con, cells, programs, as_of, summary)
         funnel = _funnel_cells(con, cells, programs, as_of, summary)
         statuses = _group_cells(con, cells, programs, as_of, summary, funnel, monthly, report)

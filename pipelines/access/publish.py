@@ -86,7 +86,8 @@ def overview(person: Person, result: dict, publication: Publication | None = Non
     if held is None:
         return result
     cards = [card(person, one, held.target_hidden(one["program"], one["id"])) for one in result["targets"]]
-    return {**result, "summary": summary(person, result["summary"], held), "tiles": tiles(person, result["tiles"], held),
+    return {**result, "summary": summary(person, result["summary"], held),
+            "tiles": tiles(person, result["tiles"], held),
             "targets": cards}
 
 

@@ -40,7 +40,8 @@ def sites(con):
 
 def test_by_site_a_hidden_group_takes_every_statistic_with_it(sites):
     result = panels.comparison(sites, ["p1"], "training", AS_OF, by="site")
-    shown = publish.comparison(MINISTRY, result, "site", "training", publication.build(sites, ["p1"], dt.date(2020, 12, 31)))
+    held = publication.build(sites, ["p1"], dt.date(2020, 12, 31))
+    shown = publish.comparison(MINISTRY, result, "site", "training", held)
     table = shown["table"].set_index("group")
     # West: n 2 and reached 1 hidden; the sites add up to 28 and 11 (known totals), so one more of each:
     # n of Ost (6, the smallest other) and reached of Süd (4, the smallest other above zero)
