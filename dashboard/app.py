@@ -58,7 +58,7 @@ with st.sidebar:
     # st.text: a name (an e-mail address from the identity provider) is never rendered as markdown or a link
     st.text(text.say("access.logged_in_as", lang, name=person.name, role=text.say(f"access.role.{person.role}", lang)))
     if access.publication_only(person):
-        st.caption(text.say("access.publication_note", lang))
+        st.caption(escaped(text.say("access.publication_note_all", lang)))
     if st.button(text.say("access.logout", lang), key="logout"):
         data.log_out()
         st.rerun()

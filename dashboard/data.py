@@ -20,7 +20,7 @@ import streamlit as st
 from streamlit.errors import StreamlitSecretNotFoundError
 
 from pipelines import access, indicators, metrics, report, text
-from pipelines.access import publish
+from pipelines.access import publication as ministry_publication, publish
 from pipelines.ingest import programs as program_files
 from pipelines.metrics import panels
 from pipelines.store import catalog, db
@@ -220,38 +220,63 @@ def data_date(key: str, program_ids: tuple[str, ...]) -> dt.date | None:
         return catalog.data_date(con, list(program_ids))
 
 
+@st.cache_data(show_spinner=False, max_entries=32)
+def _publication(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    with reading() as con:
+        return ministry_publication.build(con, program_ids, as_of)
+
+
+def publication(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    """For the ministry: the one publication of these programs on `as_of` (every figure of every page,
+    the downloads and the report, suppressed together: `pipelines.access.publication`), cached per
+    programs, date and store state; None for anyone else (she sees the figures as they are)."""
+    if not access.publication_only(person()):
+        return None
+    return _publication(key, tuple(sorted(program_ids)), as_of)
+
+
 @st.cache_data(show_spinner=False)
 def _overview(key: str, program_ids: tuple[str, ...], as_of: dt.date):
-    """panels.overview as computed (every figure), with the counts behind share targets for the ministry."""
+    """panels.overview as computed (every figure)."""
     with reading() as con:
-        result = panels.overview(con, list(program_ids), as_of)
-        return result, publish.share_counts(con, person(), result["targets"], as_of)
+        return panels.overview(con, list(program_ids), as_of)
 
 
 @st.cache_data(show_spinner=False)
 def overview(key: str, program_ids: tuple[str, ...], as_of: dt.date):
-    """panels.overview; for the ministry publication-safe (publish.overview): small counts None (shown as *)."""
-    result, share_counts = _overview(key, program_ids, as_of)
-    return publish.overview(person(), result, share_counts)
+    """panels.overview; for the ministry as the publication shows it (publish.overview): hidden counts None (*)."""
+    return publish.overview(person(), _overview(key, program_ids, as_of), publication(key, program_ids, as_of))
 
 
 @st.cache_data(show_spinner=False)
 def progress(key: str, program_ids: tuple[str, ...], as_of: dt.date):
-    """panels.progress; for the ministry publication-safe (publish.progress)."""
-    cards = _overview(key, program_ids, as_of)[0]["targets"]   # cached: the overview asked the same
+    """panels.progress; for the ministry as the publication shows it (publish.progress)."""
+    cards = _overview(key, program_ids, as_of)["targets"]   # cached: the overview asked the same
     with reading() as con:
         result = panels.progress(con, list(program_ids), as_of, cards=cards)
-    return publish.progress(person(), result, overview(key, program_ids, as_of)["targets"])
+    return publish.progress(person(), result, publication(key, program_ids, as_of))
 
 
 @st.cache_data(show_spinner=False)
 def comparison(key: str, program_ids: tuple[str, ...], status: str, as_of: dt.date, by: str | None,
                groups: tuple[str, ...]):
-    """panels.comparison; raises ProblemError for a typed group with problems. For the ministry
-    publication-safe (publish.comparison; groups by one attribute add up to the totals)."""
+    """panels.comparison; raises ProblemError for a typed group with problems. For the ministry as the
+    publication shows it (publish.comparison: groups by one attribute only, no curves)."""
     with reading() as con:
         result = panels.comparison(con, list(program_ids), status, as_of, by, list(groups))
-    return publish.comparison(person(), result, partition=not groups)
+    return publish.comparison(person(), result, by, status, publication(key, program_ids, as_of))
+
+
+def ministry() -> bool:
+    """Does the person logged in see publication-safe figures only (the ministry role)?"""
+    return access.publication_only(person())
+
+
+def ministry_holds(key: str, program_ids: tuple[str, ...], as_of: dt.date, by: str | None, status: str) -> bool:
+    """May the page show this comparison (anyone but the ministry: always; the ministry: by one
+    attribute, for a status its publication holds)?"""
+    held = publication(key, program_ids, as_of)
+    return held is None or (by is not None and held.holds(by, status))
 
 
 @st.cache_data(show_spinner=False)
@@ -262,9 +287,10 @@ def group_values(key: str, program_ids: tuple[str, ...]):
 
 @st.cache_data(show_spinner=False)
 def funnel(key: str, program_ids: tuple[str, ...], as_of: dt.date):
-    """metrics.funnel; for the ministry publication-safe (publish.funnel)."""
+    """metrics.funnel; for the ministry as the publication shows it (publish.funnel)."""
     with reading() as con:
-        return publish.funnel(person(), metrics.funnel(con, metrics.Scope(program_ids), as_of))
+        result = metrics.funnel(con, metrics.Scope(program_ids), as_of)
+    return publish.funnel(person(), result, publication(key, program_ids, as_of))
 
 
 @st.cache_data(show_spinner=False)
@@ -287,14 +313,13 @@ def load_history(key: str):
 
 
 @st.cache_data(show_spinner=False)
-def quality(key: str, program_ids: tuple[str, ...]):
-    """Missing attributes (counts: publication-safe for the ministry), staleness, and the episode problems
-    naming participants (for admins and the programs' leads only)."""
+def quality(key: str, program_ids: tuple[str, ...], as_of: dt.date):
+    """Missing attributes (counts: for the ministry as the publication of `as_of` shows them), staleness,
+    and the episode problems naming participants (for admins and the programs' leads only)."""
     who = person()
     with reading() as con:
-        missing = catalog.missing_attributes(con, list(program_ids))
-        missing = publish.frame(who, missing, ["participants", "missing"],
-                                {"share_missing": ["participants", "missing"]})
+        missing = publish.quality(who, catalog.missing_attributes(con, list(program_ids)),
+                                  publication(key, program_ids, as_of))
         problems = publish.rows(who, catalog.episode_order_problems(con, list(program_ids)))
         return missing, catalog.staleness(con), problems
 
@@ -339,15 +364,18 @@ def implausible(key: str):
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def report_file(key: str, program_ids: tuple[str, ...], period_start: dt.date, period_end: dt.date, as_of: dt.date,
-                fmt: str, lang: str, threshold: int, publication: bool) -> tuple[bytes, str]:
+                fmt: str, lang: str, threshold: int, publication_flag: bool) -> tuple[bytes, str]:
     """A report's bytes and file name (the same file `outcomes report` writes); the ministry always
-    gets the publication (suppressed) version."""
-    if access.publication_only(person()):
-        publication, threshold = True, max(threshold, publish.THRESHOLD)
+    gets the publication (suppressed) version, hiding at least what her pages hide on that date."""
+    held = publication(key, program_ids, as_of)
+    if held is not None:
+        publication_, threshold = True, max(threshold, publish.THRESHOLD)
+    else:
+        publication_ = publication_flag
     with reading() as con:
         data_bytes = report.report_bytes(con, list(program_ids), period_start, period_end, as_of, fmt, lang,
-                                         threshold, publication)
-    return data_bytes, report.file_name(program_ids, as_of, fmt, lang, publication)
+                                         threshold, publication_, force=sorted(held.hidden, key=repr) if held else ())
+    return data_bytes, report.file_name(program_ids, as_of, fmt, lang, publication_)
 
 
 def record_report_download(program_ids: tuple[str, ...], fmt: str, publication: bool, as_of: dt.date) -> None:

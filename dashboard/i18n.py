@@ -217,6 +217,25 @@ LABELS: dict[str, tuple[str, str]] = {
     # compare
     "compare.by": ("Gruppieren nach", "Group by"),
     "compare.mode": ("Vergleich", "Comparison"),
+    "compare.ministry_groups": (
+        "Verglichen wird nach einem Merkmal. Selbst formulierte Vergleichsgruppen gibt es für "
+        "veröffentlichungssichere Zahlen nicht: jede Gruppe wäre eine neue Teilmenge, aus der sich unterdrückte "
+        "Fallzahlen errechnen ließen; ebenso wenig Gruppen nach einzelnen ISCED-Stufen (der Bericht zeigt "
+        "Stufengruppen) oder nach Coach und Mentorin (viele Gruppen von ein, zwei Frauen).",
+        "Groups are formed by one attribute. Typed comparison groups are not offered with publication-safe "
+        "figures: every group would be a new subset from which suppressed counts could be worked out; nor is "
+        "grouping by single ISCED level (the report shows bands) or by coach and mentor (many groups of one or "
+        "two women)."),
+    "compare.ministry_not_held": (
+        "Dieser Vergleich gehört nicht zu den veröffentlichungssicheren Zahlen (nur nach einem Merkmal, für die "
+        "Ergebnis- und Begleitungsstatus).",
+        "This comparison is not part of the publication-safe figures (by one attribute only, for the outcome "
+        "and support statuses)."),
+    "compare.ministry_curves": (
+        "Zeitverläufe (Kaplan–Meier-Kurven und Zahlen unter Risiko) werden mit veröffentlichungssicheren Zahlen "
+        "nicht gezeigt: jede Stufe einer Kurve verrät eine kleine Fallzahl; auch der Bericht enthält keine.",
+        "Time-to-outcome curves (Kaplan–Meier curves and numbers at risk) are not shown with publication-safe "
+        "figures: every step of a curve reveals a small count; the report publishes none either."),
     "compare.mode.by": ("nach Merkmal", "by attribute"),
     "compare.mode.groups": ("Vergleichsgruppen", "comparison groups"),
     "compare.status": ("Ergebnis", "Outcome"),

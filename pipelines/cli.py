@@ -22,7 +22,7 @@ import subprocess
 import time
 
 from pipelines import access, dates, demo, indicators, ingest, metrics, targets, text
-from pipelines.access import audit, cli_user, publish
+from pipelines.access import audit, cli_user, publication, publish
 from pipelines.ingest import programs
 from pipelines.metrics import ProblemError, panels
 from pipelines.store import catalog, copy, db, retention
@@ -242,7 +242,9 @@ def _table(rows: list[list[str]], header: list[str]) -> str:
 def cmd_status(args) -> int:
     with _store(args) as con:
         program = _program_ids(con, [args.program], args.lang)[0]
-        result = publish.summary(args.person, metrics.status_summary(con, program, args.as_of))
+        # the ministry: the figures of her pages for this program on this date (one publication)
+        held = publication.build(con, [program], args.as_of) if access.publication_only(args.person) else None
+        result = publish.summary(args.person, metrics.status_summary(con, program, args.as_of), held)
         vocabulary = catalog.statuses(con, [program])
     column = "label_de" if args.lang == "de" else "label_en"
     labels = dict(zip(vocabulary["status"], vocabulary[column]))
@@ -263,6 +265,9 @@ def cmd_targets(args) -> int:
     with _store(args) as con:
         program = _program_ids(con, [args.program], args.lang)[0]
         cards = targets.evaluate(con, program, args.as_of)
+        if access.publication_only(args.person):   # as her overview shows them (one publication)
+            held = publication.build(con, [program], args.as_of)
+            cards = [publish.card(args.person, c, held.target_hidden(program, c["id"])) for c in cards]
     keys = ["id", "label", "measure", "status", "direction", "achieved", "target", "attainment", "state",
             "expected", "forecast", "forecast_window_months", "needed_per_month", "probability",
             "period_start", "period_end", "valid_from"]
@@ -272,6 +277,12 @@ def cmd_targets(args) -> int:
     if not cards:
         print(say("cli.no_targets", args.lang))
     for c in cards:
+        if c.get("suppressed"):   # the ministry: a hidden count and what is computed from it
+            hidden = publish.SUPPRESSED
+            print(f"{c['label']} [{hidden}]")
+            print(f"  {hidden} / {value_text(c, c['target'], args.lang)} = {hidden}")
+            print(f"  {say('report.forecast_hidden', args.lang)}")
+            continue
         print(f"{c['label']} [{text.say('state.' + c['state'], args.lang)}]")
         print(f"  {value_text(c, c['achieved'], args.lang)} / {value_text(c, c['target'], args.lang)}"
               f" = {text.percent(c['attainment'], args.lang)}")
@@ -287,8 +298,9 @@ def cmd_compare(args) -> int:
         try:
             programs = _program_ids(con, args.program or ["all"], args.lang)
             result = panels.comparison(con, programs, args.status, args.as_of, by=args.by, groups=args.group or None)
-            # the ministry: small counts hidden, nothing computed from them (the page's rule)
-            result = publish.comparison(args.person, result, partition=not args.group)
+            # the ministry: as the page of these programs on this date shows it (one publication)
+            held = publication.build(con, programs, args.as_of) if access.publication_only(args.person) else None
+            result = publish.comparison(args.person, result, None if args.group else args.by, args.status, held)
         except ProblemError as exc:
             raise _Refused("\n".join(problem_texts(exc.problems, args.lang))) from None
         except ValueError as exc:

@@ -8,8 +8,8 @@ import streamlit as st
 
 from dashboard import charts, data, state
 from dashboard.i18n import Labels
-from dashboard.widgets import chart, download_csv, table as show_table, escaped
-from pipelines.access import publish
+from dashboard.widgets import chart, download_csv, escaped, star_note, table as show_table
+from pipelines.access import publication, publish
 from pipelines.metrics import ProblemError, panels
 from pipelines.text.metrics import p_value, points, problem_texts
 
@@ -21,11 +21,13 @@ if chosen:
     vocab = data.vocabulary(key, chosen)
     statuses = [s for s, v in vocab.items() if v[2] == "outcome"] + [s for s, v in vocab.items() if v[2] == "support"]
     q = st.query_params
+    ministry = data.ministry()   # publication-safe figures: groups by one attribute only, no curves
 
     # first visit: the URL decides (a shared link), then the widgets do
     if "cmp_mode" not in st.session_state:
-        st.session_state["cmp_mode"] = "groups" if q.get_all("cohort") else "by"
-        st.session_state["cmp_by"] = q.get("by") if q.get("by") in panels.GROUP_FIELDS else (
+        st.session_state["cmp_mode"] = "groups" if q.get_all("cohort") and not ministry else "by"
+        st.session_state["cmp_by"] = q.get("by") if q.get("by") in (publication.FIELDS if ministry else
+                                                                      panels.GROUP_FIELDS) else (
             "site" if len(chosen) == 1 else "program")
         st.session_state["cmp_status"] = q.get("status") if q.get("status") in statuses else (
             "training" if "training" in statuses else statuses[0])
@@ -49,11 +51,16 @@ if chosen:
 
     left, right = st.columns([1, 2])
     with left:
-        st.radio(L("compare.mode"), ["by", "groups"], key="cmp_mode", horizontal=True,
-                 format_func=lambda m: L(f"compare.mode.{m}"))
+        if ministry:   # typed groups are any scope a person types: the publication cannot hold them
+            st.session_state["cmp_mode"] = "by"
+            st.caption(L("compare.ministry_groups"))
+        else:
+            st.radio(L("compare.mode"), ["by", "groups"], key="cmp_mode", horizontal=True,
+                     format_func=lambda m: L(f"compare.mode.{m}"))
         st.selectbox(L("compare.status"), statuses, key="cmp_status", format_func=lambda s: L.status(s, vocab))
         if st.session_state["cmp_mode"] == "by":
-            st.selectbox(L("compare.by"), panels.GROUP_FIELDS, key="cmp_by", format_func=lambda f: L(f"field.{f}"))
+            st.selectbox(L("compare.by"), publication.FIELDS if ministry else panels.GROUP_FIELDS, key="cmp_by",
+                         format_func=lambda f: L(f"field.{f}"))
     groups: list[str] = []
     if st.session_state["cmp_mode"] == "groups":
         with right:
@@ -75,6 +82,9 @@ if chosen:
     state.keep_in_url(L, status=status, **({"by": by} if mode == "by" else {"cohort": groups}))
     st.caption(L("compare.link"))
 
+    if not data.ministry_holds(key, chosen, as_of, by if mode == "by" else None, status):
+        st.info(L("compare.ministry_not_held"))
+        st.stop()
     try:
         result = data.comparison(key, chosen, status, as_of, by if mode == "by" else None,
                                  tuple(groups) if mode == "groups" else ())
@@ -128,12 +138,17 @@ if chosen:
                     fields=L("metrics.compare.and").join(L(f"field.{f}") for f in fields)) if fields
                   else L("metrics.compare.method.not_adjusted"))
     st.caption("  \n".join(method))
+    if hidden.get("table"):
+        star_note(L)
     download_csv(table.drop(columns=["unit"]), "vergleich.csv", L, key="compare-table")
 
     plot = table.assign(group=[str(g) for g in table["group"]])
     chart(charts.shares_with_intervals(plot, L, title=status_label), table.drop(columns=["unit"]),
           L("compare.caption", status=status_label), "vergleich_anteile.csv", L, "compare-bars")
     st.subheader(L("compare.curve"))
+    if ministry:   # the publication holds no curves: a curve's steps and numbers at risk reveal small counts
+        st.info(L("compare.ministry_curves"))
+        st.stop()
     curves = result["curves"].assign(group=lambda f: [str(g) for g in f["group"]])
     risk = at_risk.assign(group=lambda f: [str(g) for g in f["group"]])
     small = {str(g): s is True for g, s in zip(table["group"], table["small"])}

@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import data, state
 from dashboard.i18n import Labels
-from dashboard.widgets import download_csv, table as show_table
+from dashboard.widgets import HIDDEN, download_csv, star_note, starred, table as show_table
 from pipelines import ingest, text
 from pipelines.ingest import assistant, limits
 from pipelines.ingest.problems import Problem, Refused
@@ -156,18 +156,21 @@ download_csv(shown, "ladeprotokoll.csv", L, key="history")
 chosen = state.require_programs(L)
 if chosen:
     st.subheader(L("data.quality"))
-    missing, stale, order = data.quality(key, chosen)
+    missing, stale, order = data.quality(key, chosen, state.as_of())
     tab_missing, tab_stale, tab_order = st.tabs([L("data.missing"), L("data.stale"), L("data.order")])
     with tab_missing:
         st.caption(L("data.missing_caption"))
-        table = missing.assign(
-            attribute=[L(f"field.{a}") if f"field.{a}" in text.CATALOG else a for a in missing["attribute"]],
-            share_missing=[L.pct(v) for v in missing["share_missing"]],
+        marked = starred(missing, ["participants", "missing"], ["share_missing"])   # ministry: hidden → *
+        table = marked.assign(
+            attribute=[L(f"field.{a}") if f"field.{a}" in text.CATALOG else a for a in marked["attribute"]],
+            share_missing=[v if v == HIDDEN else L.pct(v) for v in marked["share_missing"]],
         )[["program_id", "attribute", "participants", "missing", "share_missing"]]
         table.columns = [L("col.program"), L("col.attribute"), L("col.participants"), L("col.missing"),
                          L("col.share_missing")]
         show_table(table, L, numbers={L("col.participants"): 0, L("col.missing"): 0})
         download_csv(table, "fehlende_merkmale.csv", L, key="missing")
+        if (marked[["participants", "missing"]] == HIDDEN).any(axis=None):
+            star_note(L)
     with tab_stale:
         st.caption(L("data.stale_caption"))
         table = stale.assign(

@@ -37,7 +37,7 @@ def _date(value: Any, name: str, lang: str) -> dt.date:
 
 def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period_start: Any,
                  period_end: Any, as_of: Any, lang: str = "de", threshold: int = 3,
-                 publication: bool = True, created: Any = None) -> Report:
+                 publication: bool = True, created: Any = None, force: Iterable[Any] = ()) -> Report:
     """Assemble the ministry report of `programs` for [period_start, period_end] on `as_of`.
 
     Args:
@@ -54,6 +54,8 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
             its metadata; defaults to today. It is not part of the content: the fingerprint and
             the as-of date define that, and the CSV and XLSX leave it out (byte-identical on
             every rebuild; see `report.files`).
+        force: cells hidden in any case (the ministry's publication, `pipelines.access.publication`:
+            the report then hides what the pages hide).
 
     Returns:
         A `Report`; its tables in order: targets, progress, entry_gender, entry_age_band,
@@ -92,7 +94,7 @@ def build_report(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
         hidden: frozenset = frozenset()
         if publication:
             result = suppression.suppress_cells(cells.values, cells.relations, threshold, bounds=cells.bounds,
-                                                keep=cells.keep)
+                                                keep=cells.keep, force=[c for c in force if c in cells.values])
             hidden = result.suppressed
         tables = tuple(render_table(d, cells.values, hidden, lang) for d in drafts)
         charts = tuple(sections.progress_chart(item, hidden, publication) for item in drafted.progress)

@@ -76,7 +76,7 @@ _BYTES = {"pdf": pdf_bytes, "xlsx": xlsx_bytes, "csv": csv_bytes}
 
 def report_bytes(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period_start: Any,
                  period_end: Any, as_of: Any, fmt: str = "pdf", lang: str = "de", threshold: int = 3,
-                 publication: bool = True) -> bytes:
+                 publication: bool = True, force: Sequence[Any] = ()) -> bytes:
     """Build the report and return the file's bytes (e.g. for a download button).
 
     Arguments as for `build_report`; `fmt` is "pdf", "xlsx" or "csv".
@@ -85,7 +85,7 @@ def report_bytes(con: duckdb.DuckDBPyConnection, programs: Sequence[str], period
     if fmt not in _BYTES:
         raise ReportError(text.say("report.e_format", lang if lang in text.LANGS else "de", fmt=fmt))
     report = build_report(con, programs, period_start, period_end, as_of, lang=lang,
-                          threshold=threshold, publication=publication)
+                          threshold=threshold, publication=publication, force=force)
     return _BYTES[fmt](report)
 
 

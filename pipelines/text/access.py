@@ -85,6 +85,17 @@ WORDS: dict[str, tuple[str, str]] = {
     "access.logout": ("Abmelden", "Log out"),
     "access.publication_note": ("Veröffentlichungssichere Zahlen: Werte 1 und 2 werden als * gezeigt.",
                                 "Publication-safe figures: counts of 1 and 2 are shown as *."),
+    "access.publication_note_all": (
+        "Veröffentlichungssichere Zahlen wie im Bericht: * = Fallzahl unterdrückt (kleine Zahl oder aus ihr "
+        "errechenbar), geprüft über alle Seiten und den Bericht zusammen.",
+        "Publication-safe figures as in the report: * = count suppressed (a small number or one it can be worked "
+        "out from), checked across all pages and the report together."),
+    "access.ministry_view": (
+        "Diese Ansicht ist für die veröffentlichungssicheren Zahlen nicht vorgesehen: nur Vergleiche nach einem "
+        "Merkmal und für die Ergebnis- und Begleitungsstatus des Programms (keine selbst formulierten Gruppen, "
+        "keine Zeitverläufe).",
+        "This view is not available with publication-safe figures: only comparisons by one attribute and for "
+        "the program's outcome and support statuses (no typed groups, no time curves)."),
     # the `outcomes user` commands
     "access.refused": ("Abgelehnt: {reason}", "Refused: {reason}"),
     "access.user_added": ("Konto „{name}“ ({role}) angelegt.", "Account '{name}' ({role}) created."),

@@ -96,3 +96,27 @@ def test_a_report_written_is_audited_and_the_ministry_gets_the_publication(demo_
     assert result.returncode == 0, result.stderr
     [(actor, _, program, detail)] = audit_rows(demo_copy, "report_download")
     assert (actor, program, json.loads(detail)["publication"]) == ("ministerium", KASSEL, True)
+
+
+def test_the_ministry_s_command_line_prints_the_same_stars_as_her_pages(demo_path):
+    """Kassel on 31.03.2019 (the pages: tests/access/test_ministry_stars.py): 67 entered; 4 started
+    training, in three sites of 1, 1 and 2 — hidden, as on the tile and in the report; the comparison by
+    site shows n 33, 21, 13 and * for each site's training."""
+    ministry = run_json(demo_path, "status", "--program", KASSEL, "--as-of", "2019-03-31", "--user", "ministerium")
+    assert (ministry["entered"], ministry["reached"]["training"], ministry["reached"]["employment"]) == (67, None, None)
+    compared = run_json(demo_path, "compare", "--program", KASSEL, "--by", "site", "--status", "training",
+                        "--as-of", "2019-03-31", "--user", "ministerium")
+    assert [(g["group"], g["n"], g["reached"], g["time_to"]) for g in compared] == [
+        ("Kassel-Mitte", 33, None, None), ("Kassel-Nord", 21, None, None), ("Kassel-Ost", 13, None, None)]
+    shown = run("compare", "--program", KASSEL, "--by", "standort", "--status", "training", "--as-of", "2019-03-31",
+                "--db", demo_path, "--user", "ministerium")
+    assert shown.returncode == 0
+    assert [line.split()[:3] for line in shown.stdout.splitlines() if line.startswith("Kassel-")] == [
+        ["Kassel-Mitte", "33", "*"], ["Kassel-Nord", "21", "*"], ["Kassel-Ost", "13", "*"]]
+    cards = run("targets", "--program", KASSEL, "--as-of", "2019-03-31", "--db", demo_path, "--user", "ministerium")
+    assert "  * / 50 = *" in cards.stdout and "4 / 50" not in cards.stdout and "  67 / 150 = 45 %" in cards.stdout
+    # typed groups and single ISCED levels are no part of her publication: refused with a sentence
+    for extra in (["--group", "Mitte: standort=Kassel-Mitte"], ["--by", "qualification_level"]):
+        refused = run("compare", "--program", KASSEL, "--status", "training", "--as-of", "2019-03-31", *extra,
+                      "--db", demo_path, "--user", "ministerium")
+        assert refused.returncode == 2 and "veröffentlichungssicheren Zahlen nicht vorgesehen" in refused.stderr

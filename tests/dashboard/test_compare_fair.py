@@ -127,7 +127,7 @@ def test_the_ministry_sees_star_for_every_hidden_value_on_the_page_and_in_the_cs
         five = next(line.split(";") for line in lines[1:] if line.startswith("5;"))
         for column in ("reached", "share", "diff", "p_exact", "adjusted", "small"):
             assert five[header.index(column)] == "*", column
-        _, curves = charts(at)
-        risk = at_risk(curves)
-        assert "5" not in risk and "6" not in risk
-        assert not {"1", "2"} & {n for texts in risk.values() for n in texts}
+        # no time-to-outcome curves and no numbers at risk for the ministry (its publication holds none:
+        # a curve's steps give small counts away; until it was one publication, hidden groups' curves went)
+        assert len(charts(at)) == 1
+        assert any("Kaplan–Meier" in i.value for i in at.info)

@@ -123,14 +123,22 @@ class _Model:
 
     def __init__(self) -> None:
         self.names: list[tuple] = []
+        self.lows: list[float] = []                      # a `*` is at least 1; a derived count at least 0
         self.rows: list[tuple[dict, float, float]] = []  # ({term: coefficient}, low, high)
 
     def term(self, value: str, name: tuple):
         """A count as the CSV shows it: a variable (``*``) or an int."""
         if value == "*":
             self.names.append(name)
+            self.lows.append(1.0)
             return ("x", len(self.names) - 1)
         return int(value)
+
+    def derived(self, name: tuple):
+        """A count a reader can work out but is not shown (a month's step of a cumulative series): ≥ 0."""
+        self.names.append(name)
+        self.lows.append(0.0)
+        return ("x", len(self.names) - 1)
 
     def _add(self, pairs, low: float, high: float) -> None:
         coefficients: dict[int, float] = {}
@@ -168,7 +176,7 @@ class _Model:
                 matrix[i, j] = c
             lows[i], highs[i] = low, high
         constraints = [LinearConstraint(matrix, lows, highs)] if self.rows else []
-        bounds, integrality = Bounds(np.ones(n), np.full(n, BIG)), np.ones(n)
+        bounds, integrality = Bounds(np.array(self.lows), np.full(n, BIG)), np.ones(n)
         out = {}
         for j, name in enumerate(self.names):
             ends = []
@@ -340,4 +348,143 @@ def audit_csv(data: bytes, threshold: int = 3, lang: str = "de") -> Audit:
 
     audit.hidden = len(model.names)
     audit.ranges = model.ranges()
+    return audit
+
+
+# --------------------------------------------------------------------------- the ministry's dashboard
+
+@dataclass
+class DashboardAudit:
+    """What an attacker learns from every figure of the ministry's pages: the range of each `*` and
+    of each count she can work out (a series' monthly step) whose true value is small."""
+
+    threshold: int
+    ranges: dict[tuple, tuple[float, float]] = field(default_factory=dict)   # `*` figures
+    derived: dict[tuple, tuple[float, float]] = field(default_factory=dict)  # worked-out small counts
+
+    @property
+    def pinned(self) -> list[tuple]:
+        return [c for c, (low, high) in self.ranges.items() if low == high]
+
+    @property
+    def proved_small(self) -> list[tuple]:
+        """`*` figures, and worked-out counts that are 1 or 2, whose whole range lies below the threshold."""
+        return [c for c, (_, high) in [*self.ranges.items(), *self.derived.items()] if high < self.threshold]
+
+
+def audit_dashboard(seen: dict[tuple, int | None], truth: dict[tuple, int], threshold: int = 3) -> DashboardAudit:
+    """The attacker's audit of the ministry's dashboard.
+
+    `seen`: every figure the ministry's pages show, named as `tests/access/test_ministry_audit.collect`
+    names them (None = `*`); `truth`: the same figures as a lead sees them (the test knows them; the
+    attacker uses them only to know which of the relations below hold — she knows the definitions).
+    Relations across pages: one quantity shown on several pages is one number (entered: tile, status
+    summary, funnel, each comparison's sum of groups, Verlauf's monthly entries, an entered target over
+    the program period; in the program; reached per status likewise; an exit reason in the funnel and
+    in the comparison by exit reason; a year's entries and its months; the data-quality counts and the
+    comparison's "unknown" groups), sums (exit reasons = left, left + still in = entered), a cumulative
+    series' months and their steps (each step ≥ 0, the last value = the card), and the inequalities
+    (reached ≤ entered, a group's reached ≤ its n, a single outcome ≤ any outcome ≤ their sum, missing
+    ≤ participants, supported ≤ entered).
+    """
+    model = _Model()
+    terms = {name: model.term("*" if v is None else str(int(v)), name) for name, v in seen.items()}
+
+    def total(whole, parts) -> None:
+        """whole = sum(parts), if it holds (both sides named figures or lists of them)."""
+        whole = [whole] if isinstance(whole, tuple) else list(whole)
+        parts = list(parts)
+        if not whole or not parts or any(c not in truth for c in (*whole, *parts)):
+            return
+        if sum(truth[c] for c in whole) == sum(truth[c] for c in parts):
+            model._add([*((-1.0, terms[c]) for c in whole), *((1.0, terms[c]) for c in parts)], 0.0, 0.0)
+
+    def at_most(small, large) -> None:
+        if all(c in truth for c in (*small, *large)) and sum(truth[c] for c in small) <= sum(truth[c] for c in large):
+            model.sum_at_most([terms[c] for c in small], [terms[c] for c in large])
+
+    names = list(seen)
+    fields = sorted({n[1] for n in names if n[0] == "group"})
+    statuses = sorted({n[4] for n in names if n[0] == "group" and n[3] == "reached"})
+
+    def groups(field_name, column, status):
+        """("group", field, value, column, status) of one field, column and status."""
+        return [n for n in names if n[0] == "group" and n[1] == field_name and n[3] == column and n[4] == status]
+
+    months = {s: sorted(n for n in names if n[0] == "monthly" and n[1] == s) for s in {n[1] for n in names
+                                                                                         if n[0] == "monthly"}}
+    # entered, in the program, reached, active: one number on every page that shows it
+    for kind in ("entered", "in_program"):
+        for other in (("tile", kind, None), ("funnel", kind)):
+            total(("summary", kind), [other])
+    total(("summary", "in_program"), [("stay", "ongoing")])
+    at_most([("summary", "in_program")], [("summary", "entered")])
+    for status in statuses:
+        for field_name in fields:
+            n_cells = groups(field_name, "n", status)
+            total(("summary", "entered"), n_cells)
+            total(("summary", "reached", status), groups(field_name, "reached", status))
+            for cell in groups(field_name, "reached", status):
+                at_most([cell], [cell[:3] + ("n", status)])
+            for cell in n_cells:   # a group's n is one number whichever status is compared
+                total(cell, [cell[:4] + (statuses[0],)])
+        for other in (("funnel", "reached", status), ("tile", "reached", status)):
+            total(("summary", "reached", status), [other])
+        at_most([("summary", "active", status)], [("summary", "reached", status)])   # in it now ≤ started it
+        at_most([("summary", "reached", status)], [("summary", "entered")])
+    for name in names:
+        if name[0] == "summary" and name[1] == "active":
+            total(name, [("tile", "active", name[2])])
+    for series, cells in months.items():
+        total(("summary", "entered") if series == "entered" else ("summary", "reached", series), cells)
+    # the funnel
+    exits = [n for n in names if n[0] == "funnel" and n[1] == "exit"]
+    total(("funnel", "left"), exits)
+    total(("funnel", "left"), [("stay", "left")])
+    total(("funnel", "entered"), [("funnel", "left"), ("stay", "ongoing")])
+    single = [n for n in names if n[0] == "funnel" and n[1] == "reached"]
+    for small in (("funnel", "supported"), ("funnel", "reached_any")):
+        at_most([small], [("funnel", "entered")])
+    for one in single:
+        at_most([one], [("funnel", "reached_any")])
+    at_most([("funnel", "reached_any")], single)
+    for status in statuses[:1]:
+        for cell in groups("exit_reason", "n", status):
+            if cell[2] is not None:
+                total(("funnel", "exit", cell[2]), [cell])
+        for cell in groups("entry_year", "n", status):
+            if cell[2] is not None:
+                total(cell, [m for m in months.get("entered", []) if str(m[2])[:4] == str(cell[2])])
+    # data quality: the participants are everyone, those without an attribute its "unknown" group
+    for name in names:
+        if name[0] == "quality" and name[2] == "participants":
+            total(("summary", "entered"), [name])
+            at_most([name[:2] + ("missing",)], [name])
+            for status in statuses[:1]:
+                unknown = [c for c in groups(name[1], "n", status) if c[2] is None]
+                total(name[:2] + ("missing",), unknown)
+    # cumulative series: steps ≥ 0 (a step between hidden months is a derived count), the card is the last
+    audit = DashboardAudit(threshold)
+    series: dict[tuple, list[tuple]] = {}
+    for name in names:
+        if name[0] == "series":
+            series.setdefault(name[1:3], []).append(name)
+    steps: list[tuple] = []
+    for target, cells in series.items():
+        cells.sort()
+        previous = None
+        for cell in cells:
+            if previous is not None and (seen[cell] is None or seen[previous] is None):
+                step = ("step",) + cell[1:]
+                term = model.derived(step)
+                model._add([(-1.0, terms[cell]), (1.0, terms[previous]), (1.0, term)], 0.0, 0.0)
+                if 0 < truth[cell] - truth[previous] < threshold:
+                    steps.append(step)
+            elif previous is not None:
+                at_most([previous], [cell])
+            previous = cell
+        total(("card",) + target, [cells[-1]])
+    ranges = model.ranges()
+    audit.ranges = {n: r for n, r in ranges.items() if n[0] != "step"}
+    audit.derived = {n: ranges[n] for n in steps}
     return audit

@@ -1,12 +1,15 @@
-"""The fair comparison for the ministry (publish.comparison): nothing it adds may give a hidden count
-away — the difference, its p, the adjusted share, the small flag, the numbers at risk — and a hidden
+"""The fair comparison for the ministry (publish.comparison, its hidden counts from the one publication of
+the program on the date, pipelines.access.publication): nothing it adds may give a hidden count away — the
+difference, its p, the adjusted share, the small flag — no curves or numbers at risk at all, and a hidden
 value reads `*` (never a dash or a blank) in what the page and its CSV show."""
 
 from __future__ import annotations
 
 import pytest
 
-from pipelines.access import Person, publish
+import datetime as dt
+
+from pipelines.access import AccessError, Person, publication, publish
 from pipelines.metrics import panels
 from pipelines.report import spreadsheets
 from tests.helpers.stores import build
@@ -37,7 +40,8 @@ def sites(con):
 
 def test_by_site_a_hidden_group_takes_every_statistic_with_it(sites):
     result = panels.comparison(sites, ["p1"], "training", AS_OF, by="site")
-    shown = publish.comparison(MINISTRY, result, partition=True)
+    held = publication.build(sites, ["p1"], dt.date(2020, 12, 31))
+    shown = publish.comparison(MINISTRY, result, "site", "training", held)
     table = shown["table"].set_index("group")
     # West: n 2 and reached 1 hidden; the sites add up to 28 and 11 (known totals), so one more of each:
     # n of Ost (6, the smallest other) and reached of Süd (4, the smallest other above zero)
@@ -51,9 +55,9 @@ def test_by_site_a_hidden_group_takes_every_statistic_with_it(sites):
     assert nord["diff"] == pytest.approx(6 / 10 - 5 / 18)
     # the adjusted share is standardised to all sites, hidden ones included: withheld everywhere
     assert table["adjusted"].isna().all() and table["adjusted_cover"].isna().all()
-    # no curve, band or number at risk of a hidden group
-    assert set(shown["curves"]["group"]) == {"Nord"} and set(shown["at_risk"]["group"]) == {"Nord"}
-    assert [g["time_to"] is None for g in shown["groups"]] == [False, True, True, True]
+    # no curve, band or number at risk (the publication holds none; they went with hidden groups only, once)
+    assert shown["curves"].empty and shown["at_risk"].empty
+    assert [g["time_to"] for g in shown["groups"]] == [None] * 4
     # what the page and its CSV show: * in every hidden cell, a dash nowhere
     marked = publish.marked(shown["table"], shown["hidden"]["table"]).set_index("group")
     assert marked.loc["West"].drop(["unit", "versus", "reference_small"]).tolist() == [STAR] * 12
@@ -66,30 +70,16 @@ def test_by_site_a_hidden_group_takes_every_statistic_with_it(sites):
     assert "diff" in shown["groups"][3]["hidden"] and shown["groups"][3]["n"] is None
 
 
-def test_against_a_hidden_first_group_no_difference_is_shown(sites):
-    result = panels.comparison(sites, ["p1"], "training", AS_OF, groups=["W: standort=West", "N: standort=Nord"])
-    shown = publish.comparison(MINISTRY, result, partition=False)
-    w, n = shown["groups"]
-    assert (w["n"], w["reached"]) == (None, None)
-    assert (n["n"], n["reached"], n["share"]) == (10, 6, 0.6)      # Nord itself is not small
-    # its difference to W (1 of 2) would give W's share away: withheld, and so is "W is too small"
-    assert (n["diff"], n["p_exact"], n["reference_small"]) == (None, None, None)
-    assert {"diff", "diff_low", "diff_high", "p_exact", "reference_small"} <= set(n["hidden"])
-    assert result["groups"][1]["reference_small"] is True          # what the evaluator sees
-
-
-def test_numbers_at_risk_of_one_or_two_are_hidden(sites):
+def test_typed_groups_and_their_numbers_at_risk_are_not_the_ministry_s(sites):
+    """Typed groups (any scope a person types) are no part of the publication: refused, with the numbers at
+    risk of 1 or 2 (Ost after 3 and 6 months) and the difference to a hidden first group that came with them."""
     result = panels.comparison(sites, ["p1"], "training", AS_OF, groups=["O: standort=Ost", "N: standort=Nord"])
     assert result["groups"][0]["time_to"]["at_risk"] == {"months": [0, 3, 6, 12], "n": [6, 2, 2, 0]}
-    shown = publish.comparison(MINISTRY, result, partition=False)
-    assert shown["groups"][0]["time_to"]["at_risk"]["n"] == [6, None, None, 0]
-    assert "at_risk" in shown["groups"][0]["hidden"]
-    ost = publish.marked(shown["at_risk"], shown["hidden"]["at_risk"])
-    assert ost[ost["group"] == "O"]["at_risk"].tolist() == [6, STAR, STAR, 0]
-    # nothing hidden here but the cover: Ost (0 of 6) is compared with Nord (6 of 10)
-    assert shown["groups"][0]["diff"] is None and shown["groups"][1]["diff"] == pytest.approx(0.6)
+    with pytest.raises(AccessError) as refused:
+        publish.comparison(MINISTRY, result, None, "training", publication.build(sites, ["p1"], dt.date(2020, 12, 31)))
+    assert refused.value.code == "access.ministry_view"
 
 
 def test_other_roles_see_everything(sites):
     result = panels.comparison(sites, ["p1"], "training", AS_OF, by="site")
-    assert publish.comparison(EVALUATOR, result, partition=True) is result
+    assert publish.comparison(EVALUATOR, result, "site", "training") is result
