@@ -83,8 +83,6 @@ WORDS: dict[str, tuple[str, str]] = {
         "stdin), then reload this page."),
     "access.logged_in_as": ("Angemeldet als {name} ({role})", "Logged in as {name} ({role})"),
     "access.logout": ("Abmelden", "Log out"),
-    "access.publication_note": ("Veröffentlichungssichere Zahlen: Werte 1 und 2 werden als * gezeigt.",
-                                "Publication-safe figures: counts of 1 and 2 are shown as *."),
     "access.publication_note_all": (
         "Veröffentlichungssichere Zahlen wie im Bericht: * = Fallzahl unterdrückt (kleine Zahl oder aus ihr "
         "errechenbar), geprüft über alle Seiten und den Bericht zusammen.",
