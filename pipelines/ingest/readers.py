@@ -71,6 +71,11 @@ class Staged:
     cleaned: bool = False                   # already trimmed, '' -> NULL
 
 
+def _cleaned(headers: list[str]) -> str:
+    """The select list that names the read columns c0, c1 … by their headers, trimmed, blanks as null."""
+    return ", ".join(f"nullif(trim({quote_ident(f'c{i}')}), '') as {quote_ident(h)}" for i, h in enumerate(headers))
+
+
 def split_sheet(spec: str | Path) -> tuple[Path, str | None]:
     """'file.xlsx#Tabelle2' -> (Path('file.xlsx'), 'Tabelle2')."""
     text = str(spec)
@@ -128,7 +133,7 @@ def stage_csv(con: duckdb.DuckDBPyConnection, path: Path, table: str) -> Staged:
     columns = {f"c{i}": "VARCHAR" for i in range(width)}
     lines = scan.record_lines
     contiguous = not lines or (lines[-1] - lines[0] == len(lines) - 1 and lines[0] == scan.header_line + 1)
-    cleaned = ", ".join(f"nullif(trim({quote_ident(f'c{i}')}), '') as {quote_ident(h)}" for i, h in enumerate(headers))
+    cleaned = _cleaned(headers)
     target = quote_ident(table if contiguous else table + "_read")
     try:
         # null padding with quoted line breaks needs the single-threaded reader
@@ -193,7 +198,7 @@ def stage_excel(con: duckdb.DuckDBPyConnection, path: Path, table: str, sheet: s
             raise FileProblem("cell_without_header", line=rows.column("_row")[first].as_py(),
                               column=limits.column_letters(read.first_column + i))
     con.register("_excel_stage", rows)
-    cleaned = ", ".join(f"nullif(trim({quote_ident(f'c{i}')}), '') as {quote_ident(h)}" for i, h in enumerate(headers))
+    cleaned = _cleaned(headers)
     filled = " or ".join(f"{quote_ident(f'c{i}')} is not null" for i in range(read.width)) or "false"
     try:
         con.execute(f"create or replace temp table {quote_ident(table)} as select {cleaned}"
