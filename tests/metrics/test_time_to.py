@@ -123,3 +123,30 @@ def test_time_to_by_a_field_gives_each_group_its_own_curve(km_store):
         alone = metrics.time_to(con, Scope(None, {"site": site}), "training", as_of)
         assert curve.equals(alone) and curve.attrs == alone.attrs
     assert curves["Süd"]["events"].sum() == 0 and curves["Nord"]["events"].sum() == 4
+
+
+@pytest.mark.parametrize("field, set_sql, expected", [
+    # a text field with a missing value: the women without a site form the group None
+    ("site", "update participant set site = case when participant_id in ('a', 'b') then null "
+             "when participant_id = 'c' then 'Süd' else 'Nord' end", [None, "Nord", "Süd"]),
+    # an integer field, a missing value among them
+    ("qualification_level", "update participant set qualification_level = case when participant_id = 'a' then 6 "
+                            "when participant_id = 'b' then null else 3 end", [None, 3, 6]),
+    # a date field: the group's value is a date, as every other query gives it
+    ("entry_date", "update participant set entry_date = entry_date + case when participant_id in ('d', 'e') "
+                   "then 1 else 0 end", [D("2020-01-01"), D("2020-01-02")]),
+])
+def test_time_to_groups_keep_their_values_and_types(km_store, field, set_sql, expected):
+    """The rows come back as Arrow columns split by group: the group values are the Python values
+    the other queries give (None, int, datetime.date), and each group's curve is its own."""
+    con, as_of = km_store
+    con.execute(set_sql)
+    curves = metrics.time_to(con, ALL, "training", as_of, by=field)
+    assert sorted(curves, key=lambda v: (v is None, v)) == sorted(expected, key=lambda v: (v is None, v))
+    assert all(type(v) is type(e) for v, e in zip(sorted(curves, key=str), sorted(expected, key=str)))
+    for value, curve in curves.items():
+        where = f"{field} is null" if value is None else f"{field} = ?"
+        followed = con.execute(f"select count(*) from participant where {where}",
+                               [] if value is None else [value]).fetchone()[0]
+        assert curve["at_risk"].iloc[0] == followed              # everyone of the group, nobody else
+    assert sum(int(c["events"].sum()) for c in curves.values()) == 4
