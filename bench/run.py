@@ -356,6 +356,92 @@ def child_bare(task: dict) -> dict:
             "warm_up_s": warm_s}
 
 
+def child_floor(task: dict) -> dict:
+    """The least a load of the bench's CSV can take while writing what the store keeps: the file read and
+    typed (dates parsed, words mapped), its rows inserted under person keys (`participant` for the
+    tracking sheet, `episode`), the derived tables rebuilt by the store's own code (derived.rebuild) —
+    and nothing else: no check of a cell, no line numbers, no archive, no data checks. Each step its
+    own transaction, so every step reads committed data (a scan of rows written in the same
+    transaction runs on one core).
+
+    Not a loader (a wrong date here is a null, a duplicate is kept, words are lower-cased, not
+    mapped): the yardstick that says how much of the gap between ours and the bare read is the
+    writing the design asks for.
+    """
+    from pipelines.ingest import Ingestor
+    from pipelines.store import db, derived
+
+    store = Path(task["db"])
+    fresh_store(store)
+    if task.get("copy_from"):
+        shutil.copyfile(task["copy_from"], store)
+    con = db.connect(store)
+    for path, program_option in task.get("setup", []):
+        Ingestor(con, db_path=store, program=program_option).ingest(path)
+    warm_s = warm_up(con)
+    program = task["program"]
+    steps: dict[str, dict] = {}
+
+    def step(name: str, *statements: tuple[str, dict]) -> None:
+        t0, c0 = time.perf_counter(), time.process_time()
+        for sql, params in statements:
+            con.execute(sql, params)
+        steps[name] = {"seconds": time.perf_counter() - t0, "cpu_s": time.process_time() - c0}
+
+    date = "try_strptime(s.{}, '%d.%m.%Y')::date"
+    reset_peak()
+    t0, c0 = time.perf_counter(), time.process_time()
+    if task["kind"] == "episodes":
+        step("read and type (temp table)", (
+            "create temp table _floor as select s.\"Teilnehmer-ID\" as participant_id, s.\"Programm\" as program_id, "
+            "coalesce(v.status, lower(s.\"Status\")) as status, " + date.format('"Beginn"') + " as start_date, "
+            + date.format('"Ende"') + " as end_date from read_csv($path, all_varchar = true) s "
+            "left join status_vocabulary v on v.program_id = '*' and v.label_de = s.\"Status\"", {"path": task["path"]}))
+        step("insert episode (person keys joined)", ("begin", {}), (
+            "insert into episode select p.person_key, f.program_id, f.participant_id, f.status, f.start_date, "
+            "f.end_date, null from _floor f join participant p using (program_id, participant_id)", {}), ("commit", {}))
+    else:   # the tracking sheet: one row per participant, a start and end column per status
+        def q(header: str) -> str:
+            return db.quote_ident(header)
+        columns = [
+            f"s.{q('Teilnehmer-ID')} as participant_id", f"s.{q('Standort')} as site", f"s.{q('Kohorte')} as cohort",
+            date.format(q("Eintritt")) + " as entry_date", date.format(q("Austritt")) + " as exit_date",
+            f"lower(s.{q('Austrittsgrund')}) as exit_reason", f"lower(s.{q('Geschlecht')}) as gender",
+            f"try_cast(s.{q('Geburtsjahr')} as integer) as birth_year", f"s.{q('Herkunftsregion')} as origin_region",
+            f"try_cast(s.{q('ISCED')} as integer) as qualification_level", f"s.{q('Deutschniveau')} as german_level",
+            f"s.{q('Coach')} as coach_id"]
+        episodes = []
+        for word, status, *_rest, length in gen.STATUSES:
+            start = date.format(q(f"{word} ab" if length else f"{word} am"))
+            end = date.format(q(f"{word} bis")) if length else f"{start} + 1"
+            columns += [f"{start} as {q(status + '.start')}", f"{end} as {q(status + '.end')}"]
+            episodes.append(f"select rowid + $first, $program, participant_id, '{status}', {q(status + '.start')}, "
+                            f"{q(status + '.end')}, null from _floor where {q(status + '.start')} is not null")
+        step("read and type (temp table)", (
+            "create temp table _floor as select " + ", ".join(columns)
+            + " from read_csv($path, all_varchar = true, encoding = 'latin-1') s", {"path": task["path"]}))
+        first = {"first": 1, "program": program}
+        step("insert participant (new person keys)", ("begin", {}), (
+            "insert into participant select rowid + $first, $program, participant_id, site, cohort, entry_date, "
+            "exit_date, exit_reason, gender, birth_year, origin_region, qualification_level, german_level, coach_id, "
+            "null, null from _floor", first), ("commit", {}))
+        step("insert episode", ("begin", {}), ("insert into episode " + " union all ".join(episodes), first),
+             ("commit", {}))
+    t1, c1 = time.perf_counter(), time.process_time()
+    con.execute("begin")
+    derived.rebuild(con, [program])
+    con.execute("commit")
+    steps["derived tables (derived.rebuild)"] = {"seconds": time.perf_counter() - t1, "cpu_s": time.process_time() - c1}
+    seconds, cpu = time.perf_counter() - t0, time.process_time() - c0
+    rows = con.execute("select count(*) from _floor").fetchone()[0]
+    written = {t: con.execute(f"select count(*) from {t}").fetchone()[0]
+               for t in ("participant", "episode", "first_start", "spell")}
+    peak = peak_mb()
+    con.close()
+    return {"seconds": seconds, "cpu_s": cpu, "rows": rows, "written": written, "steps": steps,
+            "peak_mb": peak, "warm_up_s": warm_s}
+
+
 # =========================================================================== child: latency
 
 def _status_inputs(con, program: str) -> dict:
@@ -587,34 +673,6 @@ _SETTLED = """([since, quiet]) => {
 }"""
 
 
-def _streamlit_server(db_path: str, folder: Path):
-    """`streamlit run dashboard/app.py` on a free port against `db_path`; returns (process, url)."""
-    import socket
-    import urllib.request
-
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    env = {**os.environ, "OUTCOMES_DB": db_path, "PYTHONPATH": str(ROOT)}
-    log = open(folder / "streamlit.log", "wb")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard" / "app.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none", "--server.runOnSave", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return process, url
-        except OSError:
-            time.sleep(0.3)
-    process.kill()
-    raise RuntimeError("streamlit did not answer within 90 s")
-
-
 def child_browser(task: dict) -> dict:
     """Pages in a real browser against `streamlit run`: cold (a fresh session on an as-of date not
     seen before, so nothing is cached) and after the as-of date moves back 31 days in the sidebar.
@@ -626,28 +684,23 @@ def child_browser(task: dict) -> dict:
     """
     from playwright.sync_api import sync_playwright
 
+    from dashboard import serve
+
     if not Path(CHROMIUM).exists():
         return {"skipped": f"chromium not found at {CHROMIUM}"}
     as_of = dt.date.fromisoformat(task["as_of"])
     repeat = task.get("repeat", 5)
     out: dict = {"pages": {}}
     _bench_account(task["db"])
-    with tempfile.TemporaryDirectory(prefix="bench-browser-") as folder:
-        process, url = _streamlit_server(task["db"], Path(folder))
+    with tempfile.TemporaryDirectory(prefix="bench-browser-") as folder, \
+            serve.serving(task["db"], Path(folder) / "streamlit.log", start_timeout_s=90) as url, \
+            sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, timeout=60_000)
         try:
-            with sync_playwright() as playwright:
-                browser = playwright.chromium.launch(executable_path=CHROMIUM, args=BROWSER_ARGS, timeout=60_000)
-                try:
-                    for page_name, slug in BROWSER_PAGES.items():
-                        out["pages"][page_name] = _browser_page(browser, url, slug, task["program"], as_of, repeat)
-                finally:
-                    browser.close()
+            for page_name, slug in BROWSER_PAGES.items():
+                out["pages"][page_name] = _browser_page(browser, url, slug, task["program"], as_of, repeat)
         finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            browser.close()
     return out
 
 
@@ -710,7 +763,7 @@ def _browser_page(browser, url: str, slug: str, program: str, as_of: dt.date, re
             "errors": errors}
 
 
-CHILDREN = {"ingest": child_ingest, "bare": child_bare, "latency": child_latency, "pages": child_pages,
+CHILDREN = {"ingest": child_ingest, "bare": child_bare, "floor": child_floor, "latency": child_latency, "pages": child_pages,
             "browser": child_browser}
 
 
@@ -795,10 +848,10 @@ def _ingest(manifest: dict, stores: Path, args, log) -> dict:
     program = (files["program"], None)
     ingest: dict = {}
 
-    def measure(name, db_name, setup, file, bare_encoding=None, bare=True, copy_from=None) -> Path:
+    def measure(name, db_name, setup, file, bare_encoding=None, bare=True, copy_from=None, floor=None) -> Path:
         log(f"  ingest {name} …")
         db_path = stores / db_name / "outcomes.duckdb"
-        ours, bares = [], []
+        ours, bares, floors = [], [], []
         for _ in range(args.ingest_repeat):     # ours and bare alternating; the medians reported
             res = run_child({"task": "ingest", "db": str(db_path), "setup": setup, "file": file,
                              "copy_from": str(copy_from) if copy_from else None}, log)
@@ -810,6 +863,10 @@ def _ingest(manifest: dict, stores: Path, args, log) -> dict:
             if bare:
                 bares.append(run_child({"task": "bare", "db": str(stores / f"bare_{name}.duckdb"),
                                         "path": file[0], "encoding": bare_encoding}, log))
+            if floor:
+                floors.append(run_child({"task": "floor", "db": str(stores / f"floor_{name}.duckdb"), "path": file[0],
+                                         "kind": floor, "setup": setup, "program": gen.PROGRAM_ID,
+                                         "copy_from": str(copy_from) if copy_from else None}, log))
         res = _median_run(ours)
         if "error" not in res:
             res["rows_per_s"] = res["rows_read"] / res["seconds"]
@@ -818,6 +875,11 @@ def _ingest(manifest: dict, stores: Path, args, log) -> dict:
             b["rows_per_s"] = b["rows"] / b["seconds"]
             res["bare"] = b
             res["ratio_ours_bare"] = res["rows_per_s"] / b["rows_per_s"]
+        if floors and "error" not in res:
+            f = _median_run(floors)
+            res["floor"] = f
+            if "error" not in f and "bare" in res:
+                res["ratio_floor_bare"] = res["bare"]["seconds"] / f["seconds"]
         ingest[name] = res
         if "error" in res:
             log(f"    {name}: ERROR {res['error']}")
@@ -826,13 +888,16 @@ def _ingest(manifest: dict, stores: Path, args, log) -> dict:
                 if "bare" in res else ""
             log(f"    {name}: {res['rows_read']:,} rows in {res['seconds']:.2f} s = {res['rows_per_s']:,.0f} rows/s"
                 f"{extra}, peak {res['peak_mb']:.0f} MB")
+            if "ratio_floor_bare" in res:
+                log(f"    {name}: floor (read, type, write the rows and derived tables; no checks) {res['floor']['seconds']:.2f} s, "
+                    f"floor/bare {res['ratio_floor_bare']:.2f}")
         return db_path
 
     measure("tracking_csv", "tracking_csv", [program], (files["tracking_csv"], gen.PROGRAM_ID),
-            bare_encoding="latin-1")
+            bare_encoding="latin-1", floor="tracking")
     long_store = measure("participants_csv", "long", [program], (files["participants_csv"], None))
     # episodes need their participants: a copy of the store the participants went into
-    measure("episodes_csv", "long_episodes", [], (files["episodes_csv"], None), copy_from=long_store)
+    measure("episodes_csv", "long_episodes", [], (files["episodes_csv"], None), copy_from=long_store, floor="episodes")
     if "tracking_xlsx" in files:
         measure("tracking_xlsx", "tracking_xlsx", [program], (files["tracking_xlsx"], gen.PROGRAM_ID), bare=False)
     else:
@@ -979,6 +1044,12 @@ def render(results: dict) -> str:
                 total = s["ingest"][key]["seconds"]
                 top = [f"{k} {v:.2f}s ({v / total:.0%})" for k, v in phases.items() if v / total >= 0.03]
                 out.append(f"  phases {key}: " + "; ".join(top))
+        for key, r in s.get("ingest", {}).items():
+            f = r.get("floor") if isinstance(r, dict) else None
+            if f and "error" not in f and "ratio_floor_bare" in r:
+                parts = "; ".join(f"{k} {v['seconds']:.2f}s" for k, v in f["steps"].items())
+                out.append(f"  floor {key} (read, type, write the rows and derived tables; no checks, no archive): "
+                           f"{f['seconds']:.2f} s, bare/floor {r['ratio_floor_bare']:.2f} — {parts}")
         lat = s.get("latency", {})
         if lat and "error" not in lat:
             rows = []

@@ -112,6 +112,11 @@ def test_tiny_run_writes_every_figure(tmp_path, capsys):
     for kind in ("tracking_csv", "participants_csv", "episodes_csv"):
         assert {"rows_per_s", "peak_mb"} <= set(scale["ingest"][kind]["bare"])
         assert scale["ingest"][kind]["ratio_ours_bare"] > 0
+    for kind in ("tracking_csv", "episodes_csv"):   # the floor writes the rows and tables our load writes
+        floor = scale["ingest"][kind]["floor"]
+        assert floor["written"] == {"participant": 2000, "episode": scale["episodes"],
+                                    "first_start": scale["episodes"], "spell": scale["episodes"]}, kind
+        assert scale["ingest"][kind]["ratio_floor_bare"] > 0
     latency = scale["latency"]
     for key in ("status_summary", "targets_evaluate", "compare_cohort", "pandas_status", "polars_status"):
         assert "median_s" in latency[key], key

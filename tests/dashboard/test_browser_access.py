@@ -9,10 +9,17 @@ import re
 
 import pytest
 
+from dashboard.serve import free_port
 from pipelines.access import LOCAL_ADMIN, accounts
 from pipelines.store import db
-from tests.helpers.app import KASSEL, PERMENTI, free_port
-from tests.helpers.browser import assert_no_error, dashboard, need_browser, screenshot, wait_until_idle
+from tests.helpers.app import KASSEL, PERMENTI
+from tests.helpers.browser import (
+    assert_no_error,
+    dashboard,
+    need_browser,
+    screenshot,
+    wait_until_idle,
+)
 from tests.helpers.oidc import Provider
 from tests.helpers.stores import copy_store
 

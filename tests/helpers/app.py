@@ -5,7 +5,6 @@ from __future__ import annotations
 import ast
 import contextlib
 import datetime as dt
-import socket
 from pathlib import Path
 
 from streamlit.runtime import memory_media_file_storage
@@ -136,7 +135,3 @@ def download(at: AppTest, label: str) -> object:
     return found[0]
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]

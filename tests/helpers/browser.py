@@ -9,17 +9,14 @@ Without chromium the tests skip, unless OUTCOMES_REQUIRE_BROWSER=1 (CI), where t
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Iterator
 
 import pytest
 
-from tests.helpers.app import APP, ARTIFACTS, ROOT, free_port
+from dashboard import serve
+from tests.helpers.app import ARTIFACTS
 from tests.helpers.stores import copy_store
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -46,46 +43,16 @@ def need_browser() -> None:
         pytest.skip(reason)
 
 
-def _wait_for_health(url: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + START_TIMEOUT_S
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with {process.returncode}:\n{log.read_text(errors='replace')[-3000:]}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            pass
-        time.sleep(0.3)
-    pytest.fail(f"streamlit did not answer within {START_TIMEOUT_S} s:\n{log.read_text(errors='replace')[-3000:]}")
-
-
 @contextmanager
 def dashboard(store: Path, folder: Path, *options: str, port: int | None = None) -> Iterator[dict]:
     """`streamlit run dashboard/app.py` on `store` (its log in `folder`), stopped afterwards; yields
     {"url", "store", "folder", "log"}. `options` go to streamlit (e.g. "--secrets.files", path)."""
-    port = port or free_port()
     log = folder / "streamlit.log"
-    env = {**os.environ, "OUTCOMES_DB": str(store),
-           "PYTHONPATH": os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")]))}
-    with open(log, "wb") as out:
-        process = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", str(APP), "--server.port", str(port),
-             "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-             "--server.fileWatcherType", "none", "--server.runOnSave", "false", *options],
-            cwd=ROOT, env=env, stdout=out, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
     try:
-        _wait_for_health(url, process, log)
-        yield {"url": url, "store": store, "folder": folder, "log": log}
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
+        with serve.serving(store, log, *options, port=port, start_timeout_s=START_TIMEOUT_S) as url:
+            yield {"url": url, "store": store, "folder": folder, "log": log}
+    except serve.ServerFailed as failed:
+        pytest.fail(str(failed))
 
 
 @pytest.fixture(scope="module")
