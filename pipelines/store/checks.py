@@ -1,5 +1,9 @@
 """The store's data checks (checks.sql): run after every load, inside its transaction, and in the
-test suite. What keys and constraints would guarantee, for a store that has none (DuckLake)."""
+test suite. What keys and constraints would guarantee, for a store that has none (DuckLake).
+
+A load passes its id: then the checks of participants and episodes look at the rows it wrote and
+the rows sharing a key with them (the store was clean before it, and it changed no other row);
+without one, every row is checked."""
 
 from __future__ import annotations
 
@@ -31,20 +35,25 @@ def checks() -> dict[str, str]:
     return {name: body.strip().rstrip(";") for name, body in zip(parts[1::2], parts[2::2])}
 
 
-def failures(con: duckdb.DuckDBPyConnection, limit: int = 5, skip: tuple[str, ...] = ()) -> dict[str, list[tuple]]:
-    """Every check (except those in `skip`) that finds rows, with up to `limit` of them."""
+def failures(con: duckdb.DuckDBPyConnection, limit: int = 5, skip: tuple[str, ...] = (),
+             load_id: int | None = None) -> dict[str, list[tuple]]:
+    """Every check (except those in `skip`) that finds rows, with up to `limit` of them; with
+    `load_id`, what that load could have broken (see the module's text)."""
     found = {}
+    # an integer or null spliced, not bound: DuckDB folds `null is null` and drops the other branch
+    load = "null" if load_id is None else str(int(load_id))
     for name, query in checks().items():
         if name in skip:
             continue
-        rows = con.execute(f"select * from ({query}) limit {int(limit)}").fetchall()
+        rows = con.execute(f"select * from ({query.replace('__LOAD_ID__', load)}) limit {int(limit)}").fetchall()
         if rows:
             found[name] = rows
     return found
 
 
-def assert_clean(con: duckdb.DuckDBPyConnection, skip: tuple[str, ...] = ()) -> None:
-    """Raise CheckFailed when any data check (except those in `skip`) finds rows."""
-    found = failures(con, skip=skip)
+def assert_clean(con: duckdb.DuckDBPyConnection, skip: tuple[str, ...] = (), load_id: int | None = None) -> None:
+    """Raise CheckFailed when any data check (except those in `skip`) finds rows (with `load_id`:
+    among what that load could have broken)."""
+    found = failures(con, skip=skip, load_id=load_id)
     if found:
         raise CheckFailed(found)

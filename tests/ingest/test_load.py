@@ -132,3 +132,36 @@ def test_rejected_rows_keep_the_whole_reason_in_the_language_of_the_load(store, 
         ("bad_value", "'x?' is not an allowed value (allowed: weiblich, männlich, divers).")]
     header = r.rejects_path.read_text(encoding="utf-8-sig").splitlines()[0]
     assert header.startswith("line,column,value,reason,code")
+
+
+def test_a_correction_that_would_break_the_store_is_rolled_back(store, load, monkeypatch):
+    """The data checks after a load look at what it wrote (checks.failures with its load_id): a fault
+    it brings in — here an episode written twice, as a broken writer would — fails the load, and
+    the store keeps what it had."""
+    from pipelines.ingest import upsert
+    from pipelines.store import checks
+
+    failures = checks.failures
+    con, path, folder = store
+    first = load(con, path, csv_file(folder, "tn.csv", ["Teilnehmer-ID;Eintritt;Coaching ab", "A;01.01.2019;01.01.2019",
+                                                       "B;01.02.2019;01.02.2019", "C;01.03.2019;01.03.2019"]),
+                 program="test-programm")
+    assert first.outcome == "loaded"
+    before = con.execute("select * from participant order by all").fetchall(), \
+        con.execute("select * from episode order by all").fetchall()
+    replace = upsert.replace_tracking_episodes
+
+    def twice(con, layout, load_id):
+        replace(con, layout, load_id)
+        con.execute("insert into episode select * from episode where load_id = ? limit 1", [load_id])
+    monkeypatch.setattr(upsert, "replace_tracking_episodes", twice)
+    checked = []
+    monkeypatch.setattr(checks, "failures", lambda *a, **k: checked.append(k.get("load_id")) or failures(*a, **k))
+    # one woman of three: a correction, checked in what it wrote
+    fix = csv_file(folder, "fix.csv", ["Teilnehmer-ID;Eintritt;Coaching ab", "B;01.02.2019;15.02.2019"])
+    r = load(con, path, fix, program="test-programm")
+    assert r.outcome == "failed" and [p.code for p in r.problems] == ["store_check"]
+    assert "episode_unique" in r.problems[0].params["checks"]
+    assert len(checked) == 1 and checked[0] is not None           # checked in the load's rows, found there
+    assert (con.execute("select * from participant order by all").fetchall(),
+            con.execute("select * from episode order by all").fetchall()) == before

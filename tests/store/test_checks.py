@@ -65,3 +65,44 @@ def test_a_duplicate_participant_is_found(store):
     store.execute("insert into participant select * from participant limit 1")
     found = checks.failures(store)
     assert {"participant_unique", "person_key_unique"} <= set(found)
+
+
+# ------------------------------------------------------------------ after a load: what it wrote
+
+LOAD = 7        # a load's id: the rows it wrote carry it (tiny_store's rows carry none)
+
+
+def test_after_a_load_an_old_fault_is_the_whole_check_s_not_the_load_s(store):
+    """With a load's id only its rows (and those sharing a key with them) are looked at: the store
+    was clean before it. A fault in a row it did not write is found by the whole check only."""
+    pid = store.execute("select participant_id from participant order by 1 limit 1").fetchone()[0]
+    store.execute("update participant set gender = 'x' where participant_id = ?", [pid])
+    assert set(checks.failures(store)) == {"participant_values"}
+    assert checks.failures(store, load_id=LOAD) == {}
+    store.execute("update participant set load_id = ? where participant_id = ?", [LOAD, pid])   # the load wrote it
+    assert set(checks.failures(store, load_id=LOAD)) == {"participant_values"}
+
+
+def test_a_load_that_repeats_a_participant_or_an_episode_is_found(store):
+    store.execute(f"insert into participant select * replace ({LOAD} as load_id) from participant "
+                  "order by person_key limit 1")
+    assert {"participant_unique", "person_key_unique"} <= set(checks.failures(store, load_id=LOAD))
+    store.execute(f"delete from participant where load_id = {LOAD}")
+    store.execute(f"insert into episode select * replace ({LOAD} as load_id) from episode order by all limit 1")
+    assert set(checks.failures(store, load_id=LOAD)) == {"episode_unique"}
+
+
+def test_a_load_s_episode_without_its_participant_is_found(store):
+    program = store.execute("select program_id from program limit 1").fetchone()[0]
+    store.execute(f"insert into episode values (999999, ?, 'nobody', 'coaching', date '2020-03-01', null, {LOAD})",
+                  [program])
+    found = checks.failures(store, load_id=LOAD)
+    assert found["episode_has_participant"] == [(program, "nobody", 999999)]
+
+
+def test_after_a_load_the_derived_check_covers_the_people_it_wrote(store):
+    key, program, status, start = _first_row(store)
+    store.execute("delete from first_start where person_key = ? and status = ?", [key, status])
+    assert "first_start_current" not in checks.failures(store, load_id=LOAD)     # not one of the load's people
+    store.execute("update episode set load_id = ? where person_key = ?", [LOAD, key])
+    assert checks.failures(store, load_id=LOAD)["first_start_current"] == [(key, program, status, None, start), COUNT]
