@@ -103,11 +103,24 @@ class Ingestor:
         if taken:   # a target id names one target across programs (reports and edits find it by id)
             raise Refused([Problem("bad_program", path.name, params={"rule": "target_taken", "value": t,
                                                                      "other": p}) for t, p in taken])
+        # an own status the file no longer declares while episodes of the program still have it
+        orphaned = self.con.execute(
+            "select status, count(*) from episode where program_id = $p and status not in "
+            "(select status from status_vocabulary where program_id = '*') and status not in (select unnest($own)) "
+            "group by all order by 1",
+            {"p": spec.program["program_id"], "own": [s["status"] for s in spec.statuses] or [""]}).fetchall()
+        if orphaned:
+            raise Refused([Problem("bad_program", path.name, params={"rule": "status_in_use", "value": status,
+                                                                     "count": n}) for status, n in orphaned])
         if self._already_loaded(sha, result):
             return
         with transaction(self.con):
             load_id = self._log_load(path, sha, result, rows_loaded=result.rows_read, rows_rejected=0)
             programs.store_program(self.con, spec, load_id)
+            # a program file changes the vocabulary, the start (derived tables: rebuilt whole) and may clear
+            # an attribute of every participant: checked whole, so that a later correction, checked in
+            # what it writes, starts from a clean store
+            checks.assert_clean(self.con, skip=checks.DERIVED_CHECKS)
         result.rows_loaded = result.rows_read
         result.outcome = "loaded"
 

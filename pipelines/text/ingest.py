@@ -207,6 +207,12 @@ WORDS: dict[str, tuple[str, str]] = {
                                     "ID wählen.",
                                     "The target id '{value}' belongs to program {other} already: choose an id of "
                                     "its own."),
+    "ingest.program.status_in_use": ("Der eigene Status »{value}« fehlt in der Datei, aber {count} Episoden des "
+                                     "Programms haben ihn: bitte den [[status]]-Eintrag behalten oder diese "
+                                     "Episoden zuerst berichtigen.",
+                                     "The program's own status '{value}' is missing from the file, but {count} "
+                                     "episodes of the program have it: keep its [[status]] entry, or correct "
+                                     "those episodes first."),
     "ingest.expected.text": ("ein Text in Anführungszeichen", "a text in quotes"),
     "ingest.expected.texts": ("ein Text oder eine Liste von Texten", "a text or a list of texts"),
     "ingest.expected.bool": ("true oder false", "true or false"),
@@ -285,6 +291,8 @@ def problem_message(problem: Problem, lang: str = "de") -> str:
     if key not in WORDS:
         return problem.code
     values = {"value": problem.value, **problem.params}
+    # counts as the language writes them (1.234 in German); years, lines and columns stay as they are
+    values = {k: text.number(v, lang) if k == "count" else v for k, v in values.items()}
     if "want" in values:               # what a program file's key must hold
         values["expected"] = text.say(f"ingest.expected.{values.pop('want')}", lang)
     if "rule" in values:               # a program file: the rule's own sentence is the detail
