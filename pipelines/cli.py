@@ -142,8 +142,9 @@ def cmd_ingest(args) -> int:
                 print(f"  - {located_message(p, args.lang)}", file=sys.stderr if r.outcome == "failed" else sys.stdout)
             if len(shown) < len(r.problems):
                 print("  " + say("cli.more_problems", args.lang, n=len(r.problems) - len(shown)), file=sys.stderr)
-            if r.outcome == "failed":
-                print("  " + say("cli.nothing_stored", args.lang), file=sys.stderr)
+            if r.outcome == "failed":       # --lenient keeps the good rows of a table, not of a program file
+                footer = "cli.nothing_stored_program" if r.kind == "program" else "cli.nothing_stored"
+                print("  " + say(footer, args.lang), file=sys.stderr)
             if r.rejects_path:
                 print("  " + say("cli.rejects_file", args.lang, path=r.rejects_path))
             for note in r.notes:

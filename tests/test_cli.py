@@ -48,6 +48,19 @@ def test_ingest_bad_file_exit_2_names_file_line_column_and_stores_nothing(tmp_pa
     con.close()
 
 
+def test_a_refused_program_file_is_not_told_to_try_lenient(tmp_path, files):
+    """--lenient keeps the good rows of a table; a program file is whole or nothing."""
+    store = tmp_path / "s.duckdb"
+    bad = tmp_path / "kaputt.toml"
+    bad.write_text('[program]\nid = "Kein Slug"\nname = "X"\n', encoding="utf-8")
+    r = run("ingest", bad, "--db", store)
+    assert r.returncode == 2
+    assert "Nichts wurde gespeichert. Programmdatei korrigieren und erneut laden." in r.stderr
+    assert "--lenient" not in r.stderr
+    r = run("ingest", files["bad"], "--program", "test-programm", "--db", store)
+    assert "--lenient" in r.stderr          # a table: its good rows could be loaded
+
+
 def test_ingest_lenient_english_json(tmp_path, files):
     store = tmp_path / "s.duckdb"
     run("ingest", files["program"], "--db", store)

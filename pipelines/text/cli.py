@@ -7,6 +7,8 @@ WORDS: dict[str, tuple[str, str]] = {
                            "(oder --lenient: gute Zeilen laden, fehlerhafte abweisen).",
                            "Nothing was stored. Correct the file and load it again "
                            "(or --lenient: load good rows, reject bad ones)."),
+    "cli.nothing_stored_program": ("Nichts wurde gespeichert. Programmdatei korrigieren und erneut laden.",
+                                   "Nothing was stored. Correct the program file and load it again."),
     "cli.rejects_file": ("Abgewiesene Zeilen: {path}", "Rejected rows: {path}"),
     "cli.demo_exists": ("{path} gibt es schon (--force baut die Demo neu).", "{path} exists already (--force rebuilds the demo)."),
     "cli.demo_built": ("Demo-Datenbank {path} gebaut: {n} Dateien geladen.", "Demo store {path} built: {n} files loaded."),
