@@ -244,7 +244,7 @@ def cmd_status(args) -> int:
     with _store(args) as con:
         program = _program_ids(con, [args.program], args.lang)[0]
         # the ministry: the figures of her pages for this program on this date (one publication)
-        held = publication.build(con, [program], args.as_of) if access.publication_only(args.person) else None
+        held = publication.of(con, args.person, [program], args.as_of)
         result = publish.summary(args.person, metrics.status_summary(con, program, args.as_of), held)
         vocabulary = catalog.statuses(con, [program])
     column = "label_de" if args.lang == "de" else "label_en"
@@ -266,8 +266,8 @@ def cmd_targets(args) -> int:
     with _store(args) as con:
         program = _program_ids(con, [args.program], args.lang)[0]
         cards = targets.evaluate(con, program, args.as_of)
-        if access.publication_only(args.person):   # as her overview shows them (one publication)
-            held = publication.build(con, [program], args.as_of)
+        held = publication.of(con, args.person, [program], args.as_of)   # the ministry: as her overview shows them
+        if held is not None:
             cards = [publish.card(args.person, c, held.target_hidden(program, c["id"])) for c in cards]
     keys = ["id", "label", "measure", "status", "direction", "achieved", "target", "attainment", "state",
             "expected", "forecast", "forecast_window_months", "needed_per_month", "probability",
@@ -300,7 +300,7 @@ def cmd_compare(args) -> int:
             programs = _program_ids(con, args.program or ["all"], args.lang)
             result = panels.comparison(con, programs, args.status, args.as_of, by=args.by, groups=args.group or None)
             # the ministry: as the page of these programs on this date shows it (one publication)
-            held = publication.build(con, programs, args.as_of) if access.publication_only(args.person) else None
+            held = publication.of(con, args.person, programs, args.as_of)
             result = publish.comparison(args.person, result, None if args.group else args.by, args.status, held)
         except ProblemError as exc:
             raise _Refused("\n".join(problem_texts(exc.problems, args.lang))) from None

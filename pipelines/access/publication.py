@@ -47,7 +47,9 @@ from typing import Any
 import duckdb
 
 from pipelines import dates, metrics
+from pipelines.access.policy import Person, publication_only
 from pipelines.metrics import Scope, panels
+from pipelines.metrics.scope import resolve_field
 from pipelines.report import build as report_build, sections, suppression
 from pipelines.report.drafts import cell_key
 from pipelines.report.suppression import Bound, Relation
@@ -114,6 +116,19 @@ def series_cells(card: dict, month_end: Any, first: Any) -> tuple[tuple, tuple]:
                      f"{first.isoformat()}..{day.isoformat()}"))
 
 
+def group_field(by: str | None) -> str | None:
+    """The comparison's name of the attribute `by` (as `FIELDS` spells it: "program", not "program_id"),
+    for any spelling `metrics.resolve_field` takes; None for none or an unknown one."""
+    name = resolve_field(by) if by else None
+    return "program" if name == "program_id" else name
+
+
+def of(con: duckdb.DuckDBPyConnection, person: Person, programs: Iterable[str], as_of: Any) -> Publication | None:
+    """The publication `person` reads her figures from: built for the ministry, None for anyone else
+    (her figures pass unchanged). The dashboard caches its own (`dashboard.data.publication`)."""
+    return build(con, programs, as_of) if publication_only(person) else None
+
+
 def _value_key(value: Any) -> Any:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return None
@@ -151,8 +166,9 @@ class Publication:
         return any(c in self.hidden for c in self.targets.get((program, target_id), ()))
 
     def holds(self, field_name: str | None, status: str) -> bool:
-        """Does the publication hold the comparison of the groups of `field_name` for `status`?"""
-        return field_name in FIELDS and status in self.statuses
+        """Does the publication hold the comparison of the groups of `field_name` (any spelling the
+        comparison takes) for `status`?"""
+        return group_field(field_name) in FIELDS and status in self.statuses
 
 
 @dataclass
@@ -184,11 +200,15 @@ class _Cells:
             return
         if self.values[total] != sum(self.values[p] for p in parts):
             return
-        parts = [p for p in parts if self.values[p]] or parts[:1]   # zeros are shown: they add nothing
+        parts = self._nonzero(parts)
         if len(parts) == 1:
             self.same(total, parts[0])
         else:
             self.relations.append(Relation(total, tuple(parts)))
+
+    def _nonzero(self, parts: Sequence[Hashable]) -> list[Hashable]:
+        """The parts of a sum without its zeros (they are shown and add nothing; one part kept)."""
+        return [p for p in parts if self.values[p]] or list(parts[:1])
 
     def same(self, a: Hashable | None, b: Hashable | None) -> None:
         """a and b are the same number on two pages (stated only where they agree)."""
@@ -216,7 +236,7 @@ class _Cells:
         """Values, relations, bounds and headline cells over one name per number."""
         rest = []
         for r in self.relations:   # the report's too: without their zeros, a sum of one part is an equality
-            parts = [p for p in r.parts if self.values[p]] or list(r.parts[:1])
+            parts = self._nonzero(r.parts)
             if len(parts) == 1:
                 self.same(r.total, parts[0])
             else:
@@ -240,10 +260,10 @@ def _is_page(cell: Hashable) -> bool:
     return isinstance(cell, tuple) and bool(cell) and cell[0] == "page"
 
 
-def period(con: duckdb.DuckDBPyConnection, programs: Sequence[str], as_of: dt.date) -> tuple[dt.date, dt.date]:
+def period(con: duckdb.DuckDBPyConnection, programs: Sequence[str], as_of: dt.date,
+           info: dict[str, dict[str, Any]]) -> tuple[dt.date, dt.date]:
     """The report's period in the publication: the programs' earliest start to their latest end
-    (open ends: the earliest entry, the as-of date)."""
-    info = report_build.program_info(con, programs)
+    (open ends: the earliest entry, the as-of date); `info` is `report.build.program_info`."""
     starts = [dates.as_date(i["start_date"]) for i in info.values() if i["start_date"] is not None]
     ends = [dates.as_date(i["end_date"]) for i in info.values() if i["end_date"] is not None]
     if not starts:
@@ -270,8 +290,9 @@ def build(con: duckdb.DuckDBPyConnection, programs: Iterable[str], as_of: Any,
     targets: dict[tuple[str, str], tuple[tuple, ...]] = {}
     statuses: tuple[str, ...] = ()
     if programs:
-        start, stop = period(con, programs, as_of)
-        report = _report_cells(con, cells, programs, start, stop, as_of, targets)
+        info = report_build.program_info(con, programs)
+        start, stop = period(con, programs, as_of, info)
+        report = _report_cells(con, cells, programs, info, start, stop, as_of, targets)
         summary = _summary_cells(con, cells, programs, as_of, report)
         _series_cells(con, cells, report.cards, as_of)
         monthly = _monthly_cells(con, cells, programs, as_of, summary)
@@ -294,11 +315,10 @@ class _Report:
     cards: tuple[dict, ...]
 
 
-def _report_cells(con, cells: _Cells, programs: tuple[str, ...], start: dt.date, stop: dt.date, as_of: dt.date,
-                  targets: dict) -> _Report:
+def _report_cells(con, cells: _Cells, programs: tuple[str, ...], info: dict, start: dt.date, stop: dt.date,
+                  as_of: dt.date, targets: dict) -> _Report:
     """The report's cells (its relations, bounds and headline figures too) and the cells behind each
     target card's value (the overview's cards are the report's targets)."""
-    info = report_build.program_info(con, programs)
     drafted = report_build.draft(con, programs, info, start, stop, as_of)
     cells.values.update(drafted.cells.values)
     cells.relations.extend(drafted.cells.relations)

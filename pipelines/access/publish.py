@@ -23,9 +23,8 @@ from collections.abc import Sequence
 import pandas as pd
 
 from pipelines.access.policy import AccessError, Person, is_admin, may_export_rows, publication_only
-from pipelines.access.publication import (THRESHOLD, Publication, funnel_cell, group_cell, monthly_cell,
-                                          quality_cell, series_cells, summary_cell)
-from pipelines.metrics.scope import resolve_field
+from pipelines.access.publication import (THRESHOLD, Publication, funnel_cell, group_cell, group_field,
+                                          monthly_cell, quality_cell, series_cells, summary_cell)
 from pipelines.report import suppression
 
 SUPPRESSED = suppression.SUPPRESSED
@@ -157,8 +156,7 @@ def comparison(person: Person, result: dict, by: str | None, status: str | None,
     held = _held(person, publication)
     if held is None:
         return result
-    field_name = resolve_field(by) if by else None
-    field_name = "program" if field_name == "program_id" else field_name
+    field_name = group_field(by)
     if field_name is None or not held.holds(field_name, status) or result.get("versus") not in ("others", None):
         raise AccessError("access.ministry_view", {})
     table = result["table"]
@@ -248,7 +246,7 @@ def quality(person: Person, frame: pd.DataFrame, publication: Publication | None
     for i, row in zip(frame.index, frame.itertuples()):
         gone = False
         for column in ("participants", "missing"):
-            if held.shown(quality_cell(row.program_id, row.attribute, column), 1) is None:
+            if held.is_hidden(quality_cell(row.program_id, row.attribute, column)):
                 out.at[i, column] = None
                 gone = True
         if gone:

@@ -349,7 +349,7 @@ def status_summary(con: duckdb.DuckDBPyConnection, program_id: str, as_of: Any) 
     sql, params = scoped_sql("metrics_status_summary", scope)
     counts = {s: (a, r) for s, a, r in db.run(con, sql, {
         **params, "program": program_id, "as_of": as_of,
-        "low_key": 0, "high_key": high_key or 0}).fetchall()}
+        "high_key": high_key or 0}).fetchall()}
     statuses = list(vocabulary(con, (program_id,)))
     return {
         "program": program_id,

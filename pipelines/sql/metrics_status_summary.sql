@@ -9,10 +9,10 @@ with statuses as (
 ),
 
 -- active on d: start_date <= d < end_excl (table spell, pipelines/store/derived.py); each
--- participant once per status: her bit in a bitstring over the person keys [$low_key, $high_key]
+-- participant once per status: her bit in a bitstring over the person keys [0, $high_key]
 -- (every key given out; a distinct count that runs in parallel: count(distinct) does not)
 active as (
-    select status, bit_count(bitstring_agg(person_key, $low_key::bigint, $high_key::bigint)) as n
+    select status, bit_count(bitstring_agg(person_key, 0::bigint, $high_key::bigint)) as n
     from spell
     where program_id = $program
       and start_date <= $as_of
